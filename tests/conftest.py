@@ -1,0 +1,40 @@
+"""Shared test set-up: import the plugin as `map_server_cache` whatever the checkout is called."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PLUGINS = REPO / "build" / "plugins"
+LINK = PLUGINS / "map_server_cache"
+
+if not LINK.exists():
+    PLUGINS.mkdir(parents=True, exist_ok=True)
+    LINK.symlink_to(Path("..", ".."), target_is_directory=True)
+sys.path.insert(0, str(PLUGINS))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SAMPLES = Path(os.environ.get("MAP_SERVER_CACHE_SAMPLES", REPO.parent / "shared" / "samples"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-stress", action="store_true", help="run the long `stress` tests")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-stress"):
+        return
+    skip = pytest.mark.skip(reason="long run: use `make stress`")
+    for item in items:
+        if "stress" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def samples():
+    """The folder of real Esri caches (../shared/samples); tests using it skip when it is absent."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"real Esri sample caches not found at {SAMPLES}")
+    return SAMPLES
