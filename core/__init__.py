@@ -1,0 +1,1 @@
+"""Engine of the Map Server Cache plugin: tiling schemes, cache storage and the import, without QGIS."""

@@ -1,0 +1,309 @@
+"""Tiling scheme of an Esri cache (as conf.xml / root.json describe it), tile maths, compatibility check.
+
+Resolution is the authority for levels: LevelIDs are numbered per cache and scales carry rounding noise
+between files, so levels of two caches are matched by resolution with a relative tolerance.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+# A tile edge computed from floats may land a hair off the exact edge; snap within this many tiles.
+_EDGE_SNAP = 1e-6
+# Tile origins may differ by float noise; allow this fraction of a pixel of the finest level.
+_ORIGIN_PIXEL_TOL = 0.01
+
+
+class StorageFormat(enum.Enum):
+    EXPLODED = "esriMapCacheStorageModeExploded"
+    COMPACT = "esriMapCacheStorageModeCompact"
+    COMPACT_V2 = "esriMapCacheStorageModeCompactV2"
+
+
+class Extent(NamedTuple):
+    """Axis-aligned rectangle in the cache's map units."""
+
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+
+    def union(self, other: Extent) -> Extent:
+        """Smallest extent holding both.
+
+        >>> Extent(0, 0, 1, 1).union(Extent(2, -1, 3, 0.5))
+        Extent(xmin=0, ymin=-1, xmax=3, ymax=1)
+        """
+        return Extent(min(self.xmin, other.xmin), min(self.ymin, other.ymin),
+                      max(self.xmax, other.xmax), max(self.ymax, other.ymax))
+
+    def intersects(self, other: Extent) -> bool:
+        """True when the two share area; touching edges alone do not count.
+
+        >>> Extent(0, 0, 1, 1).intersects(Extent(1, 0, 2, 1))
+        False
+        >>> Extent(0, 0, 1, 1).intersects(Extent(0.5, 0.5, 2, 2))
+        True
+        """
+        return (self.xmin < other.xmax and other.xmin < self.xmax
+                and self.ymin < other.ymax and other.ymin < self.ymax)
+
+    def intersection(self, other: Extent) -> Extent | None:
+        """The shared area, None when the two do not intersect.
+
+        >>> Extent(0, 0, 2, 2).intersection(Extent(1, 1, 3, 3))
+        Extent(xmin=1, ymin=1, xmax=2, ymax=2)
+        """
+        if not self.intersects(other):
+            return None
+        return Extent(max(self.xmin, other.xmin), max(self.ymin, other.ymin),
+                      min(self.xmax, other.xmax), min(self.ymax, other.ymax))
+
+
+# Esri and EPSG codes of Web Mercator (auxiliary sphere), all treated as one spatial reference.
+WEB_MERCATOR_CODES = frozenset({3857, 102100, 900913, 102113})
+
+
+@dataclass(frozen=True)
+class SpatialReference:
+    wkid: int | None = None
+    latest_wkid: int | None = None
+    wkt: str | None = None
+
+    def codes(self) -> frozenset[int]:
+        """WKID and LatestWKID, Web Mercator aliases folded into 3857."""
+        return frozenset(3857 if code in WEB_MERCATOR_CODES else code
+                         for code in (self.wkid, self.latest_wkid) if code is not None)
+
+    def user_input(self) -> str:
+        """A definition GDAL/PROJ and QGIS accept: "EPSG:n", "ESRI:n" or the WKT.
+
+        >>> SpatialReference(wkid=102100, latest_wkid=3857).user_input()
+        'EPSG:3857'
+        >>> SpatialReference(wkid=102100).user_input()
+        'EPSG:3857'
+        """
+        for code in (self.latest_wkid, self.wkid):
+            if code is None:
+                continue
+            if code in WEB_MERCATOR_CODES:
+                return "EPSG:3857"
+            return f"EPSG:{code}" if code <= 32767 else f"ESRI:{code}"
+        return self.wkt or ""
+
+
+@dataclass(frozen=True)
+class LOD:
+    level: int
+    scale: float
+    resolution: float
+
+
+@dataclass(frozen=True)
+class TilingScheme:
+    spatial_reference: SpatialReference
+    origin_x: float
+    origin_y: float
+    tile_cols: int
+    tile_rows: int
+    dpi: int
+    lods: tuple[LOD, ...]
+    tile_format: str
+    compression_quality: int | None = None
+    storage_format: StorageFormat = StorageFormat.COMPACT_V2
+    packet_size: int = 128
+
+    def __post_init__(self):
+        object.__setattr__(self, "lods", tuple(sorted(self.lods, key=lambda lod: -lod.resolution)))
+
+    def lod_for_resolution(self, resolution: float, rel_tol: float = 1e-6) -> LOD | None:
+        """The level whose resolution matches within a relative tolerance (never by LevelID)."""
+        return _closest(self.lods, resolution, rel_tol, lambda lod: lod.resolution)
+
+    def lod_for_scale(self, scale: float, rel_tol: float = 1e-4) -> LOD | None:
+        """The level whose scale matches; the tolerance absorbs the rounding noise of conf.xml scales."""
+        return _closest(self.lods, scale, rel_tol, lambda lod: lod.scale)
+
+    def tile_bounds(self, lod: LOD, row: int, col: int) -> Extent:
+        """Map extent of one tile; rows count down from the origin.
+
+        >>> s = TilingScheme(SpatialReference(3857), -100.0, 100.0, 256, 256, 96, (LOD(0, 1e6, 0.25),), "PNG")
+        >>> s.tile_bounds(s.lods[0], 1, 2)
+        Extent(xmin=28.0, ymin=-28.0, xmax=92.0, ymax=36.0)
+        """
+        width = self.tile_cols * lod.resolution
+        height = self.tile_rows * lod.resolution
+        xmin = self.origin_x + col * width
+        ymax = self.origin_y - row * height
+        return Extent(xmin, ymax - height, xmin + width, ymax)
+
+    def tile_range(self, lod: LOD, extent: Extent) -> tuple[int, int, int, int]:
+        """(row_min, row_max, col_min, col_max), inclusive: the whole tiles sharing area with extent.
+
+        Clamped at 0; empty (max < min) when the extent lies wholly before the origin. An extent ending
+        exactly on a tile edge does not take the next tile, even with float noise on the edge.
+
+        >>> s = TilingScheme(SpatialReference(3857), 0.0, 0.0, 256, 256, 96, (LOD(0, 1e6, 1 / 256),), "PNG")
+        >>> s.tile_range(s.lods[0], Extent(0.0, -2.0, 3.0, 0.0))
+        (0, 1, 0, 2)
+        >>> s.tile_range(s.lods[0], Extent(0.1 + 0.2, -2.0000000000000004, 2.9999999999999996, -0.5))
+        (0, 1, 0, 2)
+        """
+        width = self.tile_cols * lod.resolution
+        height = self.tile_rows * lod.resolution
+        col_min, col_max = _cell_span((extent.xmin - self.origin_x) / width,
+                                      (extent.xmax - self.origin_x) / width)
+        row_min, row_max = _cell_span((self.origin_y - extent.ymax) / height,
+                                      (self.origin_y - extent.ymin) / height)
+        return max(row_min, 0), row_max, max(col_min, 0), col_max
+
+
+def _snap(value: float) -> float:
+    nearest = round(value)
+    return float(nearest) if abs(value - nearest) <= _EDGE_SNAP else value
+
+
+def _cell_span(low: float, high: float) -> tuple[int, int]:
+    """First and last whole cell touched by [low, high] in cell units; a degenerate span takes its cell."""
+    low, high = _snap(low), _snap(high)
+    first = math.floor(low)
+    last = math.ceil(high) - 1
+    if high >= low:
+        last = max(first, last)
+    return first, last
+
+
+def _closest(lods, value, rel_tol, key):
+    best = None
+    best_error = rel_tol
+    for lod in lods:
+        reference = key(lod)
+        error = abs(reference - value) / max(abs(reference), abs(value), 1e-300)
+        if error <= best_error:
+            best, best_error = lod, error
+    return best
+
+
+class Difference(NamedTuple):
+    """One way a source cache does not fit its target; a value of None means "missing"."""
+
+    name: str
+    source_value: object
+    target_value: object
+
+
+def normalise_tile_format(name: str) -> str:
+    """Upper-case CacheTileFormat; the 9.x spelling "jpg" becomes "JPEG".
+
+    >>> normalise_tile_format(" jpg "), normalise_tile_format("png32")
+    ('JPEG', 'PNG32')
+    """
+    upper = name.strip().upper()
+    return "JPEG" if upper in ("JPG", "JPEG") else upper
+
+
+def same_spatial_reference(a: SpatialReference, b: SpatialReference) -> bool:
+    """Same WKID/LatestWKID (Web Mercator aliases are one; a WKT-only side is identified by GDAL),
+    else GDAL's IsSame on the two definitions."""
+    codes_a, codes_b = a.codes(), b.codes()
+    if codes_a and codes_b:
+        return bool(codes_a & codes_b)
+    if a.wkt and b.wkt and a.wkt.strip() == b.wkt.strip():
+        return True
+    srs_a, srs_b = _osr(a), _osr(b)
+    if srs_a is None or srs_b is None:
+        return False
+    codes_a, codes_b = codes_a or _identify(srs_a), codes_b or _identify(srs_b)
+    if codes_a and codes_b:
+        return bool(codes_a & codes_b)
+    return bool(srs_a.IsSame(srs_b))
+
+
+def _osr(reference: SpatialReference):
+    """GDAL spatial reference, None when GDAL cannot read the definition (whatever its exception mode)."""
+    from osgeo import osr
+
+    definition = reference.user_input()
+    if not definition:
+        return None
+    srs = osr.SpatialReference()
+    try:
+        return srs if srs.SetFromUserInput(definition) == 0 else None
+    except RuntimeError:
+        return None
+
+
+def _identify(srs) -> frozenset[int]:
+    """EPSG codes GDAL is sure of (confidence 100) for a definition given as WKT only."""
+    try:
+        matches = srs.FindMatches() or []
+    except RuntimeError:
+        return frozenset()
+    codes = set()
+    for match, confidence in matches:
+        code = match.GetAuthorityCode(None)
+        if confidence >= 100 and code and code.isdigit():
+            codes.add(3857 if int(code) in WEB_MERCATOR_CODES else int(code))
+    return frozenset(codes)
+
+
+def compare(source: TilingScheme, target: TilingScheme) -> list[Difference]:
+    """Every way source does not fit target; [] means its tiles can go into target as they are.
+
+    Each source level must exist in the target (by resolution); target levels the source lacks are fine.
+    Tile image formats are compared by name after normalisation: "PNG" (ArcGIS picks the depth) is not
+    "PNG32".
+    Compression quality is not compared: tiles keep their own bytes.
+    """
+    differences = []
+    if not same_spatial_reference(source.spatial_reference, target.spatial_reference):
+        differences.append(Difference("spatial reference", _describe_srs(source.spatial_reference),
+                                      _describe_srs(target.spatial_reference)))
+    finest = min((lod.resolution for lod in source.lods + target.lods), default=1.0)
+    tolerance = max(finest * _ORIGIN_PIXEL_TOL, 1e-9 * max(abs(target.origin_x), abs(target.origin_y)))
+    if (abs(source.origin_x - target.origin_x) > tolerance
+            or abs(source.origin_y - target.origin_y) > tolerance):
+        differences.append(Difference("tile origin", (source.origin_x, source.origin_y),
+                                      (target.origin_x, target.origin_y)))
+    if (source.tile_cols, source.tile_rows) != (target.tile_cols, target.tile_rows):
+        differences.append(Difference("tile size", f"{source.tile_cols}x{source.tile_rows}",
+                                      f"{target.tile_cols}x{target.tile_rows}"))
+    if source.dpi != target.dpi:
+        differences.append(Difference("DPI", source.dpi, target.dpi))
+    for lod in source.lods:
+        if target.lod_for_resolution(lod.resolution) is None:
+            differences.append(Difference(f"level {lod.level} (1:{lod.scale:,.0f}) resolution",
+                                          lod.resolution, None))
+    if source.storage_format is not target.storage_format:
+        differences.append(Difference("storage format", source.storage_format.value,
+                                      target.storage_format.value))
+    elif source.packet_size != target.packet_size:
+        differences.append(Difference("packet size", source.packet_size, target.packet_size))
+    if normalise_tile_format(source.tile_format) != normalise_tile_format(target.tile_format):
+        differences.append(Difference("tile image format", source.tile_format, target.tile_format))
+    return differences
+
+
+def _describe_srs(reference: SpatialReference) -> str:
+    if reference.wkid is not None or reference.latest_wkid is not None:
+        codes = [str(code) for code in (reference.wkid, reference.latest_wkid) if code is not None]
+        return "WKID " + "/".join(dict.fromkeys(codes))
+    wkt = reference.wkt or "none"
+    return wkt if len(wkt) <= 80 else wkt[:77] + "..."
+
+
+def format_differences(differences, source_name: str = "source", target_name: str = "target") -> str:
+    """One line per difference, both values shown.
+
+    >>> print(format_differences([Difference("DPI", 96, 90), Difference("level 3 resolution", 0.5, None)]))
+    - DPI: source 96, target 90
+    - level 3 resolution: source 0.5, target missing
+    """
+    def show(value):
+        return "missing" if value is None else str(value)
+
+    return "\n".join(f"- {d.name}: {source_name} {show(d.source_value)}, {target_name} {show(d.target_value)}"
+                     for d in differences)
