@@ -1,0 +1,459 @@
+"""Which levels and tiles an import touches: levels by resolution, extent → tile range, area of interest.
+
+Schemes are duck-typed: only ``origin_x``, ``origin_y``, ``tile_cols``, ``tile_rows`` and ``lods`` (each with
+``level``, ``scale``, ``resolution``) are used, plus ``scheme.tile_range`` when the scheme has one.
+
+Areas of interest are classified tile by tile with a quadtree over the tile range that prunes whole blocks
+(blocks above bundle size are split on bundle edges): a block the area misses is outside without per-tile
+work, a block inside the area is inside, the rest is split, clipping the area to the block on the way down so
+that deeper tests run on small geometries. Single tiles the boundary crosses are ``BOUNDARY``; the pixel mask
+(:func:`pixel_mask`, pixel-centre rule, holes excluded) settles their pixels.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import struct
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+from osgeo import ogr
+
+from .errors import SelectionError
+from .scheme import Extent
+
+BUNDLE_SIZE = 128
+
+# Scales in conf.xml files carry rounding noise (e.g. 591657527.591555 vs 591657527.5916).
+SCALE_REL_TOL = 1e-4
+# Same tolerance as TilingScheme.lod_for_resolution, which scheme.compare() uses to accept a source.
+RESOLUTION_REL_TOL = 1e-6
+
+
+class TileClass(enum.IntEnum):
+    """Where a tile lies against the selection; the values are the codes stored in BundleSelection.codes."""
+
+    OUTSIDE = 0
+    INSIDE = 1
+    BOUNDARY = 2
+
+
+# ---------------------------------------------------------------------------------------------- levels
+
+class LevelSelection(NamedTuple):
+    """Level pairs to import, coarsest first, and the requested scales that were skipped."""
+
+    pairs: list          # [(source_lod, target_lod)]
+    skipped: list        # [(requested_scale, reason)] — scales the target caches but the source lacks
+
+
+def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
+    """Pair source and target levels by resolution (never by LevelID: packages renumber from 0).
+
+    ``scales=None`` takes every level both caches share. A requested scale matches a target level within
+    ``SCALE_REL_TOL``; one the target does not cache raises SelectionError listing the target's scales, one
+    the source lacks is returned in ``skipped`` with a reason the caller can report.
+    """
+    if scales is None:
+        targets = list(target_scheme.lods)
+    else:
+        targets, unknown = [], []
+        for scale in scales:
+            lod = _closest(target_scheme.lods, float(scale), SCALE_REL_TOL, "scale")
+            if lod is None:
+                unknown.append(scale)
+            elif lod not in targets:
+                targets.append(lod)
+        if unknown:
+            cached = ", ".join(f"{lod.scale:g}" for lod in sorted(target_scheme.lods, key=_coarse_first))
+            asked = ", ".join(f"{float(s):g}" for s in unknown)
+            raise SelectionError(f"the target does not cache the scale(s) {asked}; it caches: {cached}")
+    pairs, skipped = [], []
+    for target_lod in sorted(targets, key=_coarse_first):
+        source_lod = _closest(source_scheme.lods, target_lod.resolution, RESOLUTION_REL_TOL, "resolution")
+        if source_lod is not None:
+            pairs.append((source_lod, target_lod))
+        elif scales is not None:
+            skipped.append((target_lod.scale, f"the source has no level at scale {target_lod.scale:g} "
+                                              f"(resolution {target_lod.resolution:.12g})"))
+    return LevelSelection(pairs, skipped)
+
+
+def _coarse_first(lod):
+    return -lod.resolution
+
+
+def _closest(lods, value, rel_tol, attribute):
+    best, best_error = None, rel_tol
+    for lod in lods:
+        reference = getattr(lod, attribute)
+        error = abs(reference - value) / max(abs(reference), abs(value), 1e-300)
+        if error <= best_error:
+            best, best_error = lod, error
+    return best
+
+
+# ---------------------------------------------------------------------------------------------- ranges
+
+class TileRange(NamedTuple):
+    """Inclusive rows and columns of a level; empty when a maximum is below its minimum."""
+
+    row_min: int
+    row_max: int
+    col_min: int
+    col_max: int
+
+    @property
+    def empty(self) -> bool:
+        return self.row_max < self.row_min or self.col_max < self.col_min
+
+    @property
+    def count(self) -> int:
+        return 0 if self.empty else (self.row_max - self.row_min + 1) * (self.col_max - self.col_min + 1)
+
+    def intersection(self, other: TileRange | None) -> TileRange:
+        if other is None:
+            return self
+        return TileRange(max(self.row_min, other.row_min), min(self.row_max, other.row_max),
+                         max(self.col_min, other.col_min), min(self.col_max, other.col_max))
+
+
+def tile_range(scheme, lod, extent) -> TileRange:
+    """The whole tiles sharing area with extent; may be empty (check ``.empty``).
+
+    An extent ending exactly on a tile edge does not take the next tile; rows/columns before the origin
+    are dropped.
+    """
+    if hasattr(scheme, "tile_range"):
+        row_min, row_max, col_min, col_max = scheme.tile_range(lod, extent)
+    else:
+        xmin, ymin, xmax, ymax = extent
+        width, height = scheme.tile_cols * lod.resolution, scheme.tile_rows * lod.resolution
+        col_min, col_max = _cell_span((xmin - scheme.origin_x) / width, (xmax - scheme.origin_x) / width)
+        row_min, row_max = _cell_span((scheme.origin_y - ymax) / height, (scheme.origin_y - ymin) / height)
+    return TileRange(max(row_min, 0), row_max, max(col_min, 0), col_max)
+
+
+def _cell_span(low, high, snap=1e-6):
+    low = float(round(low)) if abs(low - round(low)) <= snap else low
+    high = float(round(high)) if abs(high - round(high)) <= snap else high
+    first = math.floor(low)
+    return first, max(first, math.ceil(high) - 1)
+
+
+def tile_bounds(scheme, lod, row, col):
+    """Extent of one tile; rows count down from the origin."""
+    width, height = scheme.tile_cols * lod.resolution, scheme.tile_rows * lod.resolution
+    xmin = scheme.origin_x + col * width
+    ymax = scheme.origin_y - row * height
+    return Extent(xmin, ymax - height, xmin + width, ymax)
+
+
+# ---------------------------------------------------------------------------------------------- results
+
+@dataclass(frozen=True)
+class BundleSelection:
+    """Classification of the tiles of one 128×128 bundle; small and cheap to pickle.
+
+    ``codes[row - row0, col - col0]`` holds a TileClass value; ``codes`` is None when every tile of the
+    bundle is ``uniform`` (a bundle wholly inside stores no array).
+    """
+
+    row0: int
+    col0: int
+    codes: np.ndarray | None = None
+    uniform: TileClass = TileClass.INSIDE
+
+    def status(self, row: int, col: int) -> TileClass:
+        if self.codes is None:
+            return self.uniform
+        return TileClass(int(self.codes[row - self.row0, col - self.col0]))
+
+    @property
+    def whole(self) -> bool:
+        """Every tile of the bundle is inside: the bundle may be copied as a file."""
+        return self.codes is None and self.uniform == TileClass.INSIDE
+
+    def count(self, status: TileClass) -> int:
+        if self.codes is None:
+            return BUNDLE_SIZE * BUNDLE_SIZE if status == self.uniform else 0
+        return int(np.count_nonzero(self.codes == status))
+
+    def tiles(self, status: TileClass) -> list:
+        """Sorted (row, col) of the tiles with this status."""
+        if self.codes is None:
+            if status != self.uniform:
+                return []
+            return [(self.row0 + r, self.col0 + c) for r in range(BUNDLE_SIZE) for c in range(BUNDLE_SIZE)]
+        rows, cols = np.nonzero(self.codes == status)
+        return list(zip((rows + self.row0).tolist(), (cols + self.col0).tolist()))
+
+
+@dataclass
+class TileSelection:
+    """Tiles of one level: bundles holding at least one inside or boundary tile, and tile counts."""
+
+    limit: TileRange | None
+    bundles: dict = field(default_factory=dict)    # (row0, col0) → BundleSelection
+    inside: int = 0
+    boundary: int = 0
+    outside: int = 0                                # in the range (or the requested bundles), not selected
+
+    def get(self, row0: int, col0: int) -> BundleSelection | None:
+        """The bundle's classification; None when all of its tiles are outside."""
+        return self.bundles.get((row0, col0))
+
+
+# ---------------------------------------------------------------------------------------------- area
+
+class AreaOfInterest:
+    """A (Multi)Polygon in the cache's CRS, made valid once; pickles as its WKB.
+
+    Build it once per level plan or work unit: the OGR geometry and the edge arrays the pixel masks use
+    are kept on the object.
+    """
+
+    def __init__(self, wkb: bytes, where: str = "area of interest"):
+        self.where = where
+        self.geometry = _polygonal_geometry(bytes(wkb), where)
+        self.wkb = bytes(self.geometry.ExportToWkb(ogr.wkbNDR))
+        xmin, xmax, ymin, ymax = self.geometry.GetEnvelope()
+        self.envelope = Extent(xmin, ymin, xmax, ymax)
+        self._edges = None
+
+    def __reduce__(self):
+        return AreaOfInterest, (self.wkb, self.where)
+
+    @property
+    def edges(self):
+        """(x0, y0, x1, y1) float64 arrays of every ring segment (shells and holes alike)."""
+        if self._edges is None:
+            segments = []
+            for polygon in _parts(self.geometry):
+                for i in range(polygon.GetGeometryCount()):
+                    points = np.array(polygon.GetGeometryRef(i).GetPoints(), dtype=np.float64)[:, :2]
+                    if len(points) >= 2:
+                        segments.append(np.hstack([points[:-1], points[1:]]))
+            table = np.vstack(segments) if segments else np.zeros((0, 4))
+            self._edges = tuple(np.ascontiguousarray(table[:, i]) for i in range(4))
+        return self._edges
+
+
+def _polygonal_geometry(wkb, where):
+    geometry = ogr.CreateGeometryFromWkb(wkb) if wkb else None
+    if geometry is None:
+        raise SelectionError(f"{where}: not a WKB geometry")
+    geometry.FlattenTo2D()
+    if geometry.GetGeometryType() not in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
+        geometry = geometry.GetLinearGeometry()
+        polygons = _polygonal_part(geometry) if geometry is not None else None
+        if polygons is None or polygons.IsEmpty():
+            raise SelectionError(f"{where}: expected a Polygon or MultiPolygon, got "
+                                 f"{ogr.GeometryTypeToName(ogr.CreateGeometryFromWkb(wkb).GetGeometryType())}")
+        geometry = polygons
+    if geometry.IsEmpty():
+        raise SelectionError(f"{where}: the polygon is empty")
+    if not geometry.IsValid():
+        # STRUCTURE (GEOS >= 3.10) unions overlapping parts and keeps holes as holes.
+        repaired = geometry.MakeValid(["METHOD=STRUCTURE"]) or geometry.Buffer(0)
+        geometry = _polygonal_part(repaired) if repaired is not None else None
+        if geometry is None or geometry.IsEmpty():
+            raise SelectionError(f"{where}: the polygon is invalid and cannot be repaired")
+    return geometry
+
+
+def _parts(geometry):
+    if geometry.GetGeometryType() == ogr.wkbPolygon:
+        return [geometry]
+    return [geometry.GetGeometryRef(i) for i in range(geometry.GetGeometryCount())]
+
+
+def _polygonal_part(geometry):
+    """The polygons of any geometry as a Polygon/MultiPolygon (None when there are none)."""
+    kind = ogr.GT_Flatten(geometry.GetGeometryType())
+    if kind in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
+        return geometry
+    if kind != ogr.wkbGeometryCollection:
+        return None
+    polygons = ogr.Geometry(ogr.wkbMultiPolygon)
+    for i in range(geometry.GetGeometryCount()):
+        part = _polygonal_part(geometry.GetGeometryRef(i))
+        for polygon in _parts(part) if part is not None else ():
+            if not polygon.IsEmpty():
+                polygons.AddGeometry(polygon)
+    if polygons.GetGeometryCount() == 1:
+        return polygons.GetGeometryRef(0).Clone()
+    return polygons if polygons.GetGeometryCount() else None
+
+
+def classify_tiles(scheme, lod, limit: TileRange | None = None, aoi: AreaOfInterest | None = None,
+                   bundles=None) -> TileSelection:
+    """Classify the tiles of one level against a tile range and an area of interest.
+
+    ``limit`` None means no range limit; ``aoi`` None means every tile in the range is inside. ``bundles``
+    (iterable of BundleKey or (row0, col0)) limits the work and the result to those bundles — pass the
+    source's bundles: without it every bundle in the range is listed, which at deep levels is a lot.
+    """
+    if aoi is not None:
+        limit = tile_range(scheme, lod, aoi.envelope).intersection(limit)
+    wanted = None if bundles is None else {_bundle_origin(key) for key in bundles}
+    if limit is None and wanted is None:
+        raise SelectionError("no extent, area of interest or bundle list limits the tiles to classify")
+    return _Classifier(scheme, lod, limit, aoi, wanted).run()
+
+
+def _bundle_origin(key):
+    if hasattr(key, "row0"):
+        return key.row0, key.col0
+    return int(key[0]), int(key[1])
+
+
+class _Classifier:
+    """Quadtree walk over half-open [r0, r1) × [c0, c1) blocks, filling per-bundle code arrays."""
+
+    def __init__(self, scheme, lod, limit, aoi, wanted):
+        self.ox, self.oy = scheme.origin_x, scheme.origin_y
+        self.tw, self.th = scheme.tile_cols * lod.resolution, scheme.tile_rows * lod.resolution
+        self.limit, self.aoi, self.wanted = limit, aoi, wanted
+        self.codes, self.whole = {}, set()
+
+    def run(self) -> TileSelection:
+        result = TileSelection(self.limit)
+        block = self._top_block()
+        if block is not None:
+            wanted = None if self.wanted is None else sorted(self.wanted)
+            self._visit(self.aoi.geometry if self.aoi else None, *block, wanted)
+        for origin in self.whole:
+            result.bundles[origin] = BundleSelection(*origin)
+            result.inside += BUNDLE_SIZE * BUNDLE_SIZE
+        for origin, codes in self.codes.items():
+            selection = BundleSelection(origin[0], origin[1], codes, TileClass.OUTSIDE)
+            result.bundles[origin] = selection
+            result.inside += selection.count(TileClass.INSIDE)
+            result.boundary += selection.count(TileClass.BOUNDARY)
+        result.outside = self._considered() - result.inside - result.boundary
+        return result
+
+    def _top_block(self):
+        r0 = c0 = 0
+        r1 = c1 = None
+        if self.wanted is not None:
+            if not self.wanted:
+                return None
+            rows, cols = [o[0] for o in self.wanted], [o[1] for o in self.wanted]
+            r0, r1, c0, c1 = min(rows), max(rows) + BUNDLE_SIZE, min(cols), max(cols) + BUNDLE_SIZE
+        if self.limit is not None:
+            if self.limit.empty:
+                return None
+            r0, c0 = max(r0, self.limit.row_min), max(c0, self.limit.col_min)
+            r1 = self.limit.row_max + 1 if r1 is None else min(r1, self.limit.row_max + 1)
+            c1 = self.limit.col_max + 1 if c1 is None else min(c1, self.limit.col_max + 1)
+        return (r0, r1, c0, c1) if r0 < r1 and c0 < c1 else None
+
+    def _considered(self):
+        """Tiles in the range, or in the wanted bundles within the range."""
+        if self.wanted is None:
+            return self.limit.count
+        total = 0
+        for row0, col0 in self.wanted:
+            span = TileRange(row0, row0 + BUNDLE_SIZE - 1, col0, col0 + BUNDLE_SIZE - 1)
+            total += span.intersection(self.limit).count
+        return total
+
+    def _rect(self, r0, r1, c0, c1):
+        x0, x1 = self.ox + c0 * self.tw, self.ox + c1 * self.tw
+        y0, y1 = self.oy - r1 * self.th, self.oy - r0 * self.th
+        return ogr.CreateGeometryFromWkb(struct.pack("<BIII10d", 1, 3, 1, 5, x0, y0, x1, y0, x1, y1,
+                                                     x0, y1, x0, y0))
+
+    def _visit(self, geometry, r0, r1, c0, c1, wanted):
+        if wanted is not None:
+            wanted = [o for o in wanted if o[0] < r1 and o[0] + BUNDLE_SIZE > r0
+                      and o[1] < c1 and o[1] + BUNDLE_SIZE > c0]
+            if not wanted:
+                return
+        if geometry is None:
+            self._mark(r0, r1, c0, c1, TileClass.INSIDE, wanted)
+            return
+        rect = self._rect(r0, r1, c0, c1)
+        if not geometry.Intersects(rect):
+            return
+        if geometry.Contains(rect):
+            self._mark(r0, r1, c0, c1, TileClass.INSIDE, wanted)
+            return
+        if r1 - r0 == 1 and c1 - c0 == 1:
+            if not geometry.Touches(rect):
+                self._mark(r0, r1, c0, c1, TileClass.BOUNDARY, wanted)
+            return
+        clipped = geometry.Intersection(rect)
+        clipped = _polygonal_part(clipped) if clipped is not None else None
+        if clipped is None or clipped.IsEmpty() or clipped.Area() <= 0:
+            return
+        for a, b in _split(r0, r1):
+            for c, d in _split(c0, c1):
+                self._visit(clipped, a, b, c, d, wanted)
+
+    def _mark(self, r0, r1, c0, c1, status, wanted):
+        origins = wanted if wanted is not None else [
+            (row0, col0) for row0 in range(r0 - r0 % BUNDLE_SIZE, r1, BUNDLE_SIZE)
+            for col0 in range(c0 - c0 % BUNDLE_SIZE, c1, BUNDLE_SIZE)]
+        for row0, col0 in origins:
+            a, b = max(r0, row0), min(r1, row0 + BUNDLE_SIZE)
+            c, d = max(c0, col0), min(c1, col0 + BUNDLE_SIZE)
+            if status == TileClass.INSIDE and (b - a, d - c) == (BUNDLE_SIZE, BUNDLE_SIZE):
+                self.whole.add((row0, col0))
+                continue
+            codes = self.codes.get((row0, col0))
+            if codes is None:
+                codes = self.codes[(row0, col0)] = np.zeros((BUNDLE_SIZE, BUNDLE_SIZE), np.uint8)
+            codes[a - row0:b - row0, c - col0:d - col0] = status
+
+
+def _split(a, b):
+    """Halve the half-open span [a, b); spans crossing a bundle edge are cut on a bundle edge."""
+    if b - a <= 1:
+        return [(a, b)]
+    middle = (a + b) // 2
+    first, last = (a // BUNDLE_SIZE + 1) * BUNDLE_SIZE, ((b - 1) // BUNDLE_SIZE) * BUNDLE_SIZE
+    if first <= last:
+        middle = min(max(round(middle / BUNDLE_SIZE) * BUNDLE_SIZE, first), last)
+    return [(a, middle), (middle, b)]
+
+
+# ---------------------------------------------------------------------------------------------- pixels
+
+def pixel_mask(aoi, bounds, width: int, height: int) -> np.ndarray:
+    """Bool (height, width) array: True where the pixel centre lies inside the area (holes excluded).
+
+    ``aoi`` is an AreaOfInterest (build it once per work unit) or WKB. An even-odd scanline over the
+    area's edges at pixel-centre rows; a centre exactly on an edge belongs to the pixel on its right /
+    below, so areas that share an edge never both take a pixel.
+    """
+    if not isinstance(aoi, AreaOfInterest):
+        aoi = AreaOfInterest(aoi)
+    x0, y0, x1, y1 = aoi.edges
+    xmin, ymin, xmax, ymax = bounds
+    px, py = (xmax - xmin) / width, (ymax - ymin) / height
+    top, bottom = ymax - 0.5 * py, ymin + 0.5 * py
+    near = np.nonzero((np.maximum(y0, y1) >= bottom) & (np.minimum(y0, y1) <= top)
+                      & (np.minimum(x0, x1) <= xmax))[0]
+    if near.size == 0:
+        return np.zeros((height, width), dtype=bool)
+    x0, y0, x1, y1 = x0[near], y0[near], x1[near], y1[near]
+    centres = ymax - (np.arange(height) + 0.5) * py
+    rows, edges = np.nonzero((y0 <= centres[:, None]) != (y1 <= centres[:, None]))
+    crossing = x0[edges] + (centres[rows] - y0[edges]) * (x1[edges] - x0[edges]) / (y1[edges] - y0[edges])
+    # First column whose centre lies strictly right of the crossing.
+    first = np.floor((crossing - xmin) / px - 0.5) + 1
+    first = np.clip(first, 0, width).astype(np.int64)
+    toggles = np.bincount(rows * (width + 1) + first, minlength=height * (width + 1))
+    return (np.cumsum(toggles.reshape(height, width + 1)[:, :width], axis=1) & 1).astype(bool)
+
+
+def mask_class(mask: np.ndarray) -> TileClass:
+    """INSIDE when every pixel is in the area, OUTSIDE when none is, else BOUNDARY."""
+    if mask.all():
+        return TileClass.INSIDE
+    return TileClass.BOUNDARY if mask.any() else TileClass.OUTSIDE
