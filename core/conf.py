@@ -1,0 +1,412 @@
+"""Read and write the files describing a cache: conf.xml (ArcGIS 9.2 → 10.x), conf.cdi, and a .tpkx root.json.
+
+Input may be hostile (caches come from anywhere): XML with a DTD is refused before any entity can expand,
+sizes are capped, and every malformed value ends in a SchemeError naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from xml.parsers import expat
+
+from .errors import SchemeError
+from .scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme, normalise_tile_format
+
+MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_LODS = 256
+MAX_TILE_PIXELS = 8192
+_NAMESPACES = {
+    "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "xmlns:xs": "http://www.w3.org/2001/XMLSchema",
+    "xmlns:typens": "http://www.esri.com/schemas/ArcGIS/10.3",
+}
+
+
+class _Node:
+    """An XML element reduced to what conf files use: local name, text and children."""
+
+    __slots__ = ("name", "text", "children")
+
+    def __init__(self, name):
+        self.name = name.rpartition(":")[2]
+        self.text = []
+        self.children = []
+
+    def child(self, name):
+        return next((node for node in self.children if node.name == name), None)
+
+    def value(self, name):
+        node = self.child(name)
+        return None if node is None else "".join(node.text).strip()
+
+
+def _parse_xml(data, where) -> _Node:
+    """Parse with expat, refusing any DOCTYPE (billion laughs, external entities) before it takes effect."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SchemeError(f"{where}: file larger than {MAX_FILE_BYTES} bytes")
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    stack, roots = [], []
+
+    def refuse(*_args):
+        raise SchemeError(f"{where}: DTDs and entity declarations are not allowed")
+
+    def start(name, _attrs):
+        node = _Node(name)
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+
+    def end(_name):
+        stack.pop()
+
+    def chars(text):
+        if stack:
+            stack[-1].text.append(text)
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise SchemeError(f"{where}: not well-formed XML ({error})") from None
+    return roots[0]
+
+
+def _number(value, where, what) -> float:
+    """A finite float from XML text or a JSON number (booleans refused)."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        problem = "missing" if value is None else f"{value!r}, not a number"
+        raise SchemeError(f"{where}: {what} is {problem}") from None
+    if not math.isfinite(number):
+        raise SchemeError(f"{where}: {what} is not a finite number ({value!r})")
+    return number
+
+
+def _integer(value, where, what, low, high) -> int:
+    number = value if isinstance(value, int) and not isinstance(value, bool) else _number(value, where, what)
+    if number != int(number) or not low <= number <= high:
+        raise SchemeError(f"{where}: {what} must be a whole number in [{low}, {high}], not {value!r}")
+    return int(number)
+
+
+def _optional_code(value, where, what):
+    """A WKID: absent (None, empty) or a positive whole number."""
+    return None if value in (None, "") else _integer(value, where, what, 1, 1 << 31)
+
+
+def find_conf_xml(folder) -> Path:
+    """The folder's conf.xml whatever its case (ArcGIS 10.1 writes "Conf.xml"); SchemeError when none."""
+    folder = Path(folder)
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.name.lower() == "conf.xml"]
+    except OSError as error:
+        raise SchemeError(f"{folder}: cannot list folder ({error.strerror})") from None
+    if not names:
+        raise SchemeError(f"{folder}: no conf.xml in this folder")
+    return folder / ("conf.xml" if "conf.xml" in names else sorted(names)[0])
+
+
+def _read(path) -> bytes:
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            raise SchemeError(f"{path}: file larger than {MAX_FILE_BYTES} bytes")
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise SchemeError(f"{path}: cannot read ({error.strerror or error})") from None
+
+
+def read_conf_xml(path) -> TilingScheme:
+    return parse_conf_xml(_read(path), str(path))
+
+
+def parse_conf_xml(data: bytes, where: str) -> TilingScheme:
+    """TilingScheme from conf.xml bytes; a missing CacheStorageInfo (before 10.0) means exploded."""
+    root = _parse_xml(data, where)
+    if root.name != "CacheInfo":
+        raise SchemeError(f"{where}: root element is {root.name}, not CacheInfo")
+    info = _required(root, "TileCacheInfo", where)
+    origin = _required(info, "TileOrigin", where, "TileCacheInfo/")
+    lod_infos = _required(info, "LODInfos", where, "TileCacheInfo/")
+    lods = [_lod_from_xml(node, where) for node in lod_infos.children if node.name == "LODInfo"]
+    image = _required(root, "TileImageInfo", where)
+    if not image.value("CacheTileFormat"):
+        raise SchemeError(f"{where}: missing TileImageInfo/CacheTileFormat")
+    storage = root.child("CacheStorageInfo")
+    storage_format, packet_size = _storage(storage and storage.value("StorageFormat"),
+                                           storage and storage.value("PacketSize"), where)
+    return _scheme(
+        where, _srs_from_xml(_required(info, "SpatialReference", where, "TileCacheInfo/"), where),
+        _number(origin.value("X"), where, "TileOrigin/X"), _number(origin.value("Y"), where, "TileOrigin/Y"),
+        info.value("TileCols"), info.value("TileRows"), info.value("DPI"), lods,
+        image.value("CacheTileFormat"), image.value("CompressionQuality"), storage_format, packet_size)
+
+
+def _required(node, name, where, prefix=""):
+    found = node.child(name)
+    if found is None:
+        raise SchemeError(f"{where}: missing {prefix}{name}")
+    return found
+
+
+def _lod_from_xml(node, where) -> LOD:
+    return LOD(_integer(node.value("LevelID"), where, "LODInfo/LevelID", 0, 999),
+               _number(node.value("Scale"), where, "LODInfo/Scale"),
+               _number(node.value("Resolution"), where, "LODInfo/Resolution"))
+
+
+def _srs_from_xml(node, where) -> SpatialReference:
+    return SpatialReference(_optional_code(node.value("WKID"), where, "SpatialReference/WKID"),
+                            _optional_code(node.value("LatestWKID"), where, "SpatialReference/LatestWKID"),
+                            node.value("WKT") or None)
+
+
+def _storage(name, packet_size, where) -> tuple[StorageFormat, int]:
+    if not name:
+        return StorageFormat.EXPLODED, 0
+    try:
+        storage_format = StorageFormat(name)
+    except ValueError:
+        raise SchemeError(f"{where}: unknown storage format {name!r}") from None
+    if storage_format is StorageFormat.EXPLODED:
+        return storage_format, 0
+    if packet_size in (None, ""):
+        return storage_format, 128
+    return storage_format, _integer(packet_size, where, "packet size", 1, 1 << 16)
+
+
+def _scheme(where, srs, origin_x, origin_y, cols, rows, dpi, lods, tile_format, quality, storage_format,
+            packet_size) -> TilingScheme:
+    """Validate the pieces shared by conf.xml and root.json and build the scheme."""
+    if srs.wkid is None and srs.latest_wkid is None and not srs.wkt:
+        raise SchemeError(f"{where}: spatial reference has neither WKID nor WKT")
+    if not lods:
+        raise SchemeError(f"{where}: no levels of detail")
+    if len(lods) > MAX_LODS:
+        raise SchemeError(f"{where}: {len(lods)} levels of detail, at most {MAX_LODS} are supported")
+    for lod in lods:
+        if lod.resolution <= 0 or lod.scale <= 0:
+            raise SchemeError(f"{where}: level {lod.level} has a scale or resolution not above 0")
+    if len({lod.level for lod in lods}) != len(lods) or len({lod.resolution for lod in lods}) != len(lods):
+        raise SchemeError(f"{where}: two levels of detail share a level id or a resolution")
+    if not isinstance(tile_format, str) or not tile_format.strip():
+        raise SchemeError(f"{where}: tile image format is missing")
+    return TilingScheme(
+        spatial_reference=srs, origin_x=origin_x, origin_y=origin_y,
+        tile_cols=_integer(cols, where, "tile columns", 1, MAX_TILE_PIXELS),
+        tile_rows=_integer(rows, where, "tile rows", 1, MAX_TILE_PIXELS),
+        dpi=_integer(dpi, where, "DPI", 1, 10000),
+        lods=tuple(lods), tile_format=normalise_tile_format(tile_format),
+        compression_quality=None if quality in (None, "") else _integer(quality, where, "compression quality",
+                                                                         0, 100),
+        storage_format=storage_format, packet_size=packet_size)
+
+
+def read_conf_cdi(path) -> Extent | None:
+    """Extent of cached data; None when the file (any case of its name) is absent or the envelope empty."""
+    path = Path(path)
+    if not path.exists():
+        try:
+            path = next(p for p in path.parent.iterdir() if p.name.lower() == path.name.lower())
+        except (OSError, StopIteration):
+            return None
+    return parse_conf_cdi(_read(path), str(path))
+
+
+def parse_conf_cdi(data: bytes, where: str) -> Extent | None:
+    """EnvelopeN XMin..YMax → Extent; None for an empty envelope (ArcGIS writes NaN)."""
+    root = _parse_xml(data, where)
+    if root.name != "EnvelopeN":
+        raise SchemeError(f"{where}: root element is {root.name}, not EnvelopeN")
+    values = [root.value(name) for name in ("XMin", "YMin", "XMax", "YMax")]
+    if any(value is not None and value.lower() == "nan" for value in values):
+        return None
+    return _extent([_number(v, where, n) for v, n in zip(values, ("XMin", "YMin", "XMax", "YMax"))], where)
+
+
+def _extent(values, where) -> Extent:
+    extent = Extent(*values)
+    if extent.xmin > extent.xmax or extent.ymin > extent.ymax:
+        raise SchemeError(f"{where}: extent has its minimum above its maximum {tuple(extent)}")
+    return extent
+
+
+def parse_root_json(data: bytes, where: str) -> tuple[TilingScheme, Extent | None]:
+    """Scheme and full extent from a .tpkx root.json; only the levels minLOD..maxLOD it carries are kept."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SchemeError(f"{where}: file larger than {MAX_FILE_BYTES} bytes")
+    try:
+        root = json.loads(data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise SchemeError(f"{where}: not valid JSON ({error})") from None
+    root = _object(root, where, "the document")
+    tile_info = _object(root.get("tileInfo"), where, "tileInfo")
+    origin = _object(tile_info.get("origin"), where, "tileInfo.origin")
+    image = _object(root.get("tileImageInfo", {}), where, "tileImageInfo")
+    storage = _object(root.get("storageInfo", {}), where, "storageInfo")
+    storage_name = storage.get("storageFormat", StorageFormat.COMPACT_V2.value)
+    if not isinstance(storage_name, str):
+        raise SchemeError(f"{where}: storageInfo.storageFormat is not a string")
+    storage_format, packet_size = _storage(storage_name, storage.get("packetSize"), where)
+    lods_json = tile_info.get("lods")
+    if not isinstance(lods_json, list):
+        raise SchemeError(f"{where}: tileInfo.lods is missing or not a list")
+    if len(lods_json) > MAX_LODS:
+        raise SchemeError(f"{where}: {len(lods_json)} levels of detail, at most {MAX_LODS} are supported")
+    lods = [_lod_from_json(_object(item, where, f"tileInfo.lods[{i}]"), where, i)
+            for i, item in enumerate(lods_json)]
+    low, high = root.get("minLOD"), root.get("maxLOD")
+    if low is not None and high is not None:
+        low = _integer(low, where, "minLOD", 0, 999)
+        high = _integer(high, where, "maxLOD", low, 999)
+        lods = [lod for lod in lods if low <= lod.level <= high]
+    tile_format = image.get("format", tile_info.get("format"))
+    quality = image.get("compressionQuality", image.get("compression", tile_info.get("compressionQuality")))
+    scheme = _scheme(
+        where, _srs_from_json(tile_info.get("spatialReference"), where),
+        _number(origin.get("x"), where, "tileInfo.origin.x"),
+        _number(origin.get("y"), where, "tileInfo.origin.y"),
+        tile_info.get("cols"), tile_info.get("rows"), tile_info.get("dpi", 96), lods, tile_format,
+        quality, storage_format, packet_size)
+    return scheme, _extent_from_json(root.get("fullExtent"), where)
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _object(value, where, what) -> dict:
+    if not isinstance(value, dict):
+        raise SchemeError(f"{where}: {what} is missing or not an object")
+    return value
+
+
+def _lod_from_json(item, where, index) -> LOD:
+    what = f"tileInfo.lods[{index}]"
+    return LOD(_integer(item.get("level"), where, what + ".level", 0, 999),
+               _number(item.get("scale"), where, what + ".scale"),
+               _number(item.get("resolution"), where, what + ".resolution"))
+
+
+def _srs_from_json(value, where) -> SpatialReference:
+    srs = _object(value, where, "tileInfo.spatialReference")
+    wkt = srs.get("wkt")
+    if wkt is not None and not isinstance(wkt, str):
+        raise SchemeError(f"{where}: tileInfo.spatialReference.wkt is not a string")
+    return SpatialReference(_optional_code(srs.get("wkid"), where, "spatialReference.wkid"),
+                            _optional_code(srs.get("latestWkid"), where, "spatialReference.latestWkid"),
+                            wkt or None)
+
+
+def _extent_from_json(value, where) -> Extent | None:
+    if value is None:
+        return None
+    extent = _object(value, where, "fullExtent")
+    names = ("xmin", "ymin", "xmax", "ymax")
+    values = [extent.get(name) for name in names]
+    if any(v is None or v == "NaN" for v in values):
+        return None
+    return _extent([_number(v, where, f"fullExtent.{n}") for v, n in zip(values, names)], where)
+
+
+def write_conf_xml(scheme: TilingScheme, path) -> None:
+    """Write conf.xml the way ArcGIS 10.3+ lays it out (read back by ArcGIS, GDAL's ESRIC driver and us)."""
+    root = ET.Element("CacheInfo", {"xsi:type": "typens:CacheInfo", **_NAMESPACES})
+    info = _sub(root, "TileCacheInfo", xsi_type="TileCacheInfo")
+    info.append(_srs_element("SpatialReference", scheme.spatial_reference))
+    origin = _sub(info, "TileOrigin", xsi_type="PointN")
+    _sub(origin, "X", repr(float(scheme.origin_x)))
+    _sub(origin, "Y", repr(float(scheme.origin_y)))
+    _sub(info, "TileCols", str(scheme.tile_cols))
+    _sub(info, "TileRows", str(scheme.tile_rows))
+    _sub(info, "DPI", str(scheme.dpi))
+    _sub(info, "PreciseDPI", str(scheme.dpi))
+    lods = _sub(info, "LODInfos", xsi_type="ArrayOfLODInfo")
+    for lod in scheme.lods:
+        node = _sub(lods, "LODInfo", xsi_type="LODInfo")
+        _sub(node, "LevelID", str(lod.level))
+        _sub(node, "Scale", repr(float(lod.scale)))
+        _sub(node, "Resolution", repr(float(lod.resolution)))
+    image = _sub(root, "TileImageInfo", xsi_type="TileImageInfo")
+    _sub(image, "CacheTileFormat", scheme.tile_format)
+    _sub(image, "CompressionQuality", str(scheme.compression_quality or 0))
+    _sub(image, "Antialiasing", "false")
+    storage = _sub(root, "CacheStorageInfo", xsi_type="CacheStorageInfo")
+    _sub(storage, "StorageFormat", scheme.storage_format.value)
+    _sub(storage, "PacketSize", str(scheme.packet_size))
+    _write_xml(root, path)
+
+
+def write_conf_cdi(extent: Extent, path, spatial_reference: SpatialReference | None = None) -> None:
+    """Write conf.cdi: the envelope of cached data, with its spatial reference when given."""
+    root = ET.Element("EnvelopeN", {"xsi:type": "typens:EnvelopeN", **_NAMESPACES})
+    for name, value in zip(("XMin", "YMin", "XMax", "YMax"), extent):
+        _sub(root, name, repr(float(value)))
+    if spatial_reference is not None:
+        root.append(_srs_element("SpatialReference", spatial_reference))
+    _write_xml(root, path)
+
+
+def _sub(parent, name, text=None, xsi_type=None):
+    node = ET.SubElement(parent, name, {"xsi:type": f"typens:{xsi_type}"} if xsi_type else {})
+    node.text = text
+    return node
+
+
+def _srs_element(name, srs: SpatialReference):
+    """SpatialReference with a WKT always present (GDAL's ESRIC reads only the WKT; default would be 4326)."""
+    wkt = srs.wkt or _esri_wkt(srs)
+    kind = "Geographic" if wkt.lstrip().upper().startswith("GEOGCS") else "Projected"
+    node = ET.Element(name, {"xsi:type": f"typens:{kind}CoordinateSystem"})
+    _sub(node, "WKT", wkt)
+    if srs.wkid is not None:
+        _sub(node, "WKID", str(srs.wkid))
+    if srs.latest_wkid is not None:
+        _sub(node, "LatestWKID", str(srs.latest_wkid))
+    return node
+
+
+def _esri_wkt(srs: SpatialReference) -> str:
+    from osgeo import osr
+
+    ref = osr.SpatialReference()
+    try:
+        if ref.SetFromUserInput(srs.user_input()) != 0:
+            raise RuntimeError
+        return ref.ExportToWkt(["FORMAT=WKT1_ESRI"])
+    except RuntimeError:
+        raise SchemeError(f"spatial reference {srs.user_input()!r} unknown to GDAL: no WKT") from None
+
+
+def _write_xml(root, path) -> None:
+    ET.indent(root, "  ")
+    _write_atomic(Path(path), ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Temp file beside the target, then os.replace: readers see the old file or the new one, never half."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
