@@ -341,7 +341,8 @@ def write_conf_xml(scheme: TilingScheme, path) -> None:
         _sub(node, "Resolution", repr(float(lod.resolution)))
     image = _sub(root, "TileImageInfo", xsi_type="TileImageInfo")
     _sub(image, "CacheTileFormat", scheme.tile_format)
-    _sub(image, "CompressionQuality", str(scheme.compression_quality or 0))
+    if scheme.compression_quality is not None:
+        _sub(image, "CompressionQuality", str(scheme.compression_quality))
     _sub(image, "Antialiasing", "false")
     storage = _sub(root, "CacheStorageInfo", xsi_type="CacheStorageInfo")
     _sub(storage, "StorageFormat", scheme.storage_format.value)

@@ -160,10 +160,18 @@ def test_bad_values_named(tmp_path):
             parse_conf_xml(text.replace(old, new, 1).encode(), "x/conf.xml")
 
 
+NZTM_WKT = (
+    'PROJCS["NZGD_2000_New_Zealand_Transverse_Mercator",GEOGCS["GCS_NZGD_2000",DATUM["D_NZGD_2000",'
+    'SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],'
+    'PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",1600000.0],PARAMETER["False_Northing",10000000.0],'
+    'PARAMETER["Central_Meridian",173.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],'
+    'UNIT["Meter",1.0]]'
+)
 SCHEMES = [
     web_mercator_v2(),
     web_mercator_v2(storage_format=StorageFormat.EXPLODED, packet_size=0, tile_format="MIXED",
                     compression_quality=75),
+    web_mercator_v2(compression_quality=None, spatial_reference=SpatialReference(wkt=NZTM_WKT)),
     web_mercator_v2(spatial_reference=SpatialReference(2193), storage_format=StorageFormat.COMPACT,
                     tile_format="JPEG", compression_quality=80, origin_x=-4020900.0, origin_y=19998100.0,
                     tile_cols=512, tile_rows=512),
@@ -175,6 +183,7 @@ def test_write_read_round_trip(tmp_path, scheme):
     write_conf_xml(scheme, tmp_path / "conf.xml")
     again = read_conf_xml(tmp_path / "conf.xml")
     assert again.spatial_reference.wkt  # a WKT is written even when only a WKID was known
+    assert again.spatial_reference.wkt == (scheme.spatial_reference.wkt or again.spatial_reference.wkt)
     assert dataclasses.replace(again, spatial_reference=scheme.spatial_reference) == scheme
     assert again.spatial_reference.wkid == scheme.spatial_reference.wkid
     assert [p.name for p in tmp_path.iterdir()] == ["conf.xml"]  # no temp file left
