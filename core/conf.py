@@ -17,9 +17,14 @@ from xml.parsers import expat
 from .errors import SchemeError
 from .scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme, normalise_tile_format
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
+# Real files are a few kilobytes; the caps bound the memory a hostile file can take.
+MAX_XML_BYTES = 1024 * 1024
+MAX_JSON_BYTES = 4 * 1024 * 1024
 MAX_LODS = 256
 MAX_TILE_PIXELS = 8192
+# Bounds that keep tile maths finite: coordinates in any map unit, resolutions in map units per pixel.
+MAX_COORDINATE = 1e15
+RESOLUTION_RANGE = (1e-10, 1e10)
 _NAMESPACES = {
     "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
     "xmlns:xs": "http://www.w3.org/2001/XMLSchema",
@@ -47,8 +52,8 @@ class _Node:
 
 def _parse_xml(data, where) -> _Node:
     """Parse with expat, refusing any DOCTYPE (billion laughs, external entities) before it takes effect."""
-    if len(data) > MAX_FILE_BYTES:
-        raise SchemeError(f"{where}: file larger than {MAX_FILE_BYTES} bytes")
+    if len(data) > MAX_XML_BYTES:
+        raise SchemeError(f"{where}: file larger than {MAX_XML_BYTES} bytes")
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     stack, roots = [], []
@@ -121,8 +126,8 @@ def find_conf_xml(folder) -> Path:
 
 def _read(path) -> bytes:
     try:
-        if os.path.getsize(path) > MAX_FILE_BYTES:
-            raise SchemeError(f"{path}: file larger than {MAX_FILE_BYTES} bytes")
+        if os.path.getsize(path) > MAX_XML_BYTES:
+            raise SchemeError(f"{path}: file larger than {MAX_XML_BYTES} bytes")
         return Path(path).read_bytes()
     except OSError as error:
         raise SchemeError(f"{path}: cannot read ({error.strerror or error})") from None
@@ -196,9 +201,13 @@ def _scheme(where, srs, origin_x, origin_y, cols, rows, dpi, lods, tile_format, 
         raise SchemeError(f"{where}: no levels of detail")
     if len(lods) > MAX_LODS:
         raise SchemeError(f"{where}: {len(lods)} levels of detail, at most {MAX_LODS} are supported")
+    low, high = RESOLUTION_RANGE
     for lod in lods:
-        if lod.resolution <= 0 or lod.scale <= 0:
-            raise SchemeError(f"{where}: level {lod.level} has a scale or resolution not above 0")
+        if not low <= lod.resolution <= high or not 0 < lod.scale <= MAX_COORDINATE:
+            raise SchemeError(f"{where}: level {lod.level} has resolution {lod.resolution!r} or scale "
+                              f"{lod.scale!r} out of range (resolution {low:g} to {high:g}, scale above 0)")
+    if abs(origin_x) > MAX_COORDINATE or abs(origin_y) > MAX_COORDINATE:
+        raise SchemeError(f"{where}: tile origin {(origin_x, origin_y)} out of range")
     if len({lod.level for lod in lods}) != len(lods) or len({lod.resolution for lod in lods}) != len(lods):
         raise SchemeError(f"{where}: two levels of detail share a level id or a resolution")
     if not isinstance(tile_format, str) or not tile_format.strip():
@@ -238,6 +247,8 @@ def parse_conf_cdi(data: bytes, where: str) -> Extent | None:
 
 def _extent(values, where) -> Extent:
     extent = Extent(*values)
+    if any(abs(value) > MAX_COORDINATE for value in extent):
+        raise SchemeError(f"{where}: extent {tuple(extent)} out of range")
     if extent.xmin > extent.xmax or extent.ymin > extent.ymax:
         raise SchemeError(f"{where}: extent has its minimum above its maximum {tuple(extent)}")
     return extent
@@ -245,8 +256,8 @@ def _extent(values, where) -> Extent:
 
 def parse_root_json(data: bytes, where: str) -> tuple[TilingScheme, Extent | None]:
     """Scheme and full extent from a .tpkx root.json; only the levels minLOD..maxLOD it carries are kept."""
-    if len(data) > MAX_FILE_BYTES:
-        raise SchemeError(f"{where}: file larger than {MAX_FILE_BYTES} bytes")
+    if len(data) > MAX_JSON_BYTES:
+        raise SchemeError(f"{where}: file larger than {MAX_JSON_BYTES} bytes")
     try:
         root = json.loads(data, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:

@@ -138,6 +138,7 @@ def test_absent_storage_info_is_exploded(tmp_path):
     (b"<CacheInfo>", "not well-formed"),
     (b"<Other/>", "not CacheInfo"),
     (b"\xff\xfe\x00garbage", "not well-formed"),
+    (b"<CacheInfo>" + b"<a/>" * 300000 + b"</CacheInfo>", "larger than"),
 ])
 def test_garbled_conf_xml(data, message):
     with pytest.raises(SchemeError, match=f"conf.xml: .*{message}"):
@@ -149,7 +150,9 @@ def test_bad_values_named(tmp_path):
     text = (tmp_path / "conf.xml").read_text()
     for old, new, message in [
         ("<Resolution>156543.03392800014", "<Resolution>abc", "Resolution is 'abc'"),
-        ("<Resolution>156543.03392800014", "<Resolution>-1", "not above 0"),
+        ("<Resolution>156543.03392800014", "<Resolution>-1", "out of range"),
+        ("<Resolution>156543.03392800014", "<Resolution>5e-324", "out of range"),
+        ("<X>-20037508.342787", "<X>1e300", "tile origin .* out of range"),
         ("<Scale>591657527.591555", "<Scale>inf", "not a finite number"),
         ("<LevelID>1<", "<LevelID>0<", "share a level id"),
         ("<TileCols>256", "<TileCols>0", "tile columns"),
@@ -255,6 +258,7 @@ def test_root_json():
     (root_json(minLOD=True, maxLOD=3), "minLOD is True, not a number"),
     (root_json(minLOD=1.5, maxLOD=3), "minLOD must be a whole number"),
     (b"{}" + b" " * (16 * 1024 * 1024), "larger than"),
+    (root_json(fullExtent={"xmin": -1e300, "ymin": 0, "xmax": 1, "ymax": 1}), "out of range"),
 ])
 def test_root_json_bad_input(data, message):
     with pytest.raises(SchemeError, match=f"^x.tpkx!root.json: .*{message}"):
