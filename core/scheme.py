@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .errors import SelectionError
+
 # A tile edge computed from floats may land a hair off the exact edge; snap within this many tiles.
 _EDGE_SNAP = 1e-6
 # Tile origins may differ by float noise; allow this fraction of a pixel of the finest level.
@@ -152,6 +154,8 @@ class TilingScheme:
         >>> s.tile_range(s.lods[0], Extent(0.1 + 0.2, -2.0000000000000004, 2.9999999999999996, -0.5))
         (0, 1, 0, 2)
         """
+        if not all(math.isfinite(value) for value in extent):
+            raise SelectionError(f"extent {tuple(extent)} has a coordinate that is not a finite number")
         width = self.tile_cols * lod.resolution
         height = self.tile_rows * lod.resolution
         col_min, col_max = _cell_span((extent.xmin - self.origin_x) / width,

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from map_server_cache.core import scheme as scheme_module
+from map_server_cache.core.errors import SelectionError
 from map_server_cache.core.scheme import (
     LOD,
     Difference,
@@ -81,6 +82,12 @@ def test_tile_range_clamps_at_zero_and_is_empty_before_origin():
     assert scheme.tile_range(lod, Extent(-3e7, -1, -1, 3e7)) == (0, 0, 0, 0)
     row_min, row_max, col_min, col_max = scheme.tile_range(lod, Extent(-5e7, 0, -4e7, 1))
     assert col_max < col_min
+
+
+def test_tile_range_refuses_non_finite_extent():
+    scheme = web_mercator()
+    with pytest.raises(SelectionError, match="not a finite number"):
+        scheme.tile_range(scheme.lods[1], Extent(0.0, 0.0, float("nan"), 1.0))
 
 
 def test_tile_range_of_a_point_takes_its_tile():
