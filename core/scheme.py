@@ -241,7 +241,11 @@ def _osr(reference: SpatialReference):
 
 
 def _identify(srs) -> frozenset[int]:
-    """EPSG codes GDAL is sure of (confidence 100) for a definition given as WKT only."""
+    """Codes of a WKT-only definition: its own AUTHORITY node (ArcGIS 10.x writes one), else the EPSG
+    codes GDAL matches with full confidence."""
+    own = srs.GetAuthorityCode(None)
+    if own and own.isdigit() and (srs.GetAuthorityName(None) or "").upper() in ("EPSG", "ESRI"):
+        return SpatialReference(int(own)).codes()
     try:
         matches = srs.FindMatches() or []
     except RuntimeError:

@@ -144,6 +144,15 @@ def test_wkt_only_compared_through_gdal():
     assert not same_spatial_reference(SpatialReference(wkt="garbage"), SpatialReference(wkid=3857))
 
 
+def test_arcgis_wkt_with_authority_node(samples):
+    from map_server_cache.core.conf import read_conf_xml
+
+    wkt = read_conf_xml(samples / "conf-xml-variants" / "arcgis_10.0_conf.xml").spatial_reference.wkt
+    assert same_spatial_reference(SpatialReference(wkt=wkt), SpatialReference(wkid=2193))
+    web = read_conf_xml(samples / "esri-compactcache-v2-jpeg" / "conf.xml").spatial_reference.wkt
+    assert same_spatial_reference(SpatialReference(wkt=web), SpatialReference(wkid=102100))
+
+
 def test_compare_identical_and_noisy_schemes():
     lods = tuple(LOD(lod.level + 3, lod.scale * (1 + 1e-12), lod.resolution * (1 + 1e-9))
                  for lod in WEB_MERCATOR_LODS)
