@@ -362,9 +362,12 @@ class _Classifier:
             total += span.intersection(self.limit).count
         return total
 
+    def _bounds(self, r0, r1, c0, c1):
+        return Extent(self.ox + c0 * self.tw, self.oy - r1 * self.th,
+                      self.ox + c1 * self.tw, self.oy - r0 * self.th)
+
     def _rect(self, r0, r1, c0, c1):
-        x0, x1 = self.ox + c0 * self.tw, self.ox + c1 * self.tw
-        y0, y1 = self.oy - r1 * self.th, self.oy - r0 * self.th
+        x0, y0, x1, y1 = self._bounds(r0, r1, c0, c1)
         return ogr.CreateGeometryFromWkb(struct.pack("<BIII10d", 1, 3, 1, 5, x0, y0, x1, y0, x1, y1,
                                                      x0, y1, x0, y0))
 
@@ -383,9 +386,8 @@ class _Classifier:
         if geometry.Contains(rect):
             self._mark(r0, r1, c0, c1, TileClass.INSIDE, wanted)
             return
-        if r1 - r0 == 1 and c1 - c0 == 1:
-            if not geometry.Touches(rect):
-                self._mark(r0, r1, c0, c1, TileClass.BOUNDARY, wanted)
+        if r0 // BUNDLE_SIZE == (r1 - 1) // BUNDLE_SIZE and c0 // BUNDLE_SIZE == (c1 - 1) // BUNDLE_SIZE:
+            self._store(r0, c0, classify_cells(self.aoi, self._bounds(r0, r1, c0, c1), r1 - r0, c1 - c0))
             return
         clipped = geometry.Intersection(rect)
         clipped = _polygonal_part(clipped) if clipped is not None else None
@@ -394,6 +396,19 @@ class _Classifier:
         for a, b in _split(r0, r1):
             for c, d in _split(c0, c1):
                 self._visit(clipped, a, b, c, d, wanted)
+
+    def _store(self, r0, c0, block):
+        """Put the codes of a block lying within one bundle into that bundle's array."""
+        if not block.any():
+            return
+        row0, col0 = r0 - r0 % BUNDLE_SIZE, c0 - c0 % BUNDLE_SIZE
+        if block.shape == (BUNDLE_SIZE, BUNDLE_SIZE) and (block == TileClass.INSIDE).all():
+            self.whole.add((row0, col0))
+            return
+        codes = self.codes.get((row0, col0))
+        if codes is None:
+            codes = self.codes[(row0, col0)] = np.zeros((BUNDLE_SIZE, BUNDLE_SIZE), np.uint8)
+        codes[r0 - row0:r0 - row0 + block.shape[0], c0 - col0:c0 - col0 + block.shape[1]] = block
 
     def _mark(self, r0, r1, c0, c1, status, wanted):
         origins = wanted if wanted is not None else [
@@ -423,6 +438,53 @@ def _split(a, b):
 
 
 # ---------------------------------------------------------------------------------------------- pixels
+
+def classify_cells(aoi: AreaOfInterest, bounds, rows: int, cols: int) -> np.ndarray:
+    """TileClass codes (rows, cols) of a grid of cells (tiles) over bounds, without OGR predicates.
+
+    A cell the area's boundary passes through is BOUNDARY (also when the boundary only runs along its
+    edge: harmless, its pixel mask settles it); any other cell lies wholly on one side, so its centre
+    decides INSIDE or OUTSIDE.
+    """
+    codes = pixel_mask(aoi, bounds, cols, rows).astype(np.uint8)
+    codes[_crossed_cells(aoi.edges, bounds, rows, cols)] = TileClass.BOUNDARY
+    return codes
+
+
+def _crossed_cells(edges, bounds, rows, cols):
+    """Bool (rows, cols): cells holding part of an edge. Each edge is cut at every grid line it crosses;
+    the midpoint of each piece names its cell."""
+    x0, y0, x1, y1 = edges
+    xmin, ymin, xmax, ymax = bounds
+    near = np.nonzero((np.maximum(x0, x1) >= xmin) & (np.minimum(x0, x1) <= xmax)
+                      & (np.maximum(y0, y1) >= ymin) & (np.minimum(y0, y1) <= ymax))[0]
+    crossed = np.zeros((rows, cols), dtype=bool)
+    if near.size == 0:
+        return crossed
+    width, height = (xmax - xmin) / cols, (ymax - ymin) / rows
+    u0, u1 = (x0[near] - xmin) / width, (x1[near] - xmin) / width
+    v0, v1 = (ymax - y0[near]) / height, (ymax - y1[near]) / height
+    segments = np.arange(near.size)
+    cuts_seg, cuts_t = [segments, segments], [np.zeros(near.size), np.ones(near.size)]
+    for a, b, limit in ((u0, u1, cols), (v0, v1, rows)):
+        first = np.maximum(np.floor(np.minimum(a, b)) + 1, 0)
+        last = np.minimum(np.ceil(np.maximum(a, b)) - 1, limit)
+        counts = np.maximum(last - first + 1, 0).astype(np.int64)
+        seg = np.repeat(segments, counts)
+        step = np.arange(seg.size) - np.repeat(np.cumsum(counts) - counts, counts)
+        cuts_seg.append(seg)
+        cuts_t.append((first[seg] + step - a[seg]) / (b[seg] - a[seg]))
+    seg, t = np.concatenate(cuts_seg), np.concatenate(cuts_t)
+    order = np.lexsort((t, seg))
+    seg, t = seg[order], t[order]
+    same = seg[1:] == seg[:-1]
+    seg, middle = seg[1:][same], ((t[1:] + t[:-1]) / 2)[same]
+    cu = np.floor(u0[seg] + middle * (u1[seg] - u0[seg])).astype(np.int64)
+    cv = np.floor(v0[seg] + middle * (v1[seg] - v0[seg])).astype(np.int64)
+    keep = (cu >= 0) & (cu < cols) & (cv >= 0) & (cv < rows)
+    crossed[cv[keep], cu[keep]] = True
+    return crossed
+
 
 def pixel_mask(aoi, bounds, width: int, height: int) -> np.ndarray:
     """Bool (height, width) array: True where the pixel centre lies inside the area (holes excluded).
