@@ -23,7 +23,7 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-from .conf import MAX_FILE_BYTES, parse_conf_cdi, parse_conf_xml, parse_root_json
+from .conf import parse_conf_cdi, parse_conf_xml, parse_root_json
 from .errors import PackageError, SchemeError
 from .fs import ReadOnlyFS
 from .sources import CacheDataset
@@ -34,6 +34,8 @@ from .storage.base import open_storage
 # entries) for a hostile directory.
 MAX_CENTRAL_DIRECTORY = 32 * 1024 * 1024
 MAX_ENTRIES = 1_000_000
+# Scheme files are kilobytes; this only keeps a huge entry out of memory (conf.py applies its own limits).
+MAX_SCHEME_FILE = 16 * 1024 * 1024
 _JUNK_NAMES = frozenset({".DS_Store"})
 _JUNK_FOLDERS = frozenset({"__MACOSX"})
 _LOCAL_HEADER = struct.Struct("<4s5H3L2H")
@@ -149,12 +151,14 @@ class _ZipIndex:
             self.files[name] = _Entry(number, info.header_offset, info.compress_type, info.compress_size,
                                       info.file_size, info.flag_bits, info.CRC, raw)
         parent, _, leaf = name.rpartition("/")
-        while True:
+        while True:  # register the folders above, up to the first one already known
             if parent in self.files:
                 raise PackageError(f"{where}: entry {name!r} lies under {parent!r}, which is a file")
-            self.folders.setdefault(parent, set()).add(leaf)
-            if not parent:
+            children = self.folders.setdefault(parent, set())
+            if leaf in children or not parent:
+                children.add(leaf)
                 break
+            children.add(leaf)
             parent, _, leaf = parent.rpartition("/")
 
     def data_offset(self, fp, name: str, entry: _Entry) -> int:
@@ -358,8 +362,8 @@ def _inflate_stream(fp, out, entry: _Entry, where: str) -> None:
 
 def _read_small(fs: ZipFS, relpath: str) -> bytes:
     """Whole bytes of a scheme file, refused before reading when absurdly large."""
-    if fs.size(relpath) > MAX_FILE_BYTES:
-        raise SchemeError(f"{fs.describe(relpath)}: file larger than {MAX_FILE_BYTES} bytes")
+    if fs.size(relpath) > MAX_SCHEME_FILE:
+        raise SchemeError(f"{fs.describe(relpath)}: file larger than {MAX_SCHEME_FILE} bytes")
     with fs.open(relpath) as f:
         return f.read()
 
