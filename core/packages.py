@@ -21,7 +21,6 @@ import weakref
 import zipfile
 import zlib
 from pathlib import Path
-from typing import NamedTuple
 
 from .conf import parse_conf_cdi, parse_conf_xml, parse_root_json
 from .errors import PackageError, SchemeError
@@ -29,9 +28,9 @@ from .fs import ReadOnlyFS
 from .sources import CacheDataset
 from .storage.base import open_storage
 
-# A real tpk needs ~120 directory bytes per entry (two per bundle); 32 MiB holds ~270 000 entries, i.e.
-# ~2 billion tiles. The cap bounds what zipfile allocates (~500 bytes per entry, worst case ~700 000 minimal
-# entries) for a hostile directory.
+# A real tpk needs ~90 directory bytes per entry (two entries per V1 bundle): 32 MiB hold ~350 000 entries,
+# billions of tiles. zipfile keeps ~700 bytes per entry, so even a hostile directory of minimal entries
+# (~700 000) stays under ~500 MB while it is parsed.
 MAX_CENTRAL_DIRECTORY = 32 * 1024 * 1024
 MAX_ENTRIES = 1_000_000
 # Scheme files are kilobytes; this only keeps a huge entry out of memory (conf.py applies its own limits).
@@ -43,19 +42,6 @@ _EOCD = struct.Struct("<4s4H2LH")
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
 _COPY_CHUNK = 1 << 20
-
-
-class _Entry(NamedTuple):
-    """What the reader needs of one zip entry (the ZipInfo objects are dropped after parsing)."""
-
-    number: int
-    header_offset: int
-    compress_type: int
-    compress_size: int
-    file_size: int
-    flag_bits: int
-    crc: int
-    raw_name: bytes
 
 
 def _check_directory_size(fp, size: int, where: str) -> None:
@@ -81,7 +67,7 @@ def _check_directory_size(fp, size: int, where: str) -> None:
                            f"at most {MAX_ENTRIES} entries and {MAX_CENTRAL_DIRECTORY} bytes are read)")
 
 
-def _unsafe_reason(info: zipfile.ZipInfo) -> str | None:
+def _unsafe_reason(info: zipfile.ZipInfo, parts: list[str]) -> str | None:
     """Why an entry name or type is refused, None when it is a plain relative file or folder."""
     name = info.orig_filename
     if not name:
@@ -94,7 +80,6 @@ def _unsafe_reason(info: zipfile.ZipInfo) -> str | None:
         return "an absolute path"
     if ":" in name:
         return "a ':' in its name (drive letter or stream)"
-    parts = name.rstrip("/").split("/")
     if ".." in parts:
         return "a '..' component"
     if "" in parts or "." in parts:
@@ -102,11 +87,6 @@ def _unsafe_reason(info: zipfile.ZipInfo) -> str | None:
     if stat.S_ISLNK(info.external_attr >> 16):
         return "a symbolic link"
     return None
-
-
-def _is_junk(name: str) -> bool:
-    parts = name.rstrip("/").split("/")
-    return parts[0] in _JUNK_FOLDERS or parts[-1] in _JUNK_NAMES
 
 
 class _ZipIndex:
@@ -128,28 +108,28 @@ class _ZipIndex:
             raise PackageError(f"{where}: not a readable zip file ({exc})") from exc
         if len(infos) > MAX_ENTRIES:
             raise PackageError(f"{where}: {len(infos)} zip entries, at most {MAX_ENTRIES} are read")
-        self.files: dict[str, _Entry] = {}
+        self.files: dict[str, zipfile.ZipInfo] = {}
         self.folders: dict[str, set[str]] = {"": set()}
         self.junk: list[str] = []
-        for number, info in enumerate(infos):
-            self._add(number, info, where)
+        for info in infos:
+            self._add(info, where)
 
-    def _add(self, number: int, info: zipfile.ZipInfo, where: str) -> None:
-        reason = _unsafe_reason(info)
+    def _add(self, info: zipfile.ZipInfo, where: str) -> None:
+        name = info.filename.rstrip("/")
+        parts = name.split("/")
+        reason = _unsafe_reason(info, parts)
         if reason:
             raise PackageError(f"{where}: entry {info.orig_filename!r} refused: {reason}")
-        name = info.filename.rstrip("/")
-        if _is_junk(name):
+        if parts[0] in _JUNK_FOLDERS or parts[-1] in _JUNK_NAMES:
             self.junk.append(info.filename)
             return
-        if name in self.files or (name in self.folders and not info.is_dir()):
+        is_dir = info.filename.endswith("/")
+        if name in self.files or (name in self.folders and not is_dir):
             raise PackageError(f"{where}: entry {name!r} appears twice or as both file and folder")
-        if info.is_dir():
+        if is_dir:
             self.folders.setdefault(name, set())
         else:
-            raw = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437")
-            self.files[name] = _Entry(number, info.header_offset, info.compress_type, info.compress_size,
-                                      info.file_size, info.flag_bits, info.CRC, raw)
+            self.files[name] = info
         parent, _, leaf = name.rpartition("/")
         while True:  # register the folders above, up to the first one already known
             if parent in self.files:
@@ -161,7 +141,7 @@ class _ZipIndex:
             children.add(leaf)
             parent, _, leaf = parent.rpartition("/")
 
-    def data_offset(self, fp, name: str, entry: _Entry) -> int:
+    def data_offset(self, fp, name: str, entry: zipfile.ZipInfo) -> int:
         """Start of the entry's data, from its LOCAL header (its extra field may differ from the central)."""
         where = f"{self.path}!{name}"
         fp.seek(entry.header_offset)
@@ -169,7 +149,8 @@ class _ZipIndex:
         if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
             raise PackageError(f"{where}: no local file header at offset {entry.header_offset}")
         name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
-        if fp.read(name_length) != entry.raw_name:
+        raw_name = entry.orig_filename.encode("utf-8" if entry.flag_bits & 0x800 else "cp437")
+        if fp.read(name_length) != raw_name:
             raise PackageError(f"{where}: local header names another file")
         start = entry.header_offset + _LOCAL_HEADER.size + name_length + extra_length
         if start + entry.compress_size > self.size:
@@ -257,7 +238,7 @@ class ZipFS(ReadOnlyFS):
             raise ValueError(f"{self.describe('')}: '..' in path {relpath!r}")
         return f"{self.prefix}/{rel}" if self.prefix else rel
 
-    def _entry(self, relpath: str) -> tuple[str, _Entry]:
+    def _entry(self, relpath: str) -> tuple[str, zipfile.ZipInfo]:
         full = self._full(relpath)
         entry = self._index.files.get(full)
         if entry is None:
@@ -310,7 +291,7 @@ class ZipFS(ReadOnlyFS):
             self._remove_temp()
         self._inflated.clear()
 
-    def _inflate(self, full: str, entry: _Entry) -> Path:
+    def _inflate(self, full: str, entry: zipfile.ZipInfo) -> Path:
         """Inflate a DEFLATEd entry once into the private temp folder, checking size and CRC."""
         if full in self._inflated:
             return self._inflated[full]
@@ -321,7 +302,7 @@ class ZipFS(ReadOnlyFS):
         if entry.file_size > shutil.disk_usage(self._temp).free:
             raise PackageError(f"{where}: inflating needs {entry.file_size} bytes, "
                                f"more than is free in {self._temp}")
-        target = self._temp / str(entry.number)
+        target = self._temp / f"{len(self._inflated)}.bin"
         try:
             with open(self.zip_path, "rb") as fp, open(target, "wb") as out:
                 fp.seek(self._index.data_offset(fp, full, entry))
@@ -336,7 +317,7 @@ class ZipFS(ReadOnlyFS):
         return target
 
 
-def _inflate_stream(fp, out, entry: _Entry, where: str) -> None:
+def _inflate_stream(fp, out, entry: zipfile.ZipInfo, where: str) -> None:
     """Raw-deflate ``entry.compress_size`` bytes from fp into out, never past the declared size."""
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     left, pending, written, crc = entry.compress_size, b"", 0, 0
@@ -355,9 +336,9 @@ def _inflate_stream(fp, out, entry: _Entry, where: str) -> None:
             raise PackageError(f"{where}: inflates past its declared size of {entry.file_size} bytes")
         crc = zlib.crc32(data, crc)
         out.write(data)
-    if not inflater.eof or written != entry.file_size or crc != entry.crc:
+    if not inflater.eof or written != entry.file_size or crc != entry.CRC:
         raise PackageError(f"{where}: damaged deflate data (size {written} of {entry.file_size}, "
-                           f"CRC {crc:08x}, expected {entry.crc:08x})")
+                           f"CRC {crc:08x}, expected {entry.CRC:08x})")
 
 
 def _read_small(fs: ZipFS, relpath: str) -> bytes:
