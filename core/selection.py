@@ -67,8 +67,8 @@ def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
             elif lod not in targets:
                 targets.append(lod)
         if unknown:
-            cached = ", ".join(f"{lod.scale:g}" for lod in sorted(target_scheme.lods, key=_coarse_first))
-            asked = ", ".join(f"{float(s):g}" for s in unknown)
+            cached = ", ".join(f"{lod.scale:.15g}" for lod in sorted(target_scheme.lods, key=_coarse_first))
+            asked = ", ".join(f"{float(s):.15g}" for s in unknown)
             raise SelectionError(f"the target does not cache the scale(s) {asked}; it caches: {cached}")
     pairs, skipped = [], []
     for target_lod in sorted(targets, key=_coarse_first):
@@ -76,7 +76,7 @@ def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
         if source_lod is not None:
             pairs.append((source_lod, target_lod))
         elif scales is not None:
-            skipped.append((target_lod.scale, f"the source has no level at scale {target_lod.scale:g} "
+            skipped.append((target_lod.scale, f"the source has no level at scale {target_lod.scale:.15g} "
                                               f"(resolution {target_lod.resolution:.12g})"))
     return LevelSelection(pairs, skipped)
 
