@@ -1,0 +1,6 @@
+"""Tile storage of Esri caches: exploded, compact V1 and compact V2, read from any ReadOnlyFS."""
+
+from .base import BUNDLE_SIZE, BundleKey, BundleWriter, TileStorage, bundle_key, copy_bundle, open_storage
+
+__all__ = ["BUNDLE_SIZE", "BundleKey", "BundleWriter", "TileStorage", "bundle_key", "copy_bundle",
+           "open_storage"]

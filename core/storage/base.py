@@ -1,0 +1,415 @@
+"""The storage contract every layout follows, and what the layouts share.
+
+Tiles are addressed by (level, row, col); rows count down from the origin. Bulk work goes bundle by bundle:
+``BundleKey`` names a 128×128 block (a compact bundle, or the same block of an exploded cache). Readers
+return raw tile bytes and never decode. Writers hold a per-bundle lock from ``__enter__`` to ``__exit__``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, NamedTuple
+
+from ..errors import StorageError
+from ..fs import DirectoryFS, ReadOnlyFS
+from .locks import BundleLock, write_intent
+
+BUNDLE_SIZE = 128
+TILES_PER_BUNDLE = BUNDLE_SIZE * BUNDLE_SIZE
+# Largest tile a reader accepts: ArcGIS tiles are kilobytes; V2 cannot even express 16 MiB or more.
+MAX_TILE_SIZE = 64 * 1024 * 1024
+# Records close together in a bundle are fetched in one read of at most READ_CHUNK bytes.
+READ_CHUNK = 16 * 1024 * 1024
+READ_GAP = 64 * 1024
+_LEVEL = re.compile(r"^L(\d+)$", re.IGNORECASE)
+_BUNDLE = re.compile(r"^R([0-9a-f]{4,8})C([0-9a-f]{4,8})\.bundle$", re.IGNORECASE)
+
+
+class BundleKey(NamedTuple):
+    """A 128×128 block of tiles: its level and first row/column (multiples of 128)."""
+
+    level: int
+    row0: int
+    col0: int
+
+
+def bundle_key(level: int, row: int, col: int) -> BundleKey:
+    return BundleKey(level, row - row % BUNDLE_SIZE, col - col % BUNDLE_SIZE)
+
+
+def bundle_name(key: BundleKey) -> str:
+    """Esri's bundle base name: R{row0:04x}C{col0:04x}."""
+    return f"R{key.row0:04x}C{key.col0:04x}"
+
+
+def default_level_dir(level: int) -> str:
+    return f"L{level:02d}"
+
+
+class TileStorage:
+    """Reader (any ReadOnlyFS) and, over a DirectoryFS, writer of one cache's tiles."""
+
+    storage_format = None  # the StorageFormat a subclass implements
+
+    def __init__(self, fs: ReadOnlyFS, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
+        self.fs = fs
+        self.tiles_dir = tiles_dir.strip("/")
+        self.level_dir = level_dir
+        self.durable = True  # fsync before each commit step; off only for tests and benchmarks
+        self._names: dict[BundleKey, str] = {}  # bundles listed under a non-canonical (upper-case) name
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.fs!r}, {self.tiles_dir!r})"
+
+    def level_path(self, level: int) -> str:
+        name = self.level_dir(level)
+        return f"{self.tiles_dir}/{name}" if self.tiles_dir else name
+
+    def bundle_path(self, key: BundleKey, suffix: str = ".bundle") -> str:
+        return f"{self.level_path(key.level)}/{self._names.get(key) or bundle_name(key)}{suffix}"
+
+    def levels(self) -> list[int]:
+        """Levels whose folder exists (folder names as ``level_dir`` spells them)."""
+        found = set()
+        for name in self.fs.listdir(self.tiles_dir):
+            match = _LEVEL.match(name)
+            if match and self.level_dir(int(match.group(1))) == name:
+                found.add(int(match.group(1)))
+        return sorted(found)
+
+    def bundles(self, level: int) -> list[BundleKey]:
+        """Bundles present at a level, from file names only."""
+        names = set(self.fs.listdir(self.level_path(level)))
+        keys = set()
+        for name in names:
+            match = _BUNDLE.match(name)
+            if match and self._listed_bundle_complete(name, names):
+                row0, col0 = int(match.group(1), 16), int(match.group(2), 16)
+                key = BundleKey(level, row0, col0)
+                if row0 % BUNDLE_SIZE == 0 and col0 % BUNDLE_SIZE == 0:
+                    keys.add(key)
+                    if name[:-7] != bundle_name(key):
+                        self._names[key] = name[:-7]
+        return sorted(keys)
+
+    def _listed_bundle_complete(self, name: str, names: set) -> bool:
+        return True
+
+    def bundle_exists(self, key: BundleKey) -> bool:
+        return self.fs.exists(self.bundle_path(key))
+
+    def read_bundle(self, key: BundleKey) -> dict[tuple[int, int], bytes]:
+        """Every tile of a bundle, (row, col) → bytes; the index is read once, records in file order."""
+        return dict(self.iter_bundle(key))
+
+    def iter_bundle(self, key: BundleKey) -> Iterator[tuple[tuple[int, int], bytes]]:
+        """Like read_bundle, streaming: memory stays at one read chunk whatever the bundle size."""
+        raise NotImplementedError
+
+    def bundle_tiles(self, key: BundleKey) -> list[tuple[int, int]]:
+        """(row, col) of the tiles present, from the index alone (no tile bytes read)."""
+        raise NotImplementedError
+
+    def get_tile(self, level: int, row: int, col: int) -> bytes | None:
+        raise NotImplementedError
+
+    def bundle_files(self, key: BundleKey) -> list[str]:
+        """Relative paths making up a bundle, in the order a whole-file copy must publish them."""
+        raise NotImplementedError
+
+    def writer(self, key: BundleKey) -> BundleWriter:
+        raise NotImplementedError
+
+    # --- writing helpers shared by the layouts -----------------------------------------------------
+    def real_file(self, relpath: str) -> Path:
+        """The real path behind ``relpath``; writing needs a plain folder."""
+        if not isinstance(self.fs, DirectoryFS):
+            raise StorageError(f"{self.fs.describe(relpath)}: cannot write here, only into a cache folder")
+        return self.fs.path(relpath)
+
+    def lock(self, key: BundleKey) -> BundleLock:
+        """The cross-process lock of a bundle (a sidecar ``R####C####.lock`` file, never deleted)."""
+        return BundleLock(self.real_file(self.bundle_path(key, ".lock")))
+
+    def recover(self, key: BundleKey) -> None:
+        """Finish a commit a crash interrupted (redo a leftover intent file); call with the lock held."""
+
+
+class BundleWriter:
+    """Batch writer of one bundle: ``with storage.writer(key) as w: w.get(r, c); w.put(r, c, data)``."""
+
+    def __init__(self, storage: TileStorage, key: BundleKey):
+        self.storage = storage
+        self.key = key
+
+    def __enter__(self) -> BundleWriter:
+        raise NotImplementedError
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        raise NotImplementedError
+
+    def get(self, row: int, col: int) -> bytes | None:
+        """The tile as this batch would leave it: pending bytes, else the committed ones, else None."""
+        raise NotImplementedError
+
+    def put(self, row: int, col: int, data: bytes, ext: str | None = None) -> None:
+        """Store a tile; ``ext`` ("png"/"jpg") chooses the file name in exploded caches (MIXED)."""
+        raise NotImplementedError
+
+    def commit(self) -> None:
+        """Make every pending tile visible at once; ``__exit__`` commits unless an exception is raised."""
+        raise NotImplementedError
+
+    def check_tile(self, row: int, col: int, data) -> None:
+        key = self.key
+        if not (key.row0 <= row < key.row0 + BUNDLE_SIZE and key.col0 <= col < key.col0 + BUNDLE_SIZE):
+            raise ValueError(f"tile row {row}, column {col} is outside bundle {key}")
+        if not isinstance(data, (bytes, bytearray, memoryview)) or not len(data):
+            raise ValueError(f"tile L{key.level} row {row} column {col}: tile data must be non-empty bytes")
+        if len(data) > MAX_TILE_SIZE:
+            raise ValueError(f"tile L{key.level} row {row} column {col}: {len(data)} bytes, "
+                             f"more than the {MAX_TILE_SIZE} a bundle may hold")
+
+
+def open_storage(fs: ReadOnlyFS, scheme_or_format, tiles_dir: str = "_alllayers",
+                 level_dir=default_level_dir) -> TileStorage:
+    """The storage for a StorageFormat, or for a tiling scheme's ``storage_format``."""
+    from .compact_v1 import CompactV1Storage
+    from .compact_v2 import CompactV2Storage
+    from .exploded import ExplodedStorage
+
+    storage_format = getattr(scheme_or_format, "storage_format", scheme_or_format)
+    value = getattr(storage_format, "value", storage_format)
+    for cls in (ExplodedStorage, CompactV1Storage, CompactV2Storage):
+        if cls.storage_format.value == value:
+            return cls(fs, tiles_dir, level_dir)
+    raise StorageError(f"{fs.describe(tiles_dir)}: unknown cache storage format {value!r}")
+
+
+def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
+                target_key: BundleKey | None = None) -> list[tuple[int, int]] | None:
+    """Copy a whole bundle as files when the target has none there yet (fast path of full imports).
+
+    Both storages must be of the same layout; ``target_key`` may differ in level only (renumbered levels).
+    The source index is checked first, each file goes to a temporary name and is renamed into place in
+    ``bundle_files`` order (V1: .bundlx last), under the target bundle's lock. Returns the (row, col) of
+    the copied tiles, or None when the target bundle exists (use a writer instead).
+    """
+    target_key = target_key or source_key
+    if type(source) is not type(target):
+        raise ValueError(f"cannot copy a {type(source).__name__} bundle into a {type(target).__name__}")
+    if target_key[1:] != source_key[1:]:
+        raise ValueError(f"bundle {source_key} can only be copied to the same rows and columns")
+    tiles = source.bundle_tiles(source_key)
+    with target.lock(target_key):
+        target.recover(target_key)
+        if target.bundle_exists(target_key):
+            return None
+        source_level = source.level_path(source_key.level)
+        target_level = target.level_path(target_key.level)
+        for relpath in source.bundle_files(source_key):
+            target_rel = target_level + relpath[len(source_level):]
+            _copy_file(source.fs, relpath, target.real_file(target_rel))
+    return tiles
+
+
+def _copy_file(fs: ReadOnlyFS, relpath: str, destination: Path) -> None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
+    try:
+        real = fs.real_path(relpath)
+        if real is not None:
+            shutil.copyfile(real, temporary)
+        else:
+            with fs.open(relpath) as src, open(temporary, "wb") as dst:
+                shutil.copyfileobj(src, dst, READ_CHUNK)
+        os.replace(temporary, destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+# --- reading helpers ---------------------------------------------------------------------------------
+def coalesced_reads(fp: BinaryIO, spans, where: str) -> Iterator[tuple[object, bytes, int]]:
+    """Read byte spans [(start, length, item), ...] sorted by start, merging neighbours into large reads.
+
+    Yields (item, buffer, position of the span's start in buffer); the caller checks its span is whole.
+    """
+    group: list = []
+    group_start = group_end = 0
+    for span in spans:
+        start, length, _ = span
+        if group and (start - group_end > READ_GAP or start + length - group_start > READ_CHUNK):
+            yield from _read_group(fp, group, group_start, group_end, where)
+            group = []
+        if not group:
+            group_start = start
+            group_end = start
+        group.append(span)
+        group_end = max(group_end, start + length)
+    if group:
+        yield from _read_group(fp, group, group_start, group_end, where)
+
+
+def _read_group(fp, group, start, end, where):
+    buffer = read_exact(fp, start, end - start, where, "tile records")
+    for span_start, _, item in group:
+        yield item, buffer, span_start - start
+
+
+def read_exact(fp: BinaryIO, offset: int, length: int, where: str, what: str) -> bytes:
+    fp.seek(offset)
+    data = fp.read(length)
+    if len(data) != length:
+        raise StorageError(f"{where}: file ends inside the {what} (wanted {length} bytes at {offset}, "
+                           f"got {len(data)})")
+    return data
+
+
+def bad_record(where: str, row: int, col: int, problem: str) -> StorageError:
+    return StorageError(f"{where}: tile row {row}, column {col}: {problem}")
+
+
+class CompactWriter(BundleWriter):
+    """Append-and-repoint batch writer shared by compact V1 and V2.
+
+    ``put`` appends ``[u32 size][bytes]`` records after the committed end (buffered, one write per
+    ``FLUSH_SIZE``); ``commit`` builds the new index and header (``_payload``), writes them to the intent
+    file and applies them (``storage.apply``). Until then readers see the old index; on an exception the
+    appended bytes are cut off again. Subclasses load the committed index (``_load``), read committed
+    tiles (``_read_committed``), create an empty bundle (``_new_file``) and build the payload.
+    """
+
+    FLUSH_SIZE = 8 * 1024 * 1024
+    _U32 = struct.Struct("<I")
+
+    def __enter__(self) -> CompactWriter:
+        storage, key = self.storage, self.key
+        self.path = storage.real_file(storage.bundle_path(key))
+        self.where = str(self.path)
+        self._fh = None
+        self._created = False
+        self._pending: dict[tuple[int, int], tuple[int, int]] = {}
+        self._buffer = bytearray()
+        self._lock = storage.lock(key)
+        self._lock.acquire()
+        try:
+            storage.recover(key)
+            if storage.bundle_exists(key):
+                self._fh = open(self.path, "r+b")
+                self._end = self._load()
+                self._fh.truncate(self._end)  # cut records a crashed batch appended but never committed
+            self._committed_end = getattr(self, "_end", 0)
+        except BaseException:
+            self._close()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self._rollback()
+        finally:
+            self._close()
+
+    def get(self, row: int, col: int) -> bytes | None:
+        pending = self._pending.get((row, col))
+        if pending is not None:
+            offset, size = pending
+            if offset >= self._end:
+                start = offset - self._end
+                return bytes(self._buffer[start:start + size])
+            return read_exact(self._fh, offset, size, self.where, "tile record")
+        if self._fh is None:
+            return None
+        return self._read_committed(row, col)
+
+    def put(self, row: int, col: int, data: bytes, ext: str | None = None) -> None:
+        self.check_tile(row, col, data)
+        if self._fh is None:
+            self._create()
+        self._pending[(row, col)] = (self._end + len(self._buffer) + 4, len(data))
+        self._buffer += self._U32.pack(len(data))
+        self._buffer += data
+        if len(self._buffer) >= self.FLUSH_SIZE:
+            self._flush()
+
+    def commit(self) -> None:
+        if not self._pending:
+            return
+        self._flush()
+        if self.storage.durable:
+            os.fsync(self._fh.fileno())
+        payload = self._payload()
+        intent = self.path.with_suffix(".intent")
+        write_intent(intent, payload, self.storage.durable)
+        self.storage.apply(self.key, payload, self._fh)
+        intent.unlink()
+        self._committed(payload)
+        self._pending.clear()
+        self._committed_end = self._end
+        self._created = False
+
+    def _create(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".new")
+        content = self._new_file()
+        with open(temporary, "wb") as fp:
+            fp.write(content)
+        os.replace(temporary, self.path)
+        self._fh = open(self.path, "r+b")
+        self._end = self._committed_end = len(content)
+        self._created = True
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self._fh.seek(self._end)
+            self._fh.write(self._buffer)
+            self._end += len(self._buffer)
+            self._buffer.clear()
+
+    def _rollback(self) -> None:
+        self._pending.clear()
+        self._buffer.clear()
+        if self._fh is None:
+            return
+        if self._created:
+            self._fh.close()
+            self._fh = None
+            self.path.unlink()
+        elif self._end > self._committed_end:
+            self._fh.truncate(self._committed_end)
+            self._end = self._committed_end
+
+    def _close(self) -> None:
+        try:
+            if self._fh is not None:
+                self._fh.close()
+                self._fh = None
+        finally:
+            self._lock.release()
+
+    def _load(self) -> int:
+        """Read the committed index; return the committed end (the end of the last live record)."""
+        raise NotImplementedError
+
+    def _read_committed(self, row: int, col: int) -> bytes | None:
+        raise NotImplementedError
+
+    def _new_file(self) -> bytes:
+        raise NotImplementedError
+
+    def _payload(self) -> bytes:
+        """New header and index with the pending records applied."""
+        raise NotImplementedError
+
+    def _committed(self, payload: bytes) -> None:
+        """Adopt the index of ``payload`` as the committed one."""
+        raise NotImplementedError

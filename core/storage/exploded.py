@@ -1,0 +1,173 @@
+"""Exploded cache: one file per tile, ``L##/R{row:08x}/C{col:08x}.{png|jpg}``.
+
+Rows and columns are hex, lower-case as ArcGIS writes them; upper-case names are accepted when reading.
+A MIXED cache holds both extensions; when a crash left two files for one tile, the newer one counts.
+Bulk reads and ``bundles()`` work on the same 128×128 blocks as compact bundles and list folder names
+only. Writing a tile goes through a temporary file in the same folder and an atomic rename, then removes
+the tile's other-extension file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ..scheme import StorageFormat
+from .base import BUNDLE_SIZE, BundleKey, BundleWriter, TileStorage, bundle_key, default_level_dir
+
+EXTENSIONS = ("png", "jpg", "jpeg", "lerc")
+_EXTENSION_SPELLINGS = EXTENSIONS + tuple(ext.upper() for ext in EXTENSIONS)
+_ROW = re.compile(r"^R([0-9a-f]{8})$", re.IGNORECASE)
+_COL = re.compile(r"^C([0-9a-f]{8})\.(png|jpe?g|lerc)$", re.IGNORECASE)
+
+
+def sniff_extension(data: bytes) -> str:
+    """File extension for tile bytes whose writer gave none."""
+    if data[:4] == b"\x89PNG":
+        return "png"
+    if data[:2] == b"\xff\xd8":
+        return "jpg"
+    if data[:9] == b"CntZImage" or data[:6] == b"Lerc2 ":
+        return "lerc"
+    raise ValueError("tile bytes are neither PNG, JPEG nor LERC; give the file extension")
+
+
+class ExplodedStorage(TileStorage):
+    storage_format = StorageFormat.EXPLODED
+
+    def __init__(self, fs, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
+        super().__init__(fs, tiles_dir, level_dir)
+        self._odd_rows: dict[int, dict[int, list[str]]] = {}
+
+    def _row_names(self, level: int) -> dict[int, list[str]]:
+        """Row folders of a level not spelt the canonical lower-case way (listed once per level)."""
+        if level not in self._odd_rows:
+            odd: dict[int, list[str]] = {}
+            for name in self.fs.listdir(self.level_path(level)):
+                match = _ROW.match(name)
+                if match and name != f"R{int(match.group(1), 16):08x}":
+                    odd.setdefault(int(match.group(1), 16), []).append(name)
+            self._odd_rows[level] = odd
+        return self._odd_rows[level]
+
+    def _row_folders(self, level: int, row: int) -> list[str]:
+        level_path = self.level_path(level)
+        names = [f"R{row:08x}"] + self._row_names(level).get(row, [])
+        return [f"{level_path}/{name}" for name in names]
+
+    def bundles(self, level: int) -> list[BundleKey]:
+        keys = set()
+        level_path = self.level_path(level)
+        for row_name in self.fs.listdir(level_path):
+            row_match = _ROW.match(row_name)
+            if not row_match:
+                continue
+            row = int(row_match.group(1), 16)
+            for name in self.fs.listdir(f"{level_path}/{row_name}"):
+                match = _COL.match(name)
+                if match:
+                    keys.add(bundle_key(level, row, int(match.group(1), 16)))
+        return sorted(keys)
+
+    def bundle_exists(self, key: BundleKey) -> bool:
+        return bool(self.block_files(key))
+
+    def block_files(self, key: BundleKey) -> dict[tuple[int, int], list[str]]:
+        """(row, col) → relative paths of the tile's files (several only in a MIXED leftover)."""
+        found: dict[tuple[int, int], list[str]] = {}
+        for row in range(key.row0, key.row0 + BUNDLE_SIZE):
+            for folder in self._row_folders(key.level, row):
+                for name in self.fs.listdir(folder):
+                    match = _COL.match(name)
+                    if match:
+                        col = int(match.group(1), 16)
+                        if key.col0 <= col < key.col0 + BUNDLE_SIZE:
+                            found.setdefault((row, col), []).append(f"{folder}/{name}")
+        return found
+
+    def _newest(self, paths: list[str]) -> str:
+        if len(paths) == 1:
+            return paths[0]
+
+        def modified(path):
+            real = self.fs.real_path(path)
+            return real.stat().st_mtime_ns if real is not None else 0
+
+        return max(sorted(paths), key=modified)
+
+    def bundle_tiles(self, key: BundleKey) -> list[tuple[int, int]]:
+        return sorted(self.block_files(key))
+
+    def bundle_files(self, key: BundleKey) -> list[str]:
+        return sorted(self._newest(paths) for paths in self.block_files(key).values())
+
+    def iter_bundle(self, key: BundleKey):
+        for tile, paths in sorted(self.block_files(key).items()):
+            data = self._read(self._newest(paths))
+            if data is not None:
+                yield tile, data
+
+    def _read(self, relpath: str) -> bytes | None:
+        try:
+            with self.fs.open(relpath) as fp:
+                return fp.read()
+        except FileNotFoundError:
+            return None
+
+    def get_tile(self, level: int, row: int, col: int) -> bytes | None:
+        col_names = dict.fromkeys((f"C{col:08x}", f"C{col:08X}"))
+        present = [f"{folder}/{name}.{ext}" for folder in self._row_folders(level, row)
+                   if self.fs.exists(folder) for name in col_names for ext in _EXTENSION_SPELLINGS
+                   if self.fs.exists(f"{folder}/{name}.{ext}")]
+        return self._read(self._newest(present)) if present else None
+
+    def writer(self, key: BundleKey) -> ExplodedWriter:
+        return ExplodedWriter(self, key)
+
+
+class ExplodedWriter(BundleWriter):
+    """Writes each tile as it is put (temporary file + rename); ``commit`` has nothing left to do."""
+
+    def __enter__(self) -> ExplodedWriter:
+        self._lock = self.storage.lock(self.key)
+        self._lock.acquire()
+        try:
+            self._files = self.storage.block_files(self.key)
+        except BaseException:
+            self._lock.release()
+            raise
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._lock.release()
+
+    def get(self, row: int, col: int) -> bytes | None:
+        paths = self._files.get((row, col))
+        return self.storage._read(self.storage._newest(paths)) if paths else None
+
+    def put(self, row: int, col: int, data: bytes, ext: str | None = None) -> None:
+        self.check_tile(row, col, data)
+        ext = (ext or sniff_extension(data)).lower().lstrip(".")
+        if ext == "jpeg":
+            ext = "jpg"
+        if ext not in EXTENSIONS:
+            raise ValueError(f"unknown tile file extension {ext!r}")
+        storage = self.storage
+        relpath = f"{storage.level_path(self.key.level)}/R{row:08x}/C{col:08x}.{ext}"
+        path = storage.real_file(relpath)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "wb") as fp:
+                fp.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        for stale in self._files.get((row, col), []):
+            if stale != relpath:
+                storage.real_file(stale).unlink(missing_ok=True)
+        self._files[(row, col)] = [relpath]
+
+    def commit(self) -> None:
+        """Tiles are in place as soon as ``put`` returns."""

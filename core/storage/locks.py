@@ -1,0 +1,134 @@
+"""One writer per bundle at a time across processes, and the intent file that makes a commit atomic.
+
+A bundle is locked through a sidecar file beside it (``R0000C0000.lock``) with ``fcntl.lockf`` on POSIX and
+``msvcrt.locking`` on Windows. The lock file is never deleted: removing it would let a process that opened
+the old file before the unlink hold a lock on an orphan inode while a newcomer locks a fresh file, so two
+writers would run at once (the race MapProxy's remove-on-unlock lock accepts). Empty lock files are the
+price; readers and bundle listings ignore them.
+
+``lockf`` locks belong to a process, so threads of one process are serialised by an in-process lock per path.
+
+A compact writer commits a batch by first writing the new index (and header) to ``R####C####.intent``
+(temporary name, fsync, rename), then applying it to the bundle, then deleting it. A crash leaves either no
+intent (the old index stands; appended records are unreferenced dead space) or a complete one, re-applied by
+the next writer before anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import threading
+import time
+import zlib
+from pathlib import Path
+
+from ..errors import StorageError
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+_WINDOWS_RETRY_SECONDS = 0.05
+_INTENT = struct.Struct("<4sIQI")
+_INTENT_MAGIC = b"MSCI"
+
+
+def _thread_lock(path: str) -> threading.Lock:
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(path, threading.Lock())
+
+
+class BundleLock:
+    """Exclusive lock on ``path`` (the sidecar lock file), held between ``acquire`` and ``release``."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._fd: int | None = None
+        self._thread_lock = _thread_lock(os.path.abspath(self.path))
+
+    def acquire(self) -> None:
+        self._thread_lock.acquire()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                _lock_fd(fd)
+            except BaseException:
+                os.close(fd)
+                raise
+            self._fd = fd
+        except BaseException:
+            self._thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            _unlock_fd(fd)
+        finally:
+            os.close(fd)
+            self._thread_lock.release()
+
+    def __enter__(self) -> BundleLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _lock_fd(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.lockf(fd, fcntl.LOCK_EX)
+        return
+    while True:  # LK_LOCK gives up after ten seconds; wait as long as the other writer needs
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return
+        except OSError:
+            time.sleep(_WINDOWS_RETRY_SECONDS)
+
+
+def _unlock_fd(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+    else:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+# --- the intent file: a commit decided but perhaps not yet applied ------------------------------------
+def write_intent(path: Path, payload: bytes, durable: bool = True) -> None:
+    """Write ``payload`` to ``path`` atomically (temporary name, fsync, rename)."""
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as fp:
+        fp.write(_INTENT.pack(_INTENT_MAGIC, 1, len(payload), zlib.crc32(payload)) + payload)
+        fp.flush()
+        if durable:
+            os.fsync(fp.fileno())
+    os.replace(temporary, path)
+
+
+def read_intent(path: Path, expected_size: int) -> bytes | None:
+    """The payload of a leftover intent file, None when there is none."""
+    try:
+        with open(path, "rb") as fp:
+            data = fp.read(_INTENT.size + expected_size + 1)
+    except FileNotFoundError:
+        return None
+    if len(data) >= _INTENT.size:
+        magic, version, size, crc = _INTENT.unpack_from(data)
+        payload = data[_INTENT.size:]
+        if (magic, version, size) == (_INTENT_MAGIC, 1, expected_size) and len(payload) == size \
+                and zlib.crc32(payload) == crc:
+            return payload
+    raise StorageError(f"{path}: damaged commit intent file; the bundle beside it holds its previous "
+                       "state — remove this file to keep that state")

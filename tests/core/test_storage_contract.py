@@ -1,0 +1,240 @@
+"""The storage contract, the same for exploded, compact V1 and compact V2."""
+
+import os
+import struct
+
+import pytest
+
+from map_server_cache.core.errors import StorageError
+from map_server_cache.core.fs import DirectoryFS, ReadOnlyFS
+from map_server_cache.core.scheme import StorageFormat
+from map_server_cache.core.storage import BundleKey, bundle_key, copy_bundle, open_storage
+
+FORMATS = [StorageFormat.EXPLODED, StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
+
+
+def png(seed: int, size: int = 100) -> bytes:
+    """Bytes that sniff as PNG and differ by seed (the storage never decodes them)."""
+    body = (seed.to_bytes(4, "little") * (size // 4 + 1))[:size]
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def jpg(seed: int, size: int = 100) -> bytes:
+    return b"\xff\xd8\xff\xe0" + (seed.to_bytes(4, "little") * (size // 4 + 1))[:size]
+
+
+@pytest.fixture(params=FORMATS, ids=lambda f: f.name)
+def storage(request, tmp_path):
+    store = open_storage(DirectoryFS(tmp_path), request.param)
+    store.durable = False
+    return store
+
+
+def write(storage, tiles):
+    groups = {}
+    for (level, row, col), data in tiles.items():
+        groups.setdefault(bundle_key(level, row, col), []).append((row, col, data))
+    for key, items in groups.items():
+        with storage.writer(key) as writer:
+            for row, col, data in items:
+                writer.put(row, col, data)
+
+
+def everything(storage):
+    found = {}
+    for level in storage.levels():
+        for key in storage.bundles(level):
+            found.update({(level, row, col): data for (row, col), data in storage.read_bundle(key).items()})
+    return found
+
+
+def test_bundle_key_rounds_down_to_the_block():
+    assert bundle_key(3, 130, 5) == BundleKey(3, 128, 0)
+    assert bundle_key(3, 127, 255) == BundleKey(3, 0, 128)
+
+
+def test_round_trip(storage):
+    tiles = {(2, 0, 0): png(1), (2, 1, 3): png(2, 5000), (2, 127, 127): png(3), (2, 128, 0): png(4),
+             (5, 300, 700): png(5, 70000), (5, 301, 700): png(6, 1)}
+    write(storage, tiles)
+    assert storage.levels() == [2, 5]
+    assert storage.bundles(2) == [BundleKey(2, 0, 0), BundleKey(2, 128, 0)]
+    assert storage.bundles(5) == [BundleKey(5, 256, 640)]
+    assert everything(storage) == tiles
+    for (level, row, col), data in tiles.items():
+        assert storage.get_tile(level, row, col) == data
+    assert storage.get_tile(2, 0, 1) is None
+    assert storage.get_tile(9, 0, 0) is None
+    assert storage.bundle_tiles(BundleKey(2, 0, 0)) == [(0, 0), (1, 3), (127, 127)]
+    assert storage.bundle_tiles(BundleKey(2, 256, 0)) == []
+    assert storage.read_bundle(BundleKey(2, 256, 0)) == {}
+
+
+def test_overwrite_repoints_and_keeps_others(storage):
+    write(storage, {(1, 0, 0): png(1), (1, 0, 1): png(2)})
+    key = BundleKey(1, 0, 0)
+    with storage.writer(key) as writer:
+        assert writer.get(0, 0) == png(1)
+        assert writer.get(5, 5) is None
+        writer.put(0, 0, png(10, 300))
+        assert writer.get(0, 0) == png(10, 300)          # pending bytes visible to the writer
+        if storage.storage_format is not StorageFormat.EXPLODED:  # exploded tiles land at put()
+            assert storage.get_tile(1, 0, 0) == png(1)   # ...compact ones only at commit
+        writer.put(0, 0, png(11, 50))                    # twice in one batch: the last one wins
+        writer.put(7, 9, png(12))
+    assert storage.read_bundle(key) == {(0, 0): png(11, 50), (0, 1): png(2), (7, 9): png(12)}
+
+
+def test_writer_reads_back_after_large_batches(storage, monkeypatch):
+    """Pending tiles are read back from the buffer and, once flushed, from the file."""
+    key = BundleKey(0, 0, 0)
+    tiles = {(row, col): png(row * 128 + col, 3000) for row in range(10) for col in range(20)}
+    with storage.writer(key) as writer:
+        if hasattr(writer, "FLUSH_SIZE"):
+            monkeypatch.setattr(writer, "FLUSH_SIZE", 64 * 1024)
+        for (row, col), data in tiles.items():
+            writer.put(row, col, data)
+        assert all(writer.get(row, col) == data for (row, col), data in tiles.items())
+    assert storage.read_bundle(key) == tiles
+    assert all(storage.get_tile(0, row, col) == data for (row, col), data in tiles.items())
+
+
+def test_explicit_commit_then_more(storage):
+    key = BundleKey(4, 128, 256)
+    with storage.writer(key) as writer:
+        writer.put(130, 260, png(1))
+        writer.commit()
+        assert storage.get_tile(4, 130, 260) == png(1)
+        writer.put(130, 260, png(2))
+        writer.put(131, 260, png(3))
+    assert storage.read_bundle(key) == {(130, 260): png(2), (131, 260): png(3)}
+
+
+def test_failed_batch_changes_nothing(storage):
+    write(storage, {(1, 0, 0): png(1)})
+    with pytest.raises(RuntimeError):
+        with storage.writer(BundleKey(1, 0, 0)) as writer:
+            writer.put(0, 0, png(2))
+            writer.put(0, 1, png(3))
+            raise RuntimeError("boom")
+    if storage.storage_format is not StorageFormat.EXPLODED:  # exploded tiles land at put()
+        assert everything(storage) == {(1, 0, 0): png(1)}
+    with pytest.raises(RuntimeError):
+        with storage.writer(BundleKey(1, 128, 0)) as writer:
+            writer.put(128, 0, png(4))
+            raise RuntimeError("boom")
+    if storage.storage_format is not StorageFormat.EXPLODED:
+        assert storage.bundles(1) == [BundleKey(1, 0, 0)]
+
+
+def test_empty_writer_creates_nothing(storage):
+    with storage.writer(BundleKey(3, 0, 0)) as writer:
+        assert writer.get(0, 0) is None
+    assert storage.bundles(3) == []
+    assert storage.read_bundle(BundleKey(3, 0, 0)) == {}
+
+
+def test_bad_puts_are_refused(storage):
+    with storage.writer(BundleKey(1, 0, 0)) as writer:
+        with pytest.raises(ValueError, match="outside bundle"):
+            writer.put(128, 0, png(1))
+        with pytest.raises(ValueError, match="non-empty"):
+            writer.put(0, 0, b"")
+
+
+def test_bundle_files_copy_into_an_empty_target(storage, tmp_path):
+    tiles = {(3, 1, 1): png(1), (3, 2, 5): png(2, 900)}
+    write(storage, tiles)
+    target = open_storage(DirectoryFS(tmp_path / "target"), storage.storage_format)
+    copied = copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0))
+    assert copied == [(1, 1), (2, 5)]
+    assert target.read_bundle(BundleKey(6, 0, 0)) == {(1, 1): png(1), (2, 5): png(2, 900)}
+    assert copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0)) is None
+    with target.writer(BundleKey(6, 0, 0)) as writer:
+        writer.put(1, 1, png(3))
+    assert target.get_tile(6, 1, 1) == png(3) and target.get_tile(6, 2, 5) == png(2, 900)
+
+
+class PackageLike(ReadOnlyFS):
+    """A read-only view that is not a plain folder (as a zip is)."""
+
+    def describe(self, relpath):
+        return f"/x/a.tpkx!{relpath}"
+
+
+def test_writing_into_a_package_is_refused():
+    store = open_storage(PackageLike(), StorageFormat.COMPACT_V2)
+    with pytest.raises(StorageError, match="cannot write"):
+        store.writer(BundleKey(0, 0, 0)).__enter__()
+
+
+def test_unknown_storage_format(tmp_path):
+    with pytest.raises(StorageError, match="unknown cache storage format"):
+        open_storage(DirectoryFS(tmp_path), "esriMapCacheStorageModeSomething")
+
+
+def test_v2_header_fields(tmp_path):
+    store = open_storage(DirectoryFS(tmp_path), StorageFormat.COMPACT_V2)
+    write(store, {(0, 0, 0): png(1, 500), (0, 3, 4): png(2, 2000)})
+    write(store, {(0, 3, 4): png(3, 100)})
+    path = tmp_path / "_alllayers" / "L00" / "R0000C0000.bundle"
+    fields = struct.unpack("<4I3Q6I", path.read_bytes()[:64])
+    assert fields == (3, 16384, 508, 5, 0, path.stat().st_size, 40, 131092, 3, 16, 16384, 5, 131072)
+
+
+def test_v1_header_fields_and_bundlx(tmp_path):
+    store = open_storage(DirectoryFS(tmp_path), StorageFormat.COMPACT)
+    write(store, {(0, 130, 260): png(1, 500), (0, 140, 300): png(2, 2000)})
+    write(store, {(0, 140, 300): png(3, 100), (0, 141, 300): png(4, 10)})
+    bundle = tmp_path / "_alllayers" / "L00" / "R0080C0100.bundle"
+    data = bundle.read_bytes()
+    assert struct.unpack("<4I3Q5I", data[:60]) == (3, 16384, 2008, 5, 12, len(data), 40, 16,
+                                                   128, 255, 256, 383)
+    assert data[60:60 + 65536] == bytes(65536)
+    bundlx = bundle.with_suffix(".bundlx").read_bytes()
+    assert len(bundlx) == 81952
+    assert bundlx[:16] == struct.pack("<4I", 3, 16, 16384, 5)
+    assert bundlx[-16:] == struct.pack("<4I", 0, 16, 16, 0)
+    def entry(position):
+        return int.from_bytes(bundlx[16 + 5 * position:21 + 5 * position], "little")
+
+    assert entry(0) == 60 and entry(16383) == 60 + 4 * 16383           # empty: into the zero table
+    record = entry((260 - 256) * 128 + (130 - 128))                      # column-major
+    assert data[record:record + 4 + 508] == struct.pack("<I", 508) + png(1, 500)
+
+
+def test_exploded_layout_and_mixed_extensions(tmp_path):
+    store = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    key = BundleKey(3, 0, 128)
+    with store.writer(key) as writer:
+        writer.put(10, 171, png(1), "png")
+    level = tmp_path / "_alllayers" / "L03"
+    assert (level / "R0000000a" / "C000000ab.png").read_bytes() == png(1)
+    with store.writer(key) as writer:
+        writer.put(10, 171, jpg(2), "jpg")
+    assert sorted(os.listdir(level / "R0000000a")) == ["C000000ab.jpg"]
+    assert store.get_tile(3, 10, 171) == jpg(2)
+    with store.writer(key) as writer:
+        writer.put(10, 171, png(3))                      # extension sniffed from the bytes
+    assert sorted(os.listdir(level / "R0000000a")) == ["C000000ab.png"]
+
+
+def test_exploded_reads_upper_case_names(tmp_path):
+    folder = tmp_path / "_alllayers" / "L01" / "R0000000A"
+    folder.mkdir(parents=True)
+    (folder / "C000000FF.JPG").write_bytes(jpg(1))
+    store = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    assert store.bundles(1) == [BundleKey(1, 0, 128)]
+    assert store.read_bundle(BundleKey(1, 0, 128)) == {(10, 255): jpg(1)}
+    assert store.get_tile(1, 10, 255) == jpg(1)
+
+
+def test_exploded_crash_leftover_newer_file_wins(tmp_path):
+    store = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    folder = tmp_path / "_alllayers" / "L01" / "R00000000"
+    folder.mkdir(parents=True)
+    (folder / "C00000000.png").write_bytes(png(1))
+    os.utime(folder / "C00000000.png", ns=(1_000_000_000, 1_000_000_000))
+    (folder / "C00000000.jpg").write_bytes(jpg(2))
+    assert store.get_tile(1, 0, 0) == jpg(2)
+    assert store.read_bundle(BundleKey(1, 0, 0)) == {(0, 0): jpg(2)}
