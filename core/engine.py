@@ -1,0 +1,247 @@
+"""Import Map Server Cache: ``import_cache(request, progress)`` → ImportResult.
+
+Order of work: resolve the target data-frame folder; check the source against the target (every difference
+at once) and the requested scales, before anything is copied or written; stage the source when asked to or
+when it is a tile package; plan each level pair (one unit per target bundle) and announce it; run the units
+in worker processes (inline with one worker); grow the target's conf.cdi by what was imported. conf.xml and
+Status.gdb are left alone.
+
+conf.cdi choice: the imported extent is the bounds of the tiles actually written, clipped to the area of
+interest's envelope (else the import extent, else the target's own extent) and to the source's extent when
+known; the file is rewritten only when that grows it. A target without conf.cdi has no extent limit and
+keeps none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .conf import write_conf_cdi
+from .errors import CacheError, IncompatibleCacheError, PackageError, SchemeError
+from .plan import plan_level
+from .scheme import Extent, compare, format_differences
+from .selection import AreaOfInterest, select_levels
+from .sources import find_dataframe_folder, open_cache
+from .staging import staged
+from .workers import SourceRef, UnitResult, close_datasets, run_units
+
+
+class SourceType(enum.Enum):
+    CACHE_DATASET = "CACHE_DATASET"
+    TILE_PACKAGE = "TILE_PACKAGE"
+
+
+@dataclass
+class ImportRequest:
+    target: Path                                  # data-frame folder (or service folder above it)
+    source: Path
+    source_type: SourceType
+    upload: bool = False
+    scales: Sequence[float] | None = None
+    workers: int | None = None                    # None: every core
+    extent: Extent | None = None                  # in the cache's CRS
+    area_of_interest: bytes | None = None         # (Multi)Polygon WKB in the cache's CRS; wins over extent
+    overwrite: bool = False                       # False = MERGE
+    uploads_dir: Path | None = None               # staging root; None: server uploads folder or beside target
+
+
+class Progress(Protocol):
+    def message(self, text: str) -> None: ...
+    def progress(self, done: int, total: int) -> None: ...
+    def is_cancelled(self) -> bool: ...
+
+
+class SilentProgress:
+    """The progress used when the caller gives none."""
+
+    def message(self, text: str) -> None:
+        pass
+
+    def progress(self, done: int, total: int) -> None:
+        pass
+
+    def is_cancelled(self) -> bool:
+        return False
+
+
+@dataclass
+class LevelResult:
+    """Counts of one target level; ``written`` = copied_raw + blended + clipped."""
+
+    level: int
+    scale: float
+    resolution: float
+    tiles: int = 0
+    bundles: int = 0
+    copied_raw: int = 0
+    blended: int = 0
+    clipped: int = 0
+    skipped_outside: int = 0
+    skipped_empty: int = 0
+    damaged: int = 0
+    written: int = 0
+
+
+def _total(name: str) -> property:
+    return property(lambda self: sum(getattr(level, name) for level in self.levels),
+                    doc=f"{name} summed over the levels")
+
+
+@dataclass
+class ImportResult:
+    target: Path
+    levels: list = field(default_factory=list)
+    bytes_written: int = 0
+    seconds: float = 0.0
+
+    tiles = _total("tiles")
+    bundles = _total("bundles")
+    copied_raw = _total("copied_raw")
+    blended = _total("blended")
+    clipped = _total("clipped")
+    skipped_outside = _total("skipped_outside")
+    skipped_empty = _total("skipped_empty")
+    damaged = _total("damaged")
+    written = _total("written")
+
+
+def import_cache(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
+    """Import the tiles of a cache folder or tile package into a service's cache; see the module docstring.
+
+    Raises CacheError subclasses (IncompatibleCacheError, SelectionError, TileFormatError, ...) and
+    ImportCancelled; tiles written before a failure or cancel stay, every bundle complete and readable.
+    """
+    progress = progress or SilentProgress()
+    started = time.monotonic()
+    target_folder = find_dataframe_folder(request.target)
+    source_path = _checked_source(request)
+    aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
+    result = ImportResult(target_folder)
+    with open_cache(target_folder) as target:
+        with open_cache(source_path) as source:
+            _check_compatible(source, target)
+            levels = select_levels(source.scheme, target.scheme, request.scales)
+        for _scale, reason in levels.skipped:
+            progress.message(f"Skipped: {reason}")
+        extent = request.extent if request.extent is not None else target.extent
+        if aoi is not None:
+            extent = None
+        with contextlib.ExitStack() as stack:
+            if request.upload or request.source_type is SourceType.TILE_PACKAGE:
+                source_path = stack.enter_context(staged(source_path, target_folder, request.uploads_dir,
+                                                         progress.is_cancelled, progress.message))
+            stack.callback(close_datasets)
+            source = stack.enter_context(open_cache(source_path))
+            source_ref = SourceRef(str(source_path), _kind(source_path))
+            plans = [plan_level(source, target, source_lod, target_lod, source_ref=source_ref,
+                                target_folder=str(target_folder), extent=extent, aoi=aoi,
+                                overwrite=request.overwrite)
+                     for source_lod, target_lod in levels.pairs]
+            for plan in plans:
+                progress.message(plan.message())
+                result.levels.append(LevelResult(plan.target_lod.level, plan.target_lod.scale,
+                                                 plan.target_lod.resolution, plan.tiles, len(plan.units),
+                                                 skipped_outside=plan.skipped_outside))
+            written = _WrittenExtent(target.scheme, {plan.target_lod.level: plan.target_lod
+                                                     for plan in plans})
+            by_level = {level.level: level for level in result.levels}
+            total = sum(plan.tiles for plan in plans)
+            done = 0
+
+            def finished(unit_result: UnitResult) -> None:
+                nonlocal done
+                _add(by_level[unit_result.target_key[0]], unit_result)
+                result.bytes_written += unit_result.bytes_written
+                written.add(unit_result)
+                done += unit_result.tiles
+                progress.progress(done, total)
+
+            progress.progress(0, total)
+            imported = written.extent   # conf.cdi grows by what was written, also after a failure or cancel
+            clips = (aoi.envelope if aoi is not None else extent, source.extent)
+            try:
+                units = [unit for plan in plans for unit in plan.units]
+                run_units(units, request.workers, progress, finished)
+            except BaseException:
+                with contextlib.suppress(CacheError, OSError):
+                    _grow_conf_cdi(target_folder, target, imported(*clips))
+                raise
+            _grow_conf_cdi(target_folder, target, imported(*clips))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _checked_source(request: ImportRequest) -> Path:
+    source = Path(request.source)
+    if request.source_type is SourceType.TILE_PACKAGE:
+        if not source.is_file():
+            raise PackageError(f"{source}: tile package not found (expected a .tpk or .tpkx file)")
+    elif not source.is_dir():
+        raise SchemeError(f"{source}: cache dataset folder not found")
+    if source.is_dir() and find_dataframe_folder(source).resolve() == find_dataframe_folder(
+            request.target).resolve():
+        raise SchemeError(f"{source}: the source is the target cache itself")
+    return source
+
+
+def _kind(path: Path) -> str:
+    return path.suffix.lower().lstrip(".") if path.is_file() else "folder"
+
+
+def _check_compatible(source, target) -> None:
+    differences = compare(source.scheme, target.scheme)
+    if differences:
+        raise IncompatibleCacheError(
+            f"the source {source.root} does not fit the target {target.root}:\n"
+            + format_differences(differences), differences)
+
+
+def _add(level, unit_result: UnitResult) -> None:
+    for name, count in unit_result.counts.items():
+        setattr(level, name, getattr(level, name) + count)
+    level.written += unit_result.written
+
+
+class _WrittenExtent:
+    """Union of the map bounds of the written tiles, level by level."""
+
+    def __init__(self, scheme, lods):
+        self.scheme, self.lods = scheme, lods
+        self.bounds: Extent | None = None
+
+    def add(self, unit_result: UnitResult) -> None:
+        if unit_result.written_range is None:
+            return
+        row_min, row_max, col_min, col_max = unit_result.written_range
+        lod = self.lods[unit_result.target_key[0]]
+        top_left = self.scheme.tile_bounds(lod, row_min, col_min)
+        bounds = top_left.union(self.scheme.tile_bounds(lod, row_max, col_max))
+        self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
+
+    def extent(self, *clips: Extent | None) -> Extent | None:
+        bounds = self.bounds
+        for clip in clips:
+            if bounds is not None and clip is not None:
+                bounds = bounds.intersection(clip) or bounds
+        return bounds
+
+
+def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:
+    """Union the imported extent into conf.cdi (only when the file exists and grows)."""
+    if imported is None:
+        return
+    path = next((child for child in folder.iterdir() if child.name.lower() == "conf.cdi"), None)
+    if path is None:
+        return
+    grown = imported if target.extent is None else target.extent.union(imported)
+    if grown != target.extent:
+        try:
+            write_conf_cdi(grown, path, target.scheme.spatial_reference)
+        except OSError as error:
+            raise CacheError(f"{path}: cannot update the cached extent ({error.strerror or error})") from None

@@ -1,0 +1,112 @@
+"""UPLOAD_DATA: copy the source next to the target first and import from the copy; always clean up.
+
+The tool copies a source cache into the server's uploads folder when asked to, and a tile package always.
+Staged copies live in a fresh folder ``<server root>/arcgissystem/arcgisuploads/<unique>`` when the target
+sits in a server directories root, else in a hidden temporary folder beside the target's service folder (same
+disk as the target, so the copy does not fill a small /tmp). ``staged()`` removes that folder on success,
+failure and cancel alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Callable
+
+from .errors import CacheError, ImportCancelled
+from .services import server_root_for
+from .sources import find_dataframe_folder
+
+UPLOADS_SUBFOLDER = Path("arcgissystem") / "arcgisuploads"
+STAGING_PREFIX = "import_map_server_cache_"
+# What a cache folder holds that an import never reads: ArcGIS's status table and our bundle lock files.
+_SKIPPED_NAMES = frozenset({"status.gdb"})
+_SKIPPED_SUFFIXES = (".lock", ".tmp")
+_COPY_CHUNK = 8 * 1024 * 1024
+
+
+def staging_root(target_dataframe: Path, uploads_dir: Path | None = None) -> Path:
+    """Where staged copies go: uploads_dir, the server's uploads folder, or beside the service folder."""
+    if uploads_dir is not None:
+        return Path(uploads_dir)
+    server_root = server_root_for(target_dataframe)
+    if server_root is not None:
+        return server_root / UPLOADS_SUBFOLDER
+    return Path(os.path.abspath(target_dataframe)).parent.parent
+
+
+@contextlib.contextmanager
+def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None,
+           is_cancelled: Callable[[], bool] = lambda: False,
+           message: Callable[[str], None] = lambda text: None) -> Iterator[Path]:
+    """Copy ``source`` (a cache folder or a package file) into a fresh staging folder; yield the copy.
+
+    A package is copied as its one file; a cache folder as its data-frame folder (conf files and
+    ``_alllayers``, without Status.gdb or lock files). The staging folder is removed when the block ends,
+    however it ends. Cancelling during the copy raises ImportCancelled.
+    """
+    source = Path(source)
+    root = staging_root(target_dataframe, uploads_dir)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    except OSError as error:
+        raise CacheError(f"{root}: cannot create a staging folder for the upload ({error.strerror or error})"
+                         ) from None
+    try:
+        message(f"Uploading {source} to {folder}")
+        if source.is_dir():
+            dataframe = find_dataframe_folder(source)
+            copy = folder / dataframe.name
+            _copy_tree(dataframe, copy, is_cancelled)
+        else:
+            copy = folder / source.name
+            _copy_file(source, copy, is_cancelled)
+        yield copy
+    finally:
+        remove_tree(folder)
+
+
+def _copy_tree(source: Path, destination: Path, is_cancelled) -> None:
+    destination.mkdir()
+    with os.scandir(source) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.lower() in _SKIPPED_NAMES or name.lower().endswith(_SKIPPED_SUFFIXES):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _copy_tree(Path(entry.path), destination / name, is_cancelled)
+            elif entry.is_file(follow_symlinks=False):
+                _copy_file(Path(entry.path), destination / name, is_cancelled)
+
+
+def _copy_file(source: Path, destination: Path, is_cancelled) -> None:
+    """Copy in chunks so a cancel is noticed within one chunk even for a package of many gigabytes."""
+    if is_cancelled():
+        raise ImportCancelled("import cancelled while uploading the source")
+    try:
+        with open(source, "rb") as src, open(destination, "wb") as dst:
+            while True:
+                chunk = src.read(_COPY_CHUNK)
+                if not chunk:
+                    break
+                dst.write(chunk)
+                if is_cancelled():
+                    raise ImportCancelled("import cancelled while uploading the source")
+    except OSError as error:
+        raise CacheError(f"cannot copy {source} to {destination} for the upload "
+                         f"({error.strerror or error})") from None
+
+
+def remove_tree(folder: Path) -> None:
+    """Remove a staging folder; read-only files (copied from read-only media, Windows) are made writable."""
+    def make_writable_and_retry(function, path, _info):
+        os.chmod(path, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
+        function(path)
+
+    shutil.rmtree(folder, onerror=make_writable_and_retry)

@@ -1,0 +1,332 @@
+"""Work units (plain, picklable task descriptions), what a worker does with one, and the pool running them.
+
+A unit is one target bundle. It names its source by path, so any process (or, later, any machine) can run it:
+the worker opens source and target itself and keeps them open for the next unit. Within one bundle writer (the
+bundle's lock held) each source tile is copied byte for byte when its pixels need no change, else decoded and
+composed (``compose.compose_tile``); pending tiles are committed in batches so memory stays flat and a stop
+request is honoured at the next batch boundary, leaving the bundle committed and readable.
+
+Units run inline with one worker, else in a ``spawn`` process pool (the only start method on Windows and
+macOS, and safe in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself, so the pool is
+pointed at the Python interpreter that belongs to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+import types
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
+
+from .compose import Outcome, compose_tile
+from .errors import CacheError, ImportCancelled, TileFormatError
+from .scheme import LOD
+from .selection import BUNDLE_SIZE, AreaOfInterest, TileClass, pixel_mask, tile_bounds
+from .sources import CacheDataset, open_cache
+from .storage.base import BundleKey, copy_bundle
+from .tileformats import can_compose, is_opaque_by_format, is_valid_signature
+
+# A batch is committed after this many tiles or bytes, whichever comes first.
+BATCH_TILES = 1024
+BATCH_BYTES = 32 * 1024 * 1024
+# How often (seconds) a running unit asks whether it should stop.
+STOP_CHECK_SECONDS = 0.2
+# How often (seconds) the pool's owner polls for finished units and for a cancel.
+POLL_SECONDS = 0.1
+
+
+class TileGrid(NamedTuple):
+    """What tile bounds need of a tiling scheme (``selection.tile_bounds`` takes it as a scheme)."""
+
+    origin_x: float
+    origin_y: float
+    tile_cols: int
+    tile_rows: int
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a worker opens the source: a cache folder, .tpk or .tpkx (``kind`` for executors, messages)."""
+
+    path: str
+    kind: str            # "folder", "tpk" or "tpkx"
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    """One target bundle to fill; everything a worker needs, nothing it must share."""
+
+    source: SourceRef
+    target: str                                   # target data-frame folder
+    target_key: tuple                             # (level, row0, col0) of the target bundle
+    source_keys: tuple                            # ((level, row0, col0), ...) source bundles feeding it
+    codes: bytes | None                           # 128×128 TileClass codes, row-major; None: all inside
+    aoi_wkb: bytes | None                         # only when some tile is on the area's boundary
+    overwrite: bool
+    tile_format: str
+    quality: int | None
+    grid: TileGrid
+    lod: LOD                                      # target level (its resolution places the tiles)
+    tiles: int                                    # source tiles this unit will look at (for progress)
+
+    def tile_class(self, row: int, col: int) -> int:
+        if self.codes is None:
+            return TileClass.INSIDE
+        return self.codes[(row - self.target_key[1]) * BUNDLE_SIZE + col - self.target_key[2]]
+
+
+@dataclass
+class UnitResult:
+    """What one unit did: tile counts by outcome, bytes written, the range of written tiles."""
+
+    target_key: tuple
+    tiles: int
+    counts: dict = field(default_factory=dict)    # Outcome.value → tiles
+    written: int = 0
+    bytes_written: int = 0
+    written_range: tuple | None = None            # (row_min, row_max, col_min, col_max)
+    stopped: bool = False                         # a stop request ended the unit early
+
+    def add(self, outcome: Outcome, row: int, col: int, size: int = 0) -> None:
+        self.counts[outcome.value] = self.counts.get(outcome.value, 0) + 1
+        if size:
+            self.written += 1
+            self.bytes_written += size
+            span = self.written_range
+            self.written_range = (row, row, col, col) if span is None else (
+                min(span[0], row), max(span[1], row), min(span[2], col), max(span[3], col))
+
+
+# ------------------------------------------------------------------------------------ opened caches
+
+_OPEN: dict[str, CacheDataset] = {}
+_STOP = None
+
+
+def dataset(path: str) -> CacheDataset:
+    """The cache at ``path``, opened once per process and kept for the following units."""
+    opened = _OPEN.get(path)
+    if opened is None:
+        opened = _OPEN[path] = open_cache(path)
+    return opened
+
+
+def close_datasets() -> None:
+    """Close what ``dataset`` opened (before a staged source is removed; at the end of an inline run)."""
+    while _OPEN:
+        _OPEN.popitem()[1].close()
+
+
+def init_worker(stop_event) -> None:
+    """Pool initializer: remember the shared stop event."""
+    global _STOP
+    _STOP = stop_event
+
+
+def run_in_worker(unit: WorkUnit) -> UnitResult:
+    """Entry point of pool workers: run the unit, stopping early when the shared event is set."""
+    return run_unit(unit, _STOP.is_set if _STOP is not None else (lambda: False))
+
+
+# ------------------------------------------------------------------------------------ one unit
+
+def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) -> UnitResult:
+    """Import the tiles of one unit into its target bundle."""
+    source = dataset(unit.source.path)
+    target = dataset(unit.target)
+    key = BundleKey(*unit.target_key)
+    if unit.codes is None and len(unit.source_keys) == 1:
+        copied = _copy_whole_bundle(unit, source, target, key)
+        if copied is not None:
+            return copied
+    return _ComposeRun(unit, source, target, key, should_stop).run()
+
+
+def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
+    """Copy the bundle as files when the target has no bundle there and every tile passes the signature
+    check; None when that does not apply (the tile-by-tile path then does the work)."""
+    source_key = BundleKey(*unit.source_keys[0])
+    if target.storage.bundle_exists(key):
+        return None
+    for _position, data in source.storage.iter_bundle(source_key):
+        if not is_valid_signature(data, unit.tile_format):
+            return None
+    tiles = copy_bundle(source.storage, source_key, target.storage, key)
+    if tiles is None:
+        return None
+    result = UnitResult(unit.target_key, unit.tiles)
+    if tiles:
+        rows, cols = zip(*tiles)
+        result.counts[Outcome.COPIED_RAW.value] = result.written = len(tiles)
+        result.written_range = (min(rows), max(rows), min(cols), max(cols))
+        result.bytes_written = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key))
+    return result
+
+
+class _ComposeRun:
+    """Tile by tile through one writer, committing in batches."""
+
+    def __init__(self, unit, source, target, key, should_stop):
+        self.unit, self.source, self.target, self.key = unit, source, target, key
+        self.should_stop = should_stop
+        self.result = UnitResult(unit.target_key, unit.tiles)
+        self.aoi = AreaOfInterest(unit.aoi_wkb) if unit.aoi_wkb is not None else None
+        self.composable = can_compose(unit.tile_format)
+        self.size = (unit.grid.tile_cols, unit.grid.tile_rows)
+
+    def run(self) -> UnitResult:
+        unit, result = self.unit, self.result
+        with self.target.storage.writer(self.key) as writer:
+            pending_tiles = pending_bytes = 0
+            next_check = time.monotonic() + STOP_CHECK_SECONDS
+            for source_key in unit.source_keys:
+                for (row, col), data in self.source.storage.iter_bundle(BundleKey(*source_key)):
+                    status = unit.tile_class(row, col)
+                    if status == TileClass.OUTSIDE:
+                        continue
+                    written = self._tile(writer, row, col, data, status)
+                    if written:
+                        pending_tiles += 1
+                        pending_bytes += written
+                    if pending_tiles >= BATCH_TILES or pending_bytes >= BATCH_BYTES:
+                        writer.commit()
+                        pending_tiles = pending_bytes = 0
+                    if time.monotonic() >= next_check:
+                        if self.should_stop():
+                            result.stopped = True
+                            return result          # the writer commits what is pending on exit
+                        next_check = time.monotonic() + STOP_CHECK_SECONDS
+        return result
+
+    def _tile(self, writer, row: int, col: int, data: bytes, status: int) -> int:
+        """Decide and write one tile; returns the bytes written (0 when nothing was)."""
+        unit = self.unit
+        mask = None
+        if status == TileClass.BOUNDARY:
+            bounds = tile_bounds(unit.grid, unit.lod, row, col)
+            mask = pixel_mask(self.aoi, bounds, *self.size)
+        whole = mask is None or bool(mask.all())
+        if whole and (unit.overwrite or is_opaque_by_format(data)):
+            below = None                                   # not needed: the source replaces the target
+        else:
+            below = writer.get(row, col)
+            blend = below is not None and whole and not self.composable
+            if blend and is_valid_signature(data, unit.tile_format):
+                raise TileFormatError(f"tile L{self.key.level} row {row} column {col}: tiles in format "
+                                      f"{unit.tile_format} cannot be blended (MERGE); use OVERWRITE")
+        outcome, out, ext = compose_tile(data, below, None if whole else mask, unit.overwrite,
+                                         unit.tile_format, unit.quality, *self.size)
+        if out is None:
+            self.result.add(outcome, row, col)
+            return 0
+        writer.put(row, col, out, ext)
+        self.result.add(outcome, row, col, len(out))
+        return len(out)
+
+
+# ------------------------------------------------------------------------------------ running units
+
+def run_units(units: list, workers: int | None, progress, finished: Callable[[UnitResult], None]) -> None:
+    """Run every unit, calling ``finished`` with each result as it comes; raises ImportCancelled on cancel.
+
+    ``workers`` None means every core; one worker (or one unit) runs inline, without a pool.
+    """
+    count = min(workers or os.cpu_count() or 1, len(units))
+    executable = python_executable() if count > 1 else None
+    if count > 1 and executable is None:
+        progress.message("No Python interpreter found next to this application to start worker processes; "
+                         "importing in this process")
+    if executable is None:
+        try:
+            _run_inline(units, progress, finished)
+        finally:
+            close_datasets()
+        return
+    context = multiprocessing.get_context("spawn")
+    if executable != sys.executable:
+        context.set_executable(executable)
+    _run_pool(units, count, context, progress, finished)
+
+
+def _run_inline(units, progress, finished) -> None:
+    for unit in units:
+        if progress.is_cancelled():
+            raise ImportCancelled("import cancelled")
+        result = run_unit(unit, progress.is_cancelled)
+        finished(result)
+        if result.stopped:
+            raise ImportCancelled("import cancelled")
+
+
+def _run_pool(units, count, context, progress, finished) -> None:
+    stop = context.Event()
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=init_worker, initargs=(stop,))
+    futures, reported = [], set()
+    try:
+        with _main_module_hidden():                        # workers are started by the first submits
+            futures = [pool.submit(run_in_worker, unit) for unit in units]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            for future in done:
+                reported.add(future)
+                finished(_result(future))
+            if progress.is_cancelled():
+                raise ImportCancelled("import cancelled")
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)     # running units stop at their next batch boundary
+        for future in futures:
+            if future not in reported and future.done() and not future.cancelled() and not future.exception():
+                finished(future.result())
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start workers without the caller's ``__main__``: units need nothing from it, and a script lacking the
+    ``if __name__ == "__main__"`` guard would otherwise run again in every worker (spawn imports it)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _result(future) -> UnitResult:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise CacheError(f"a worker process ended abruptly ({error}); bundles written so far are complete, "
+                         "run the import again to finish it") from None
+
+
+def python_executable() -> str | None:
+    """A Python interpreter for worker processes: this one, else the one beside the host application."""
+    if sys.executable and os.path.basename(sys.executable).lower().startswith("python"):
+        return sys.executable
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    if os.name == "nt":
+        names = ["pythonw.exe", "python.exe", "python3.exe"]
+    else:
+        names = [f"python{version}", f"python{sys.version_info.major}", "python"]
+    for folder in (os.path.join(sys.exec_prefix, "bin"), sys.exec_prefix):
+        for name in names:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+                return candidate
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
