@@ -1,0 +1,1 @@
+"""Processing algorithms: thin adapters from parameters to one call into core/."""

@@ -1,0 +1,302 @@
+"""Import Map Server Cache: parameters in, one call of core.engine.import_cache, progress and cancel out.
+
+The keyword parameters are declared with QGIS's own types (enum, boolean, string, integer), so the dialog,
+batch mode and the modeler show native widgets; their raw values go through algorithms.keywords, which also
+takes arcpy's words. checkParameterValues turns those words into QGIS's canonical forms before QGIS's own
+checks run. Everything is read in processAlgorithm, so processing.run raises with the actual message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProperty,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtGui import QIcon
+
+from .dependencies import missing_libraries
+from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, KeywordError, parse_keyword_parameters
+from .report import ImportReport
+from .spatial import area_of_interest_wkb, extent_in_crs, target_crs
+
+ICON = Path(__file__).resolve().parents[1] / "icon.svg"
+PACKAGE_SUFFIXES = (".tpk", ".tpkx")
+
+
+class FeedbackProgress:
+    """core.engine's Progress protocol on a QgsProcessingFeedback."""
+
+    def __init__(self, feedback: QgsProcessingFeedback):
+        self.feedback = feedback
+
+    def message(self, text: str) -> None:
+        self.feedback.pushInfo(text)
+
+    def progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.feedback.setProgress(100.0 * done / total)
+
+    def is_cancelled(self) -> bool:
+        return self.feedback.isCanceled()
+
+
+class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
+    """Esri's "Import Map Server Cache" (ArcGIS Server) with the same parameter names and keywords."""
+
+    INPUT_SERVICE = "input_service"
+    SOURCE_CACHE_TYPE = "source_cache_type"
+    SOURCE_CACHE_DATASET = "source_cache_dataset"
+    SOURCE_TILE_PACKAGE = "source_tile_package"
+    UPLOAD_DATA_TO_SERVER = "upload_data_to_server"
+    SCALES = "scales"
+    NUM_OF_CACHING_SERVICE_INSTANCES = "num_of_caching_service_instances"
+    IMPORT_EXTENT = "import_extent"
+    AREA_OF_INTEREST = "area_of_interest"
+    OVERWRITE = "overwrite"
+    INPUTS = (INPUT_SERVICE, SOURCE_CACHE_TYPE, SOURCE_CACHE_DATASET, SOURCE_TILE_PACKAGE,
+              UPLOAD_DATA_TO_SERVER, SCALES, NUM_OF_CACHING_SERVICE_INSTANCES, IMPORT_EXTENT,
+              AREA_OF_INTEREST, OVERWRITE)
+    REPORT = "report"
+    TARGET_CACHE = "target_cache"
+    COUNTS = ("imported", "blended", "clipped", "skipped", "damaged")
+
+    def tr(self, text):
+        return QCoreApplication.translate("ImportMapServerCacheAlgorithm", text)
+
+    def createInstance(self):
+        return ImportMapServerCacheAlgorithm()
+
+    def name(self):
+        return "importmapservercache"
+
+    def displayName(self):
+        return self.tr("Import Map Server Cache")
+
+    def group(self):
+        return self.tr("Caching")
+
+    def groupId(self):
+        return "caching"
+
+    def tags(self):
+        return self.tr("arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite").split(",")
+
+    def icon(self):
+        return QIcon(str(ICON))
+
+    def shortDescription(self):
+        return self.tr("Imports tiles from a cache folder or a tile package into an ArcGIS Server "
+                       "service cache.")
+
+    def shortHelpString(self):
+        return self.tr(
+            "Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of "
+            "a map or image service on disk, as ArcGIS Server's tool of the same name does. Source and "
+            "target must share tiling scheme, storage format and tile format.\n\n"
+            "Choose the levels by scale, limit the import to an extent or to polygons (tiles on the "
+            "boundary are clipped pixel by pixel), and either blend the new tiles over the old ones "
+            "(MERGE, the default) or replace them (OVERWRITE).\n\n"
+            "Parameters take arcpy's words as well: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / "
+            "DO_NOT_UPLOAD, OVERWRITE / MERGE, and scales as \"500000;250000\".")
+
+    def canExecute(self):
+        missing = missing_libraries()
+        if missing:
+            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
+                                  "{}").format(", ".join(missing))
+        return True, ""
+
+    def initAlgorithm(self, config=None):
+        def add(parameter, help_text, advanced=False):
+            parameter.setHelp(help_text)
+            if advanced:
+                parameter.setFlags(parameter.flags() | parameter.FlagAdvanced)
+            self.addParameter(parameter)
+
+        add(QgsProcessingParameterString(self.INPUT_SERVICE, self.tr("Input service")), self.tr(
+            "The service whose cache receives the tiles: its cache folder (the data-frame folder holding "
+            "conf.xml, or the service folder above it) or a string such as GIS Servers/<connection>/"
+            "[<folder>/]<service>.MapServer, resolved through the server connections of the plugin "
+            "settings or of the MAP_SERVER_CACHE_SERVERS environment variable."))
+        add(QgsProcessingParameterEnum(
+            self.SOURCE_CACHE_TYPE, self.tr("Source cache type"),
+            [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)")],
+            defaultValue=0), self.tr(
+            "Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE)."))
+        add(QgsProcessingParameterFile(
+            self.SOURCE_CACHE_DATASET, self.tr("Source cache dataset"),
+            QgsProcessingParameterFile.Behavior.Folder, optional=True), self.tr(
+            "The cache folder to import from, usually one exported earlier: the folder named after the "
+            "data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET."))
+        add(QgsProcessingParameterFile(
+            self.SOURCE_TILE_PACKAGE, self.tr("Source tile package"),
+            QgsProcessingParameterFile.Behavior.File, optional=True,
+            fileFilter=self.tr("Tile packages (*.tpk *.tpkx *.TPK *.TPKX)")), self.tr(
+            "The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is "
+            "always staged in the server's uploads folder first."))
+        add(QgsProcessingParameterBoolean(
+            self.UPLOAD_DATA_TO_SERVER, self.tr("Upload data to server"), defaultValue=False), self.tr(
+            "Copy the source into the server's uploads folder (arcgissystem/arcgisuploads) and import "
+            "from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD)."),
+            advanced=True)
+        add(QgsProcessingParameterString(self.SCALES, self.tr("Scales"), optional=True), self.tr(
+            "The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list "
+            "of numbers from Python. Every scale must be one the target caches. Empty: every level that "
+            "source and target share."))
+        add(QgsProcessingParameterNumber(
+            self.NUM_OF_CACHING_SERVICE_INSTANCES, self.tr("Number of parallel workers"),
+            QgsProcessingParameterNumber.Type.Integer, optional=True, minValue=1), self.tr(
+            "How many processes import tiles at the same time, each owning whole bundles. Empty: one per "
+            "processor core."), advanced=True)
+        add(QgsProcessingParameterExtent(self.IMPORT_EXTENT, self.tr("Import extent"), optional=True),
+            self.tr("Import only the tiles that intersect this rectangle, given in any CRS. Empty: the "
+                    "full extent of the target service. An area of interest takes precedence."))
+        add(QgsProcessingParameterFeatureSource(
+            self.AREA_OF_INTEREST, self.tr("Area of interest"),
+            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True), self.tr(
+            "Polygons limiting the import, in any CRS (all features are united; \"selected features "
+            "only\" is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre "
+            "lies inside."))
+        add(QgsProcessingParameterBoolean(self.OVERWRITE, self.tr("Overwrite tiles"), defaultValue=False),
+            self.tr("On (OVERWRITE): imported pixels replace the target's, transparent ones included. Off "
+                    "(MERGE, the default): imported tiles are blended over the target's tiles."))
+        add(QgsProcessingParameterFileDestination(
+            self.REPORT, self.tr("Import report"), self.tr("HTML files (*.html)"),
+            defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True),
+            self.tr("An HTML page with the counts of the import, level by level."))
+        self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
+        for name, description in zip(self.COUNTS, (
+                self.tr("Tiles imported"), self.tr("Tiles blended"), self.tr("Tiles clipped"),
+                self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+
+    def checkParameterValues(self, parameters, context):
+        try:
+            options = self._keyword_options(parameters, context)
+        except KeywordError as error:
+            return False, str(error)
+        canonical = {**parameters, self.SOURCE_CACHE_TYPE: SOURCE_TYPES.index(options["source_type"]),
+                     self.UPLOAD_DATA_TO_SERVER: options["upload"], self.OVERWRITE: options["overwrite"],
+                     self.SCALES: ";".join(f"{scale:g}" for scale in options["scales"] or ()),
+                     self.NUM_OF_CACHING_SERVICE_INSTANCES: options["workers"]}
+        ok, message = super().checkParameterValues(canonical, context)
+        if not ok:
+            return ok, message
+        try:
+            self._source_path(parameters, context, options["source_type"])
+            self._target_folder(parameters, context)
+        except QgsProcessingException as error:
+            return False, str(error)
+        return True, ""
+
+    def processAlgorithm(self, parameters, context, feedback):
+        from ..core.engine import ImportRequest, SourceType, import_cache
+        from ..core.errors import CacheError
+
+        feedback = feedback or QgsProcessingFeedback()
+        try:
+            options = self._keyword_options(parameters, context)
+        except KeywordError as error:
+            raise QgsProcessingException(str(error)) from None
+        target = self._target_folder(parameters, context)
+        extent, area_of_interest = self._limits(parameters, context, feedback, target)
+        request = ImportRequest(
+            target=target, source=self._source_path(parameters, context, options["source_type"]),
+            source_type=SourceType[options["source_type"]], upload=options["upload"],
+            scales=options["scales"], workers=options["workers"], extent=extent,
+            area_of_interest=area_of_interest, overwrite=options["overwrite"])
+        feedback.pushInfo(self.tr("Importing {source} into {target} ({mode})").format(
+            source=request.source, target=request.target,
+            mode=OVERWRITE_WORDS[0] if request.overwrite else OVERWRITE_WORDS[1]))
+        try:
+            result = import_cache(request, FeedbackProgress(feedback))
+        except (CacheError, OSError) as error:
+            raise QgsProcessingException(str(error)) from None
+        report = ImportReport(result, {name: parameters.get(name) for name in self.INPUTS})
+        for line in report.summary_lines():
+            feedback.pushInfo(line)
+        outputs = {self.TARGET_CACHE: str(result.target), **report.counts()}
+        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if report_path:
+            report.write_html(report_path)
+            outputs[self.REPORT] = report_path
+        return outputs
+
+    def _keyword_options(self, parameters, context) -> dict:
+        """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
+        raw = {}
+        for name in (self.SOURCE_CACHE_TYPE, self.UPLOAD_DATA_TO_SERVER, self.OVERWRITE, self.SCALES,
+                     self.NUM_OF_CACHING_SERVICE_INSTANCES):
+            value = parameters.get(name)
+            if isinstance(value, QgsProperty):
+                value, _ = value.value(context.expressionContext(), None)
+            if isinstance(value, QVariant):
+                value = None if value.isNull() else value.value()
+            raw[name] = value
+        return parse_keyword_parameters(raw)
+
+    def _source_path(self, parameters, context, source_type: str) -> Path:
+        """The source folder or package the type asks for; it must be given and exist."""
+        if source_type == "CACHE_DATASET":
+            name, kind = self.SOURCE_CACHE_DATASET, self.tr("a cache folder")
+        else:
+            name, kind = self.SOURCE_TILE_PACKAGE, self.tr("a tile package (.tpk or .tpkx)")
+        text = self.parameterAsFile(parameters, name, context)
+        if not text:
+            raise QgsProcessingException(self.tr("source_cache_type is {type}: give {name}, {kind}").format(
+                type=source_type, name=name, kind=kind))
+        path = Path(text)
+        if source_type == "CACHE_DATASET" and not path.is_dir():
+            raise QgsProcessingException(self.tr("{name}: {path} is not a folder").format(
+                name=name, path=path))
+        if source_type == "TILE_PACKAGE" and not (path.is_file() and path.suffix.lower() in PACKAGE_SUFFIXES):
+            raise QgsProcessingException(self.tr("{name}: {path} is not a .tpk or .tpkx file").format(
+                name=name, path=path))
+        return path
+
+    def _target_folder(self, parameters, context) -> Path:
+        """The target's data-frame folder, from a folder or a service string and the server connections."""
+        from ..core.errors import CacheError
+        from ..core.services import resolve_input_service
+        from ..provider.connections import all_connections
+
+        value = self.parameterAsString(parameters, self.INPUT_SERVICE, context)
+        try:
+            return resolve_input_service(value, all_connections())
+        except CacheError as error:
+            raise QgsProcessingException(f"{self.INPUT_SERVICE}: {error}") from None
+
+    def _limits(self, parameters, context, feedback, target: Path):
+        """(extent, area of interest WKB) in the target cache's CRS, each None when not given."""
+        rectangle = None
+        if parameters.get(self.IMPORT_EXTENT) not in (None, ""):
+            rectangle = self.parameterAsExtent(parameters, self.IMPORT_EXTENT, context)
+            rectangle = None if rectangle.isNull() else rectangle
+        source = self.parameterAsSource(parameters, self.AREA_OF_INTEREST, context)
+        if rectangle is None and source is None:
+            return None, None
+        crs = target_crs(target)
+        extent = area = None
+        if rectangle is not None:
+            rectangle_crs = self.parameterAsExtentCrs(parameters, self.IMPORT_EXTENT, context)
+            extent = extent_in_crs(rectangle, rectangle_crs, crs, context.transformContext())
+        if source is not None:
+            area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
+                                        ImportReport.describe(parameters.get(self.AREA_OF_INTEREST)))
+        return extent, area

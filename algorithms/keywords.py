@@ -1,0 +1,124 @@
+"""Parameter values in every form a user may write them: arcpy keywords and QGIS's own.
+
+Scripts ported from arcpy pass "TILE_PACKAGE", "OVERWRITE", "DO_NOT_UPLOAD", "500000;250000"; QGIS passes
+booleans, enum indexes and lists; qgis_process passes everything as text. QGIS's own parameter types read
+these inconsistently (a boolean reads any non-empty word as true), so the algorithm parses raw values here.
+Unknown words are errors, never a guess: "MERGE" and "DO_NOT_UPLOAD" can only ever mean false.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from qgis.PyQt.QtCore import QCoreApplication
+
+SOURCE_TYPES = ("CACHE_DATASET", "TILE_PACKAGE")   # in the order of the enum's options
+OVERWRITE_WORDS = ("OVERWRITE", "MERGE")            # (true, false)
+UPLOAD_WORDS = ("UPLOAD_DATA", "DO_NOT_UPLOAD")
+_TRUE_WORDS = ("TRUE", "YES", "ON", "1")
+_FALSE_WORDS = ("FALSE", "NO", "OFF", "0")
+_SCALE_SEPARATORS = re.compile(r"[;,\s]+")
+
+
+class KeywordError(ValueError):
+    """A parameter value that no accepted form matches; the message says which forms are accepted."""
+
+
+def parse_keyword_parameters(raw: dict) -> dict:
+    """source_type, upload, overwrite, scales, workers from raw values keyed by the arcpy parameter names."""
+    parsers = {
+        "source_type": ("source_cache_type", parse_source_type),
+        "upload": ("upload_data_to_server", lambda value: parse_flag(value, UPLOAD_WORDS)),
+        "overwrite": ("overwrite", lambda value: parse_flag(value, OVERWRITE_WORDS)),
+        "scales": ("scales", parse_scales),
+        "workers": ("num_of_caching_service_instances", parse_workers),
+    }
+    options = {}
+    for key, (name, parse) in parsers.items():
+        try:
+            options[key] = parse(raw.get(name))
+        except KeywordError as error:
+            raise KeywordError(f"{name}: {error}") from None
+    return options
+
+
+def parse_flag(value, words: tuple[str, str], default: bool = False) -> bool:
+    """True/False from a boolean, 0/1, "true"/"false" or the arcpy pair `words` (true word, false word)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().upper()
+        if word in (words[0],) + _TRUE_WORDS:
+            return True
+        if word in (words[1],) + _FALSE_WORDS:
+            return False
+    raise KeywordError(QCoreApplication.translate(
+        "keywords", "{value!r} is not accepted: use {true} or {false} (or true/false)").format(
+        value=value, true=words[0], false=words[1]))
+
+
+def parse_source_type(value, default: str = SOURCE_TYPES[0]) -> str:
+    """CACHE_DATASET or TILE_PACKAGE, from the keyword (any case) or the enum index 0/1."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        text = value.strip()
+        if text.upper() in SOURCE_TYPES:
+            return text.upper()
+        value = int(text) if text.isdigit() else text
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+        return SOURCE_TYPES[int(value)]
+    raise KeywordError(QCoreApplication.translate(
+        "keywords", "{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)").format(
+        value=value))
+
+
+def parse_scales(value) -> list[float] | None:
+    """Scale values from a number, a list, or text such as "500000;250000" (also "1:500000"); None = all."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        items = [item for item in _SCALE_SEPARATORS.split(value.strip()) if item]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        items = [value]
+    scales = [_scale(item) for item in items]
+    return scales or None
+
+
+def _scale(item) -> float:
+    text = item.strip() if isinstance(item, str) else item
+    if isinstance(text, str) and text.startswith("1:"):
+        text = text[2:]
+    try:
+        scale = float(text)
+    except (TypeError, ValueError):
+        scale = math.nan
+    if isinstance(item, bool) or not math.isfinite(scale) or scale <= 0:
+        raise KeywordError(QCoreApplication.translate(
+            "keywords", "{value!r} is not a scale: give positive numbers such as 500000;250000").format(
+            value=item))
+    return scale
+
+
+def parse_workers(value) -> int | None:
+    """Number of worker processes (at least 1) from a number or its text; None = the engine's default."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not number.is_integer() or number < 1:
+        raise KeywordError(QCoreApplication.translate(
+            "keywords", "{value!r} is not a number of instances: give a whole number of at least 1").format(
+            value=value))
+    return int(number)

@@ -1,0 +1,1 @@
+"""The Processing provider "Map Server Cache" and the settings of server connections."""

@@ -1,0 +1,105 @@
+"""A "Map Server Cache" page in QGIS's Settings ▸ Options to edit the server connections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.gui import QgsOptionsPageWidget, QgsOptionsWidgetFactory
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from .connections import save_connections, saved_connections
+
+ICON = Path(__file__).resolve().parents[1] / "icon.svg"
+
+
+class ConnectionsOptionsFactory(QgsOptionsWidgetFactory):
+    """Creates the connections page each time the Options dialog opens."""
+
+    def __init__(self):
+        super().__init__(self.tr("Map Server Cache"), QIcon(str(ICON)))
+
+    def tr(self, text):
+        return QCoreApplication.translate("ConnectionsOptionsFactory", text)
+
+    def createWidget(self, parent=None):
+        return ConnectionsOptionsPage(parent)
+
+
+class ConnectionsOptionsPage(QgsOptionsPageWidget):
+    """A two-column table (connection name, server directories root); saved when the dialog is accepted."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Connection name"), self.tr("Server directories root")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        add, remove, browse = (QPushButton(self.tr("Add")), QPushButton(self.tr("Remove")),
+                               QPushButton(self.tr("Choose Folder…")))
+        add.clicked.connect(lambda: self.add_row("", ""))
+        remove.clicked.connect(self.remove_selected)
+        browse.clicked.connect(self.browse_root)
+        buttons = QHBoxLayout()
+        for button in (add, remove, browse):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        note = QLabel(self.tr(
+            "A connection maps the name used in service strings such as "
+            "<i>GIS Servers/&lt;connection&gt;/&lt;service&gt;.MapServer</i> to the folder holding "
+            "<i>arcgiscache</i> and <i>arcgissystem</i>. For headless runs, the environment variable "
+            "MAP_SERVER_CACHE_SERVERS may add connections as a JSON object."))
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        for name, root in sorted(saved_connections().items()):
+            self.add_row(name, root)
+
+    def tr(self, text):
+        return QCoreApplication.translate("ConnectionsOptionsPage", text)
+
+    def add_row(self, name: str, root: str) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(name))
+        self.table.setItem(row, 1, QTableWidgetItem(root))
+
+    def remove_selected(self) -> None:
+        for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(row)
+
+    def browse_root(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            self.add_row("", "")
+            row = self.table.rowCount() - 1
+        current = self.table.item(row, 1).text() if self.table.item(row, 1) else ""
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Server Directories Root"), current)
+        if folder:
+            self.table.setItem(row, 1, QTableWidgetItem(folder))
+
+    def connections(self) -> dict[str, str]:
+        """The table's rows with both cells filled, names and folders trimmed."""
+        result = {}
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, column) for column in (0, 1)]
+            name, root = (cell.text().strip() if cell else "" for cell in cells)
+            if name and root:
+                result[name] = root
+        return result
+
+    def apply(self):
+        save_connections(self.connections())
