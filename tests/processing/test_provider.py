@@ -1,0 +1,88 @@
+"""The provider and algorithm as QGIS sees them: ids, names, parameters, outputs, help, headless start."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from caches import ALGORITHM_ID
+from qgis.core import QgsApplication, QgsProcessingOutputHtml
+
+PARAMETERS = ["input_service", "source_cache_type", "source_cache_dataset", "source_tile_package",
+              "upload_data_to_server", "scales", "num_of_caching_service_instances", "import_extent",
+              "area_of_interest", "overwrite"]
+PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
+OPTIONAL = {"source_cache_dataset", "source_tile_package", "upload_data_to_server", "scales",
+            "num_of_caching_service_instances", "import_extent", "area_of_interest", "overwrite"}
+
+
+def test_provider_registered(plugin):
+    provider = QgsApplication.processingRegistry().providerById("mapservercache")
+    assert provider is not None
+    assert provider.name() == "Map Server Cache"
+    assert not provider.icon().isNull()
+    assert provider.svgIconPath().endswith("icon.svg")
+    assert [alg.id() for alg in provider.algorithms()] == [ALGORITHM_ID]
+
+
+def test_algorithm_names_and_parameters(plugin):
+    algorithm = QgsApplication.processingRegistry().algorithmById(ALGORITHM_ID)
+    assert algorithm.displayName() == "Import Map Server Cache"
+    assert (algorithm.group(), algorithm.groupId()) == ("Caching", "caching")
+    inputs = [p for p in algorithm.parameterDefinitions() if not p.isDestination()]
+    assert [p.name() for p in inputs] == PARAMETERS
+    for parameter in inputs:
+        assert parameter.help(), parameter.name()
+        optional = bool(parameter.flags() & parameter.FlagOptional)
+        assert optional == (parameter.name() in OPTIONAL) or parameter.type() == "boolean", parameter.name()
+    assert [p.name() for p in algorithm.destinationParameterDefinitions()] == ["report"]
+    outputs = {o.name(): o for o in algorithm.outputDefinitions()}
+    assert set(outputs) == {"target_cache", "imported", "blended", "clipped", "skipped", "damaged", "report"}
+    assert isinstance(outputs["report"], QgsProcessingOutputHtml)
+    assert algorithm.shortHelpString()
+    assert algorithm.flags() & algorithm.FlagSupportsBatch and algorithm.flags() & algorithm.FlagCanCancel
+
+
+def test_can_execute(plugin, monkeypatch):
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
+    assert algorithm.canExecute() == (True, "")
+    from map_server_cache.algorithms import import_map_server_cache
+
+    monkeypatch.setattr(import_map_server_cache, "missing_libraries", lambda: ["Pillow", "numpy"])
+    ok, message = algorithm.canExecute()
+    assert not ok and "Pillow" in message and "numpy" in message
+
+
+def test_plugin_loads_without_pillow_and_numpy():
+    """A Python without Pillow/numpy still loads the plugin; the algorithm says what is missing."""
+    script = textwrap.dedent("""
+        import sys
+        sys.modules["PIL"] = None
+        sys.modules["numpy"] = None
+        from qgis.core import QgsApplication
+        app = QgsApplication([], False)
+        app.initQgis()
+        from map_server_cache import classFactory
+        plugin = classFactory(None)
+        plugin.initProcessing()
+        algorithm = QgsApplication.processingRegistry().algorithmById("mapservercache:importmapservercache")
+        print(algorithm.canExecute())
+        plugin.unload()
+    """)
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env=env)
+    assert "(False" in done.stdout and "Pillow" in done.stdout and "numpy" in done.stdout, done.stderr
+
+
+def test_unload_removes_provider_and_init_restores_it(plugin):
+    registry = QgsApplication.processingRegistry()
+    plugin.initProcessing()                         # a second call changes nothing
+    assert len([p for p in registry.providers() if p.id() == "mapservercache"]) == 1
+    plugin.unload()
+    assert registry.providerById("mapservercache") is None
+    plugin.initProcessing()
+    assert registry.algorithmById(ALGORITHM_ID) is not None
