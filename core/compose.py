@@ -1,8 +1,10 @@
 """Pixel work of an import: source-over, overwrite and clip under a mask, and the per-tile decision.
 
-Arrays are RGBA uint8 (height, width, 4) with straight (not premultiplied) alpha. ``compose_tile`` applies
-the rules of the tool and decodes only when pixels change: a whole tile in OVERWRITE, a tile with no target
-in MERGE, or a source opaque by its format in MERGE is copied byte for byte.
+Pixels are RGBA with straight (not premultiplied) alpha, masks bool (height, width). The public helpers take
+and return uint8 numpy arrays (height, width, 4); ``compose_tile`` keeps Pillow images throughout, because
+the per-pixel work runs in Pillow's C code and a numpy copy of a 256×256 tile costs as much as a composite.
+``compose_tile`` applies the rules of the tool and decodes only when pixels change: a whole tile in
+OVERWRITE, a tile with no target in MERGE, or a source opaque by its format in MERGE is copied byte for byte.
 """
 
 from __future__ import annotations
@@ -11,58 +13,68 @@ import enum
 from typing import NamedTuple
 
 import numpy as np
+from PIL import Image
 
 from .errors import TileFormatError
-from .tileformats import can_compose, decode, encode, image_ext, is_opaque_by_format, is_valid_signature
+from .tileformats import (
+    alpha_range,
+    can_compose,
+    encode,
+    image_ext,
+    is_opaque_by_format,
+    is_valid_signature,
+    open_rgba,
+)
 
 
-def fully_transparent(rgba: np.ndarray) -> bool:
-    """True when no pixel has any opacity (such a result is not written where the target had no tile)."""
-    return not rgba[..., 3].any()
+def _over(target: Image.Image, source: Image.Image) -> Image.Image:
+    """Source-over by Pillow's ``Image.alpha_composite``: integer maths with 7 guard bits, each channel within
+    1 of the exactly rounded out_rgb = (s·sa + t·ta(1 - sa)) / out_a, out_a = sa + ta(1 - sa); a fully opaque
+    source pixel gives the source pixel, a fully transparent one leaves the target pixel (colour included)."""
+    return Image.alpha_composite(target, source)
+
+
+def _clip(source: Image.Image, mask: Image.Image) -> Image.Image:
+    return Image.composite(source, Image.new("RGBA", source.size, (0, 0, 0, 0)), mask)
+
+
+def _mask_image(mask: np.ndarray) -> Image.Image:
+    return Image.fromarray(mask.view(np.uint8) * np.uint8(255), "L")
+
+
+def _image(rgba: np.ndarray) -> Image.Image:
+    return Image.fromarray(np.ascontiguousarray(rgba), "RGBA")
 
 
 def merge(source: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Source-over: out_a = sa + ta(1 - sa), out_rgb = (s·sa + t·ta(1 - sa)) / out_a.
-
-    Exact integer maths on 0..255 values, each channel rounded half up; a fully opaque source pixel gives
-    the source pixel, a fully transparent one leaves the target pixel as it was (its colour too).
-    """
-    sa = source[..., 3].astype(np.uint32)
-    if sa.min() == 255:
-        return source.copy()
-    if sa.max() == 0:
-        return target.copy()
-    target_weight = target[..., 3].astype(np.uint32) * (255 - sa)       # ta·(1-sa), scaled by 255²
-    source_weight = sa * 255
-    total = source_weight + target_weight                               # out_a, scaled by 255
-    divisor = np.maximum(total, 1)[..., None]
-    rgb = (source[..., :3] * source_weight[..., None] + target[..., :3] * target_weight[..., None]
-           + divisor // 2) // divisor
-    out = np.empty_like(source)
-    out[..., :3] = rgb
-    out[..., 3] = (total + 127) // 255
-    return np.where((total == 0)[..., None], target, out)
+    """Source-over of the source onto the target (see ``_over`` for the maths and rounding)."""
+    return np.asarray(_over(_image(target), _image(source)))
 
 
 def merge_with_mask(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Source-over inside the mask only; outside it the target is untouched."""
-    masked = source.copy()
-    masked[..., 3][~mask] = 0
-    return merge(masked, target)
+    return np.asarray(_over(_image(target), _clip(_image(source), _mask_image(mask))))
 
 
 def overwrite_with_mask(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Source pixels inside the mask (transparent ones included), target pixels outside."""
-    return np.where(mask[..., None], source, target)
+    return np.asarray(Image.composite(_image(source), _image(target), _mask_image(mask)))
 
 
 def clip(source: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Source pixels inside the mask, fully transparent outside (JPEG encoding turns those white)."""
-    return np.where(mask[..., None], source, np.zeros((), dtype=source.dtype))
+    return np.asarray(_clip(_image(source), _mask_image(mask)))
+
+
+def fully_transparent(rgba) -> bool:
+    """True when no pixel has any opacity (such a result is not written where the target had no tile)."""
+    if isinstance(rgba, Image.Image):
+        return alpha_range(rgba)[1] == 0
+    return not rgba[..., 3].any()
 
 
 class Outcome(enum.Enum):
-    """What happened to one source tile; the names match the ImportResult counters."""
+    """What happened to one source tile; the values match the LevelResult counters."""
 
     COPIED_RAW = "copied_raw"
     BLENDED = "blended"
@@ -86,7 +98,8 @@ def compose_tile(source: bytes, target: bytes | None, mask: np.ndarray | None, o
 
     ``mask`` is None for a tile wholly inside the area (or when there is no area), else the tile's pixel
     mask (``selection.pixel_mask``); an all-False mask skips the tile, an all-True one takes it whole.
-    Whole tiles of LERC or unknown formats are copied; clipping them raises TileFormatError.
+    Whole tiles of LERC or unknown formats are copied; clipping them raises TileFormatError. ``ext`` of a
+    raw copy is None when the bytes are neither PNG nor JPEG (LERC).
 
     Counting choices: BLENDED is a whole tile composited over its target; CLIPPED is any tile cut by the
     mask; SKIPPED_EMPTY is a result that would not change the target (nothing visible where there was no
@@ -107,32 +120,32 @@ def compose_tile(source: bytes, target: bytes | None, mask: np.ndarray | None, o
     if not can_compose(tile_format):
         raise TileFormatError(f"tiles in format {tile_format} cannot be clipped to an area of interest; "
                               "they can only be copied whole")
-    pixels = decode(source, width, height)
+    pixels = open_rgba(source, width, height)
     if pixels is None:
         return TileResult(Outcome.DAMAGED)
-    below = decode(target, width, height) if target is not None else None
-    if below is None:
-        result = clip(pixels, mask)
+    below = open_rgba(target, width, height) if target is not None else None
+    inside = _mask_image(mask)
+    if below is not None and overwrite:
+        result = Image.composite(pixels, below, inside)
+    else:
+        result = _clip(pixels, inside)
         if fully_transparent(result):
             return TileResult(Outcome.SKIPPED_EMPTY)
-    else:
-        combine = overwrite_with_mask if overwrite else merge_with_mask
-        result = combine(pixels, below, mask)
-        if np.array_equal(result, below):
-            return TileResult(Outcome.SKIPPED_EMPTY)
+        if below is not None:
+            result = _over(below, result)
     return TileResult(Outcome.CLIPPED, *encode(result, tile_format, quality))
 
 
 def _merge_whole(source, target, tile_format, quality, width, height) -> TileResult:
-    pixels = decode(source, width, height)
+    pixels = open_rgba(source, width, height)
     if pixels is None:
         return TileResult(Outcome.DAMAGED)
-    alpha = pixels[..., 3]
-    if alpha.min() == 255:
+    lowest, highest = alpha_range(pixels)
+    if lowest == 255:
         return TileResult(Outcome.COPIED_RAW, source, image_ext(source))
-    if not alpha.any():
+    if highest == 0:
         return TileResult(Outcome.SKIPPED_EMPTY)
-    below = decode(target, width, height)
+    below = open_rgba(target, width, height)
     if below is None:
         return TileResult(Outcome.COPIED_RAW, source, image_ext(source))
-    return TileResult(Outcome.BLENDED, *encode(merge(pixels, below), tile_format, quality))
+    return TileResult(Outcome.BLENDED, *encode(_over(below, pixels), tile_format, quality))

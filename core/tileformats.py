@@ -85,8 +85,8 @@ def is_opaque_by_format(data: bytes) -> bool:
     return header is not None and header[2] in _PNG_OPAQUE_COLOUR_TYPES and not header[3]
 
 
-def decode(data: bytes, width: int, height: int) -> np.ndarray | None:
-    """RGBA uint8 array (height, width, 4), or None when the tile is damaged.
+def open_rgba(data: bytes, width: int, height: int) -> Image.Image | None:
+    """The tile as a loaded RGBA Pillow image, or None when it is damaged.
 
     Damaged means: neither PNG nor JPEG, a declared size other than width×height (checked before any pixel
     is decoded), truncated or corrupt data. The caller counts these; nothing is raised.
@@ -100,18 +100,28 @@ def decode(data: bytes, width: int, height: int) -> np.ndarray | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=("PNG", "JPEG")) as image:
-                if image.size != (width, height):
-                    return None
-                image.load()
-                rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-                return np.asarray(rgba)
+            image = Image.open(io.BytesIO(data), formats=("PNG", "JPEG"))   # in memory: nothing to close
+            if image.size != (width, height):
+                return None
+            image.load()
+            return image if image.mode == "RGBA" else image.convert("RGBA")
     except Exception:  # Pillow signals bad data with many types (OSError, SyntaxError, ValueError, ...)
         return None
 
 
-def encode(rgba: np.ndarray, tile_format: str, quality: int | None = None) -> tuple[bytes, str]:
-    """Encode an RGBA tile for a CacheTileFormat → (bytes, 'png' | 'jpg').
+def decode(data: bytes, width: int, height: int) -> np.ndarray | None:
+    """RGBA uint8 array (height, width, 4) of the tile, or None when it is damaged (see open_rgba)."""
+    image = open_rgba(data, width, height)
+    return None if image is None else np.asarray(image)
+
+
+def alpha_range(image: Image.Image) -> tuple[int, int]:
+    """(min, max) of an RGBA image's alpha, computed in C."""
+    return image.getchannel("A").getextrema()
+
+
+def encode(pixels, tile_format: str, quality: int | None = None) -> tuple[bytes, str]:
+    """Encode an RGBA tile (numpy array or Pillow image) for a CacheTileFormat → (bytes, 'png' | 'jpg').
 
     PNG, PNG32: RGBA PNG. PNG24: RGB PNG; transparency as one tRNS key colour (as ArcGIS's PNG24 does:
     "the file header contains the single color that represents the transparent background"); a tile with
@@ -122,18 +132,19 @@ def encode(rgba: np.ndarray, tile_format: str, quality: int | None = None) -> tu
     """
     tile_format = tile_format.upper()
     quality = DEFAULT_QUALITY if quality is None else int(quality)
+    image = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels, "RGBA")
     if tile_format in ("PNG", "PNG32"):
-        return _png(Image.fromarray(rgba, "RGBA")), "png"
+        return _png(image), "png"
     if tile_format == "PNG24":
-        return _png24(rgba), "png"
+        return _png24(np.asarray(image)), "png"
     if tile_format == "PNG8":
-        return _png8(rgba), "png"
+        return _png8(np.asarray(image)), "png"
     if tile_format == "JPEG":
-        return _jpeg(rgba, quality), "jpg"
+        return _jpeg(image, quality), "jpg"
     if tile_format == "MIXED":
-        if rgba[..., 3].min() == 255:
-            return _jpeg(rgba, quality), "jpg"
-        return _png(Image.fromarray(rgba, "RGBA")), "png"
+        if alpha_range(image)[0] == 255:
+            return _jpeg(image, quality), "jpg"
+        return _png(image), "png"
     raise TileFormatError(f"tiles in format {tile_format} cannot be encoded; they can only be copied whole")
 
 
@@ -143,15 +154,11 @@ def _png(image: Image.Image, **options) -> bytes:
     return out.getvalue()
 
 
-def _jpeg(rgba: np.ndarray, quality: int) -> bytes:
-    alpha = rgba[..., 3]
-    if alpha.min() == 255:
-        rgb = np.ascontiguousarray(rgba[..., :3])
-    else:
-        a = alpha.astype(np.uint32)[..., None]
-        rgb = ((rgba[..., :3] * a + 255 * (255 - a) + 127) // 255).astype(np.uint8)
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    if alpha_range(image)[0] < 255:
+        image = Image.alpha_composite(Image.new("RGBA", image.size, (255, 255, 255, 255)), image)
     out = io.BytesIO()
-    Image.fromarray(rgb, "RGB").save(out, format="JPEG", quality=quality)
+    image.convert("RGB").save(out, format="JPEG", quality=quality)
     return out.getvalue()
 
 
