@@ -98,8 +98,8 @@ def compose_tile(source: bytes, target: bytes | None, mask: np.ndarray | None, o
 
     ``mask`` is None for a tile wholly inside the area (or when there is no area), else the tile's pixel
     mask (``selection.pixel_mask``); an all-False mask skips the tile, an all-True one takes it whole.
-    Whole tiles of LERC or unknown formats are copied; clipping them raises TileFormatError. ``ext`` of a
-    raw copy is None when the bytes are neither PNG nor JPEG (LERC).
+    LERC and unknown formats are copied whole only: a clip, or a MERGE onto an existing tile, raises
+    TileFormatError. ``ext`` of a raw copy is None when the bytes are neither PNG nor JPEG (LERC).
 
     Counting choices: BLENDED is a whole tile composited over its target; CLIPPED is any tile cut by the
     mask; SKIPPED_EMPTY is a result that would not change the target (nothing visible where there was no
@@ -114,8 +114,11 @@ def compose_tile(source: bytes, target: bytes | None, mask: np.ndarray | None, o
         elif not mask.any():
             return TileResult(Outcome.SKIPPED_OUTSIDE)
     if mask is None:
-        if overwrite or target is None or is_opaque_by_format(source) or not can_compose(tile_format):
+        if overwrite or target is None or is_opaque_by_format(source):
             return TileResult(Outcome.COPIED_RAW, source, image_ext(source))
+        if not can_compose(tile_format):
+            raise TileFormatError(f"tiles in format {tile_format} cannot be blended into an existing tile "
+                                  "(MERGE); they can only be copied whole: use OVERWRITE")
         return _merge_whole(source, target, tile_format, quality, width, height)
     if not can_compose(tile_format):
         raise TileFormatError(f"tiles in format {tile_format} cannot be clipped to an area of interest; "

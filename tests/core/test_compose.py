@@ -328,6 +328,9 @@ def test_damaged_sources_and_formats_without_pixels():
     clipped = compose_tile(png[:60], None, _half_mask(), False, "PNG", None, SIZE, SIZE)
     assert clipped.outcome == Outcome.DAMAGED
     lerc = b"CntZImage " + bytes(50)
-    assert compose_tile(lerc, lerc, None, False, "LERC", None, SIZE, SIZE) == (Outcome.COPIED_RAW, lerc, None)
+    assert compose_tile(lerc, lerc, None, True, "LERC", None, SIZE, SIZE) == (Outcome.COPIED_RAW, lerc, None)
+    assert compose_tile(lerc, None, None, False, "LERC", None, SIZE, SIZE) == (Outcome.COPIED_RAW, lerc, None)
+    with pytest.raises(TileFormatError, match="OVERWRITE"):
+        compose_tile(lerc, lerc, None, False, "LERC", None, SIZE, SIZE)
     with pytest.raises(TileFormatError, match="LERC"):
         compose_tile(lerc, None, _half_mask(), False, "LERC", None, SIZE, SIZE)
