@@ -226,7 +226,10 @@ class CompactV1Writer(CompactWriter):
     def _load(self) -> int:
         bundlx = self.path.with_suffix(".bundlx")
         with open(bundlx, "rb") as fp:
-            self._index = parse_bundlx(fp.read(BUNDLX_SIZE + 1), str(bundlx))
+            size = os.fstat(fp.fileno()).st_size
+            if size != BUNDLX_SIZE:
+                raise StorageError(f"{bundlx}: a compact V1 index must be {BUNDLX_SIZE} bytes, not {size}")
+            self._index = parse_bundlx(fp.read(BUNDLX_SIZE), str(bundlx))
         self._fh.seek(0, 2)
         file_size = self._fh.tell()
         if file_size < DATA_START:

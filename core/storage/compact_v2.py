@@ -45,6 +45,12 @@ def _header(max_size: int, file_size: int) -> bytes:
                        3, 16, TILES_PER_BUNDLE, 5, INDEX_SIZE)
 
 
+def _entry_problem(offset: int, size: int, file_size: int) -> str:
+    where_to = "into the header or index" if offset < DATA_START + 4 else \
+        f"past the end of the file ({file_size} bytes)"
+    return f"index entry (offset {offset}, size {size}) points {where_to}"
+
+
 def _check_header(header: bytes, where: str) -> None:
     if len(header) < HEADER.size:
         raise StorageError(f"{where}: truncated compact V2 bundle ({len(header)} bytes, no full header)")
@@ -69,10 +75,8 @@ def parse_index(data: bytes, file_size: int, where: str, key: BundleKey) -> np.n
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         row, col = key.row0 + position // BUNDLE_SIZE, key.col0 + position % BUNDLE_SIZE
-        offset, size = int(offsets[position]), int(sizes[position])
-        where_to = "into the header or index" if offset < DATA_START + 4 else \
-            f"past the end of the file ({file_size} bytes)"
-        raise bad_record(where, row, col, f"index entry (offset {offset}, size {size}) points {where_to}")
+        raise bad_record(where, row, col, _entry_problem(int(offsets[position]), int(sizes[position]),
+                                                         file_size))
     return np.where(live, index, np.uint64(0))
 
 
@@ -161,8 +165,7 @@ def read_record(fp, entry: int, file_size: int, where: str, row: int, col: int) 
     if not size:
         return None
     if offset < DATA_START + 4 or offset + size > file_size:
-        raise bad_record(where, row, col, f"index entry (offset {offset}, size {size}) points outside the "
-                                          f"records ({file_size} bytes)")
+        raise bad_record(where, row, col, _entry_problem(offset, size, file_size))
     record = read_exact(fp, offset - 4, size + 4, where, "tile record")
     if _U32.unpack_from(record)[0] != size:
         raise bad_record(where, row, col, f"size prefix {_U32.unpack_from(record)[0]} disagrees with the "
