@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from .compose import Outcome, compose_tile
-from .errors import CacheError, ImportCancelled, TileFormatError
+from .errors import CacheError, ImportCancelled
 from .scheme import LOD
 from .selection import BUNDLE_SIZE, AreaOfInterest, TileClass, pixel_mask, tile_bounds
 from .sources import CacheDataset, open_cache
 from .storage.base import BundleKey, copy_bundle
-from .tileformats import can_compose, is_opaque_by_format, is_valid_signature
+from .tileformats import is_opaque_by_format, is_valid_signature
 
 # A batch is committed after this many tiles or bytes, whichever comes first.
 BATCH_TILES = 1024
@@ -178,7 +178,6 @@ class _ComposeRun:
         self.should_stop = should_stop
         self.result = UnitResult(unit.target_key, unit.tiles)
         self.aoi = AreaOfInterest(unit.aoi_wkb) if unit.aoi_wkb is not None else None
-        self.composable = can_compose(unit.tile_format)
         self.size = (unit.grid.tile_cols, unit.grid.tile_rows)
 
     def run(self) -> UnitResult:
@@ -217,10 +216,6 @@ class _ComposeRun:
             below = None                                   # not needed: the source replaces the target
         else:
             below = writer.get(row, col)
-            blend = below is not None and whole and not self.composable
-            if blend and is_valid_signature(data, unit.tile_format):
-                raise TileFormatError(f"tile L{self.key.level} row {row} column {col}: tiles in format "
-                                      f"{unit.tile_format} cannot be blended (MERGE); use OVERWRITE")
         outcome, out, ext = compose_tile(data, below, None if whole else mask, unit.overwrite,
                                          unit.tile_format, unit.quality, *self.size)
         if out is None:

@@ -60,9 +60,8 @@ OPAQUE_B = bands((0, (40, 160, 60, 255)))
 def scenario(fmt: str):
     """(source tiles, target tiles) as {(row, col): bytes}. JPEG holds opaque tiles only."""
     if fmt == "JPEG":
-        source = {(2, 2): encode(OPAQUE_B, "jpg"), (2, 3): encode(OPAQUE_A, "jpg"), (3, 2): encode(OPAQUE_A, "jpg")}
-        target = {(2, 2): encode(OPAQUE_A, "jpg"), (3, 2): encode(OPAQUE_B, "jpg"), (3, 3): encode(OPAQUE_B, "jpg")}
-        return source, target
+        a, b = encode(OPAQUE_A, "jpg"), encode(OPAQUE_B, "jpg")
+        return {(2, 2): b, (2, 3): a, (3, 2): a}, {(2, 2): a, (3, 2): b, (3, 3): b}
     kind = {"PNG32": "png", "PNG8": "png8", "MIXED": "png"}[fmt]
     target_kind = "jpg" if fmt == "MIXED" else kind
     source = {(2, 2): encode(PARTIAL, kind), (2, 3): encode(PARTIAL, kind), (3, 2): encode(EMPTY, kind)}
