@@ -1,0 +1,194 @@
+"""A writer that dies at any moment leaves every tile old or new, and the next writer finishes its commit."""
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import map_server_cache
+from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.scheme import StorageFormat
+from map_server_cache.core.storage import BundleKey, open_storage
+
+compact = pytest.importorskip("mapproxy.cache.compact")
+from mapproxy.cache.tile import Tile  # noqa: E402
+
+COMPACT = [StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
+MAPPROXY = {StorageFormat.COMPACT: compact.CompactCacheV1, StorageFormat.COMPACT_V2: compact.CompactCacheV2}
+KEY = BundleKey(2, 128, 0)
+PLUGINS = Path(map_server_cache.__file__).parent.parent  # build/plugins, where the link lives
+OLD = {(128 + i, i): b"old%d" % i * (i + 1) for i in range(0, 60, 3)}
+NEW = {**{coord: b"new" + data for coord, data in list(OLD.items())[::2]},
+       **{(200 + i, 100 + i): b"fresh%d" % i * 50 for i in range(10)}}
+
+CHILD = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {plugins!r})
+    from map_server_cache.core.fs import DirectoryFS
+    from map_server_cache.core.scheme import StorageFormat
+    from map_server_cache.core.storage import BundleKey, open_storage
+
+    storage = open_storage(DirectoryFS({root!r}), StorageFormat[{storage_format!r}])
+    key = BundleKey(*{key!r})
+    crash = {crash!r}
+
+    def half_apply(key, payload, fh=None):
+        if storage.storage_format is StorageFormat.COMPACT_V2:
+            fh.seek(0)
+            fh.write(payload[:len(payload) // 2])      # half the index rewritten
+            fh.flush()
+        else:
+            bundlx = storage.real_file(storage.bundle_path(key, ".bundlx"))
+            with open(str(bundlx) + ".new", "wb") as out:
+                out.write(payload[60:])
+            os.replace(str(bundlx) + ".new", bundlx)   # new index published, header not yet
+        os._exit(9)
+
+    if crash == "after_intent":
+        storage.apply = lambda *args, **kwargs: os._exit(9)
+    elif crash == "mid_apply":
+        storage.apply = half_apply
+    with storage.writer(key) as writer:
+        for (row, col), data in {tiles!r}.items():
+            writer.put(row, col, data)
+        if crash == "before_commit":
+            writer._flush()
+            os._exit(9)
+""")
+
+
+def make_storage(root, storage_format):
+    storage = open_storage(DirectoryFS(root), storage_format)
+    with storage.writer(KEY) as writer:
+        for (row, col), data in OLD.items():
+            writer.put(row, col, data)
+    return storage
+
+
+def run_child(root, storage_format, crash, tiles=NEW):
+    script = CHILD.format(plugins=str(PLUGINS), root=str(root), storage_format=storage_format.name,
+                          key=tuple(KEY), crash=crash, tiles=tiles)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+
+
+def tiles_now(storage):
+    return storage.read_bundle(KEY)
+
+
+def assert_old_or_new(found):
+    for coord in set(OLD) | set(NEW):
+        assert found.get(coord) in (OLD.get(coord), NEW.get(coord)), coord
+    assert set(found) <= set(OLD) | set(NEW)
+
+
+def recover(storage):
+    with storage.writer(KEY):
+        pass
+
+
+def assert_mapproxy_agrees(root, storage_format, expected):
+    cache = MAPPROXY[storage_format](str(root / "_alllayers"))
+    for (row, col), data in expected.items():
+        tile = Tile((col, row, KEY.level))
+        assert cache.load_tile(tile) and tile.image_result.as_buffer().read() == data
+
+
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_crash_between_append_and_commit_keeps_old_tiles(tmp_path, storage_format):
+    storage = make_storage(tmp_path, storage_format)
+    bundle = tmp_path / "_alllayers" / "L02" / "R0080C0000.bundle"
+    size_before = bundle.stat().st_size
+    assert run_child(tmp_path, storage_format, "before_commit").returncode == 9
+    assert bundle.stat().st_size > size_before            # records appended...
+    assert tiles_now(storage) == OLD                      # ...but nobody sees them
+    recover(storage)
+    assert bundle.stat().st_size == size_before           # and the next writer cuts them off
+    assert tiles_now(storage) == OLD
+    assert_mapproxy_agrees(tmp_path, storage_format, OLD)
+
+
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_intent_left_behind_is_redone(tmp_path, storage_format):
+    storage = make_storage(tmp_path, storage_format)
+    assert run_child(tmp_path, storage_format, "after_intent").returncode == 9
+    intent = tmp_path / "_alllayers" / "L02" / "R0080C0000.intent"
+    assert intent.exists()
+    assert tiles_now(storage) == OLD                      # decided but not applied: readers see old
+    recover(storage)
+    assert not intent.exists()
+    expected = {**OLD, **NEW}
+    assert tiles_now(storage) == expected
+    assert_mapproxy_agrees(tmp_path, storage_format, expected)
+
+
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_crash_in_the_middle_of_applying(tmp_path, storage_format):
+    storage = make_storage(tmp_path, storage_format)
+    assert run_child(tmp_path, storage_format, "mid_apply").returncode == 9
+    assert_old_or_new(tiles_now(storage))
+    with storage.writer(KEY) as writer:                   # the redo happens before anything else
+        assert writer.get(*next(iter(NEW))) == next(iter(NEW.values()))
+        writer.put(250, 120, b"after")
+    expected = {**OLD, **NEW, (250, 120): b"after"}
+    assert tiles_now(storage) == expected
+    assert_mapproxy_agrees(tmp_path, storage_format, expected)
+
+
+def test_exploded_ignores_leftover_temporary_files(tmp_path):
+    storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    with storage.writer(BundleKey(1, 0, 0)) as writer:
+        writer.put(0, 0, b"\x89PNG old")
+    folder = tmp_path / "_alllayers" / "L01" / "R00000000"
+    (folder / ".C00000000.png.4242.tmp").write_bytes(b"\x89PNG half")
+    assert storage.read_bundle(BundleKey(1, 0, 0)) == {(0, 0): b"\x89PNG old"}
+    assert storage.bundles(1) == [BundleKey(1, 0, 0)]
+
+
+KILL_WRITER = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {plugins!r})
+    from map_server_cache.core.fs import DirectoryFS
+    from map_server_cache.core.scheme import StorageFormat
+    from map_server_cache.core.storage import BundleKey, open_storage
+
+    storage = open_storage(DirectoryFS({root!r}), StorageFormat[{storage_format!r}])
+    for version in range(1, 10 ** 6):
+        with storage.writer(BundleKey(*{key!r})) as writer:
+            for row, col in {coords!r}:
+                writer.put(row, col, b"v%d-" % version * (1 + (row * col + version) % 500))
+        print(version, flush=True)
+""")
+
+
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_sigkill_at_random_moments(tmp_path, storage_format):
+    """Batches rewrite every tile with the next version; a kill leaves versions k or k+1, never garbage."""
+    rng = random.Random(7)
+    coords = [(KEY.row0 + rng.randrange(128), KEY.col0 + rng.randrange(128)) for _ in range(300)]
+    coords = sorted(set(coords))
+    storage = open_storage(DirectoryFS(tmp_path), storage_format)
+    for trial in range(3):
+        script = KILL_WRITER.format(plugins=str(PLUGINS), root=str(tmp_path), key=tuple(KEY),
+                                    storage_format=storage_format.name, coords=coords)
+        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline(), "the writer process died on its own"  # one batch committed
+        time.sleep(rng.uniform(0.0, 0.3))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        versions = {data.split(b"-")[0] for data in tiles_now(storage).values()}
+        assert len(versions) <= 2, versions
+        recover(storage)
+        found = tiles_now(storage)
+        assert sorted(found) == coords
+        versions = {data.split(b"-")[0] for data in found.values()}
+        assert len(versions) == 1, (trial, versions)
+        version = int(versions.pop()[1:])
+        assert all(data == b"v%d-" % version * (1 + (row * col + version) % 500)
+                   for (row, col), data in found.items())
+        assert_mapproxy_agrees(tmp_path, storage_format, found)
