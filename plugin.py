@@ -18,9 +18,10 @@ def user_locale() -> str:
     return QgsSettings().value("locale/userLocale", "", type=str) or QLocale().name()
 
 
-def load_translator(locale: str | None = None, folder: Path = I18N) -> QTranslator | None:
+def load_translator(locale: str | None = None, folder: Path | None = None) -> QTranslator | None:
     """Install i18n/map_server_cache_<locale>.qm (e.g. "de_CH", then "de") when one exists."""
     locale = locale or user_locale()
+    folder = folder or I18N
     translator = QTranslator()
     for code in dict.fromkeys((locale, locale[:2])):
         if code and translator.load(str(folder / f"map_server_cache_{code}.qm")):
@@ -42,8 +43,9 @@ class MapServerCachePlugin:
         if self.provider is None:
             from .provider.provider import MapServerCacheProvider
 
-            self.provider = MapServerCacheProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = MapServerCacheProvider()
+            # The registry refuses (and deletes) a second provider with the same id.
+            self.provider = provider if QgsApplication.processingRegistry().addProvider(provider) else None
 
     def initGui(self):
         self.initProcessing()

@@ -1,0 +1,468 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE" sourcelanguage="en">
+<context>
+    <name>ConnectionsOptionsFactory</name>
+    <message>
+        <location filename="../provider/options_page.py" line="31"/>
+        <source>Map Server Cache</source>
+        <translation>Map Server Cache</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsOptionsPage</name>
+    <message>
+        <location filename="../provider/options_page.py" line="46"/>
+        <source>Connection name</source>
+        <translation>Verbindungsname</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="46"/>
+        <source>Server directories root</source>
+        <translation>Stammordner der Serververzeichnisse</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="49"/>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="49"/>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="49"/>
+        <source>Choose Folder…</source>
+        <translation>Ordner wählen…</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="58"/>
+        <source>A connection maps the name used in service strings such as &lt;i&gt;GIS Servers/&amp;lt;connection&amp;gt;/&amp;lt;service&amp;gt;.MapServer&lt;/i&gt; to the folder holding &lt;i&gt;arcgiscache&lt;/i&gt; and &lt;i&gt;arcgissystem&lt;/i&gt;. For headless runs, the environment variable MAP_SERVER_CACHE_SERVERS may add connections as a JSON object.</source>
+        <translation>Eine Verbindung ordnet den Namen, der in Dienstangaben wie &lt;i&gt;GIS Servers/&amp;lt;Verbindung&amp;gt;/&amp;lt;Dienst&amp;gt;.MapServer&lt;/i&gt; steht, dem Ordner zu, der &lt;i&gt;arcgiscache&lt;/i&gt; und &lt;i&gt;arcgissystem&lt;/i&gt; enthält. Für Läufe ohne Oberfläche kann die Umgebungsvariable MAP_SERVER_CACHE_SERVERS weitere Verbindungen als JSON-Objekt angeben.</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="90"/>
+        <source>Server Directories Root</source>
+        <translation>Stammordner der Serververzeichnisse</translation>
+    </message>
+</context>
+<context>
+    <name>ImportMapServerCacheAlgorithm</name>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="89"/>
+        <source>Import Map Server Cache</source>
+        <translation>Map-Server-Cache importieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="92"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="98"/>
+        <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="104"/>
+        <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
+        <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
+        <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
+
+Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
+
+Parameters take arcpy&apos;s words as well: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE, and scales as &quot;500000;250000&quot;.</source>
+        <translation>Kopiert Kacheln aus einem exportierten Cache-Ordner oder einem Kachelpaket (.tpk, .tpkx) in den Cache eines Karten- oder Bilddienstes auf der Festplatte, wie es das gleichnamige Werkzeug von ArcGIS Server tut. Quelle und Ziel müssen Kachelschema, Speicherformat und Kachelformat gemeinsam haben.
+
+Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten) und blenden Sie die neuen Kacheln entweder über die alten (MERGE, die Vorgabe) oder ersetzen Sie sie (OVERWRITE).
+
+Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="121"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="132"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="132"/>
+        <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
+        <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <source>Source cache type</source>
+        <translation>Art des Quell-Caches</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <source>Cache dataset (CACHE_DATASET)</source>
+        <translation>Cache-Datensatz (CACHE_DATASET)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <source>Tile package (TILE_PACKAGE)</source>
+        <translation>Kachelpaket (TILE_PACKAGE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
+        <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="142"/>
+        <source>Source cache dataset</source>
+        <translation>Quell-Cache-Datensatz</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="142"/>
+        <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
+        <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="147"/>
+        <source>Source tile package</source>
+        <translation>Quell-Kachelpaket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="147"/>
+        <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
+        <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="147"/>
+        <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
+        <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="153"/>
+        <source>Upload data to server</source>
+        <translation>Daten auf den Server hochladen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="153"/>
+        <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
+        <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="158"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="158"/>
+        <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
+        <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="162"/>
+        <source>Number of parallel workers</source>
+        <translation>Anzahl paralleler Arbeitsprozesse</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="162"/>
+        <source>How many processes import tiles at the same time, each owning whole bundles. Empty: one per processor core.</source>
+        <translation>Wie viele Prozesse gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig. Leer: einer je Prozessorkern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
+        <source>Import extent</source>
+        <translation>Importausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
+        <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
+        <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="170"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="170"/>
+        <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
+        <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
+        <source>Overwrite tiles</source>
+        <translation>Kacheln überschreiben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
+        <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
+        <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
+        <source>Import report</source>
+        <translation>Importbericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
+        <source>An HTML page with the counts of the import, level by level.</source>
+        <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="183"/>
+        <source>Target cache folder</source>
+        <translation>Ziel-Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <source>Tiles imported</source>
+        <translation>Importierte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <source>Tiles blended</source>
+        <translation>Überblendete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <source>Tiles clipped</source>
+        <translation>Zugeschnittene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <source>Tiles skipped</source>
+        <translation>Übersprungene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <source>Damaged source tiles</source>
+        <translation>Beschädigte Quellkacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="224"/>
+        <source>Importing {source} into {target} ({mode})</source>
+        <translation>Importiere {source} nach {target} ({mode})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
+        <source>a cache folder</source>
+        <translation>einen Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="259"/>
+        <source>a tile package (.tpk or .tpkx)</source>
+        <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="262"/>
+        <source>source_cache_type is {type}: give {name}, {kind}</source>
+        <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="266"/>
+        <source>{name}: {path} is not a folder</source>
+        <translation>{name}: {path} ist kein Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="269"/>
+        <source>{name}: {path} is not a .tpk or .tpkx file</source>
+        <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReport</name>
+    <message>
+        <location filename="../algorithms/report.py" line="21"/>
+        <source>Target cache folder</source>
+        <translation>Ziel-Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="32"/>
+        <source>{} (selected features only)</source>
+        <translation>{} (nur gewählte Objekte)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="47"/>
+        <source>Level {level} (1:{scale:,.0f}): {written} of {tiles} tiles written, {blended} blended, {clipped} clipped, {skipped} skipped, {damaged} damaged</source>
+        <translation>Ebene {level} (1:{scale:,.0f}): {written} von {tiles} Kacheln geschrieben, {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="53"/>
+        <source>Imported {imported} tiles into {target} in {seconds:.1f} s ({megabytes:.1f} MB written): {blended} blended, {clipped} clipped, {skipped} skipped, {damaged} damaged</source>
+        <translation>{imported} Kacheln in {seconds:.1f} s nach {target} importiert ({megabytes:.1f} MB geschrieben): {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="59"/>
+        <source>{damaged} damaged source tiles were skipped; the target keeps its own tiles there</source>
+        <translation>{damaged} beschädigte Quellkacheln wurden übersprungen; dort behält das Ziel seine eigenen Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="65"/>
+        <source>Level</source>
+        <translation>Ebene</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="65"/>
+        <source>Scale</source>
+        <translation>Maßstab</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="65"/>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="65"/>
+        <source>Tiles</source>
+        <translation>Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="66"/>
+        <source>Bundles</source>
+        <translation>Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="66"/>
+        <source>Copied raw</source>
+        <translation>Unverändert kopiert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="75"/>
+        <source>Blended</source>
+        <translation>Überblendet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="76"/>
+        <source>Clipped</source>
+        <translation>Zugeschnitten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="67"/>
+        <source>Skipped outside</source>
+        <translation>Außerhalb übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="67"/>
+        <source>Skipped empty</source>
+        <translation>Leer übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="77"/>
+        <source>Damaged</source>
+        <translation>Beschädigt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="68"/>
+        <source>Written</source>
+        <translation>Geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="75"/>
+        <source>Imported</source>
+        <translation>Importiert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="76"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="78"/>
+        <source>Bytes written</source>
+        <translation>Geschriebene Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="79"/>
+        <source>Seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="80"/>
+        <source>Import Map Server Cache</source>
+        <translation>Map-Server-Cache importieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="85"/>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="86"/>
+        <source>Totals</source>
+        <translation>Summen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="87"/>
+        <source>Levels</source>
+        <translation>Ebenen</translation>
+    </message>
+</context>
+<context>
+    <name>MapServerCacheProvider</name>
+    <message>
+        <location filename="../provider/provider.py" line="26"/>
+        <source>Map Server Cache</source>
+        <translation>Map Server Cache</translation>
+    </message>
+    <message>
+        <location filename="../provider/provider.py" line="29"/>
+        <source>Map Server Cache: Esri tile caches on disk</source>
+        <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
+    </message>
+</context>
+<context>
+    <name>keywords</name>
+    <message>
+        <location filename="../algorithms/keywords.py" line="60"/>
+        <source>{value!r} is not accepted: use {true} or {false} (or true/false)</source>
+        <translation>{value!r} wird nicht akzeptiert: verwenden Sie {true} oder {false} (oder true/false)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="78"/>
+        <source>{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)</source>
+        <translation>{value!r} ist keine Art von Quell-Cache: verwenden Sie CACHE_DATASET (0) oder TILE_PACKAGE (1)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="106"/>
+        <source>{value!r} is not a scale: give positive numbers such as 500000;250000</source>
+        <translation>{value!r} ist kein Maßstab: geben Sie positive Zahlen wie 500000;250000 an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="121"/>
+        <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
+        <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
+    </message>
+</context>
+<context>
+    <name>spatial</name>
+    <message>
+        <location filename="../algorithms/spatial.py" line="36"/>
+        <source>{where}: QGIS does not know the cache&apos;s spatial reference (WKID {wkid}, latest WKID {latest}), so the extent or area of interest cannot be transformed to it</source>
+        <translation>{where}: QGIS kennt das Koordinatenbezugssystem des Caches nicht (WKID {wkid}, neueste WKID {latest}), daher können Ausdehnung und Interessengebiet nicht dorthin transformiert werden</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/spatial.py" line="54"/>
+        <source>The import extent cannot be transformed from {source} to {target}: {error}</source>
+        <translation>Die Importausdehnung kann nicht von {source} nach {target} transformiert werden: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/spatial.py" line="77"/>
+        <source>The area of interest {name} cannot be transformed to {target}: {error}</source>
+        <translation>Das Interessengebiet {name} kann nicht nach {target} transformiert werden: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/spatial.py" line="82"/>
+        <source>The area of interest {name} holds no polygon (with “selected features only”, select some polygons first)</source>
+        <translation>Das Interessengebiet {name} enthält kein Polygon (bei „Nur gewählte Objekte“ zuerst Polygone auswählen)</translation>
+    </message>
+</context>
+</TS>
