@@ -238,3 +238,35 @@ def test_exploded_crash_leftover_newer_file_wins(tmp_path):
     (folder / "C00000000.jpg").write_bytes(jpg(2))
     assert store.get_tile(1, 0, 0) == jpg(2)
     assert store.read_bundle(BundleKey(1, 0, 0)) == {(0, 0): jpg(2)}
+
+
+@pytest.mark.slow
+def test_full_v2_bundle_speed(tmp_path, capsys):
+    """Measured, not asserted: a full 16 384-tile V2 bundle of ~20 KB tiles, written and read back."""
+    import time
+
+    noise = os.urandom(44000)
+    tiles = {(row, col): noise[(row * 131 + col) % 20000:][:18000 + (row * 7 + col) % 4000]
+             for row in range(128) for col in range(128)}
+    megabytes = sum(map(len, tiles.values())) / 1e6
+    storage = open_storage(DirectoryFS(tmp_path), StorageFormat.COMPACT_V2)
+    key = BundleKey(0, 0, 0)
+    start = time.perf_counter()
+    with storage.writer(key) as writer:
+        for (row, col), data in tiles.items():
+            writer.put(row, col, data)
+    written = time.perf_counter() - start
+    start = time.perf_counter()
+    found = storage.read_bundle(key)
+    read = time.perf_counter() - start
+    assert found == tiles
+    start = time.perf_counter()
+    with storage.writer(key) as writer:
+        for row in range(0, 128, 4):
+            for col in range(128):
+                writer.put(row, col, writer.get(row, col)[::-1])
+    rewritten = time.perf_counter() - start
+    with capsys.disabled():
+        print(f"\nV2 bundle, 16384 tiles, {megabytes:.0f} MB: write {written:.2f} s "
+              f"({megabytes / written:.0f} MB/s), read_bundle {read:.2f} s ({megabytes / read:.0f} MB/s), "
+              f"get+put of 4096 tiles {rewritten:.2f} s")

@@ -7,7 +7,7 @@ import pytest
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.packages import ZipFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, open_storage
+from map_server_cache.core.storage import BundleKey, copy_bundle, open_storage
 
 JPEG_SOI = b"\xff\xd8"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -89,14 +89,27 @@ def test_compact_v1_inside_a_tpk_read_in_place(samples):
             assert {(row, col): data for (lv, row, col), data in tiles.items() if lv == level} == expected
 
 
+def test_bundles_copied_whole_out_of_a_tpk(samples, tmp_path):
+    package = samples / "arcgis-10.3-tpk-v1-png8" / "states_filled.tpk"
+    target = open_storage(DirectoryFS(tmp_path), StorageFormat.COMPACT)
+    with ZipFS(package, "v101/Layers") as fs:
+        source = open_storage(fs, StorageFormat.COMPACT)
+        for level in source.levels():
+            key = BundleKey(level, 0, 0)
+            renumbered = BundleKey(level + 2, 0, 0)
+            assert copy_bundle(source, key, target, renumbered) == source.bundle_tiles(key)
+            assert target.read_bundle(renumbered) == source.read_bundle(key)
+            with fs.open(f"_alllayers/L{level:02d}/R0000C0000.bundle") as original:
+                assert (tmp_path / "_alllayers" / f"L{level + 2:02d}" / "R0000C0000.bundle").read_bytes() \
+                    == original.read()
+
+
 @pytest.mark.parametrize("sample, storage_format", [
     ("esri-compactcache-v2-jpeg", StorageFormat.COMPACT_V2),
     ("arcgis-10.1-compact-v1-jpeg", StorageFormat.COMPACT),
 ])
 def test_samples_copy_and_rewrite(samples, tmp_path, storage_format, sample):
     """A sample bundle copied whole, then rewritten tile by tile, reads the same everywhere."""
-    from map_server_cache.core.storage import copy_bundle
-
     source = open_storage(DirectoryFS(samples / sample), storage_format)
     copied = open_storage(DirectoryFS(tmp_path / "copied"), storage_format)
     rewritten = open_storage(DirectoryFS(tmp_path / "rewritten"), storage_format)
