@@ -158,36 +158,32 @@ class BundleSelection:
     """Classification of the tiles of one 128×128 bundle; small and cheap to pickle.
 
     ``codes[row - row0, col - col0]`` holds a TileClass value; ``codes`` is None when every tile of the
-    bundle is ``uniform`` (a bundle wholly inside stores no array).
+    bundle is inside (no array is stored then).
     """
 
     row0: int
     col0: int
     codes: np.ndarray | None = None
-    uniform: TileClass = TileClass.INSIDE
 
     def status(self, row: int, col: int) -> TileClass:
         if self.codes is None:
-            return self.uniform
+            return TileClass.INSIDE
         return TileClass(int(self.codes[row - self.row0, col - self.col0]))
 
     @property
     def whole(self) -> bool:
         """Every tile of the bundle is inside: the bundle may be copied as a file."""
-        return self.codes is None and self.uniform == TileClass.INSIDE
+        return self.codes is None
 
     def count(self, status: TileClass) -> int:
         if self.codes is None:
-            return BUNDLE_SIZE * BUNDLE_SIZE if status == self.uniform else 0
+            return BUNDLE_SIZE * BUNDLE_SIZE if status == TileClass.INSIDE else 0
         return int(np.count_nonzero(self.codes == status))
 
     def tiles(self, status: TileClass) -> list:
         """Sorted (row, col) of the tiles with this status."""
-        if self.codes is None:
-            if status != self.uniform:
-                return []
-            return [(self.row0 + r, self.col0 + c) for r in range(BUNDLE_SIZE) for c in range(BUNDLE_SIZE)]
-        rows, cols = np.nonzero(self.codes == status)
+        codes = np.full((BUNDLE_SIZE, BUNDLE_SIZE), TileClass.INSIDE) if self.codes is None else self.codes
+        rows, cols = np.nonzero(codes == status)
         return list(zip((rows + self.row0).tolist(), (cols + self.col0).tolist()))
 
 
@@ -329,7 +325,7 @@ class _Classifier:
             result.bundles[origin] = BundleSelection(*origin)
             result.inside += BUNDLE_SIZE * BUNDLE_SIZE
         for origin, codes in self.codes.items():
-            selection = BundleSelection(origin[0], origin[1], codes, TileClass.OUTSIDE)
+            selection = BundleSelection(origin[0], origin[1], codes)
             result.bundles[origin] = selection
             result.inside += selection.count(TileClass.INSIDE)
             result.boundary += selection.count(TileClass.BOUNDARY)
