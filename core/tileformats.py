@@ -110,7 +110,7 @@ def open_rgba(data: bytes, width: int, height: int) -> Image.Image | None:
 
 
 def decode(data: bytes, width: int, height: int) -> np.ndarray | None:
-    """RGBA uint8 array (height, width, 4) of the tile, or None when it is damaged (see open_rgba)."""
+    """RGBA uint8 array (height, width, 4) of the tile (read-only), or None when damaged (see open_rgba)."""
     image = open_rgba(data, width, height)
     return None if image is None else np.asarray(image)
 
