@@ -17,7 +17,7 @@ from typing import BinaryIO, NamedTuple
 
 from ..errors import StorageError
 from ..fs import DirectoryFS, ReadOnlyFS
-from .locks import BundleLock, write_intent
+from .locks import BundleLock, publish, sync_file, write_intent
 
 BUNDLE_SIZE = 128
 TILES_PER_BUNDLE = BUNDLE_SIZE * BUNDLE_SIZE
@@ -214,11 +214,11 @@ def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
         target_level = target.level_path(target_key.level)
         for relpath in source.bundle_files(source_key):
             target_rel = target_level + relpath[len(source_level):]
-            _copy_file(source.fs, relpath, target.real_file(target_rel))
+            _copy_file(source.fs, relpath, target.real_file(target_rel), target.durable)
     return tiles
 
 
-def _copy_file(fs: ReadOnlyFS, relpath: str, destination: Path) -> None:
+def _copy_file(fs: ReadOnlyFS, relpath: str, destination: Path, durable: bool) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
     try:
@@ -228,7 +228,9 @@ def _copy_file(fs: ReadOnlyFS, relpath: str, destination: Path) -> None:
         else:
             with fs.open(relpath) as src, open(temporary, "wb") as dst:
                 shutil.copyfileobj(src, dst, READ_CHUNK)
-        os.replace(temporary, destination)
+        if durable:
+            sync_file(temporary)
+        publish(temporary, destination)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -363,7 +365,7 @@ class CompactWriter(BundleWriter):
         content = self._new_file()
         with open(temporary, "wb") as fp:
             fp.write(content)
-        os.replace(temporary, self.path)
+        publish(temporary, self.path)
         self._fh = open(self.path, "r+b")
         self._end = self._committed_end = len(content)
         self._created = True

@@ -32,7 +32,7 @@ from .base import (
     coalesced_reads,
     read_exact,
 )
-from .locks import read_intent
+from .locks import publish, read_intent
 
 HEADER = struct.Struct("<4I3Q5I")
 TABLE_SIZE = TILES_PER_BUNDLE * 4
@@ -192,7 +192,7 @@ class CompactV1Storage(TileStorage):
             fp.flush()
             if self.durable:
                 os.fsync(fp.fileno())
-        os.replace(temporary, bundlx)
+        publish(temporary, bundlx)
         if fh is None:
             with open(self.real_file(self.bundle_path(key)), "r+b") as bundle:
                 self._write_header(bundle, payload)

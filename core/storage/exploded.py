@@ -14,6 +14,7 @@ import re
 
 from ..scheme import StorageFormat
 from .base import BUNDLE_SIZE, BundleKey, BundleWriter, TileStorage, bundle_key, default_level_dir
+from .locks import publish
 
 EXTENSIONS = ("png", "jpg", "jpeg", "lerc")
 _EXTENSION_SPELLINGS = EXTENSIONS + tuple(ext.upper() for ext in EXTENSIONS)
@@ -160,7 +161,7 @@ class ExplodedWriter(BundleWriter):
         try:
             with open(temporary, "wb") as fp:
                 fp.write(data)
-            os.replace(temporary, path)
+            publish(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise

@@ -34,6 +34,7 @@ except ImportError:  # Windows
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
 _WINDOWS_RETRY_SECONDS = 0.05
+_PUBLISH_ATTEMPTS = 200  # ten seconds of a reader holding the old file open on Windows
 _INTENT = struct.Struct("<4sIQI")
 _INTENT_MAGIC = b"MSCI"
 
@@ -105,6 +106,31 @@ def _unlock_fd(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
+def publish(temporary, destination) -> None:
+    """Rename a finished temporary file over ``destination`` (atomic for readers).
+
+    Windows refuses to replace a file another process has open; readers hold bundle files only briefly,
+    so the rename is retried for a while there.
+    """
+    for attempt in range(_PUBLISH_ATTEMPTS):
+        try:
+            os.replace(temporary, destination)
+            return
+        except PermissionError:
+            if os.name != "nt" or attempt == _PUBLISH_ATTEMPTS - 1:
+                raise
+            time.sleep(_WINDOWS_RETRY_SECONDS)
+
+
+def sync_file(path) -> None:
+    """fsync a file written and closed by someone else (shutil.copyfile)."""
+    fd = os.open(path, os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 # --- the intent file: a commit decided but perhaps not yet applied ------------------------------------
 def write_intent(path: Path, payload: bytes, durable: bool = True) -> None:
     """Write ``payload`` to ``path`` atomically (temporary name, fsync, rename)."""
@@ -114,7 +140,7 @@ def write_intent(path: Path, payload: bytes, durable: bool = True) -> None:
         fp.flush()
         if durable:
             os.fsync(fp.fileno())
-    os.replace(temporary, path)
+    publish(temporary, path)
 
 
 def read_intent(path: Path, expected_size: int) -> bytes | None:
