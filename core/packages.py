@@ -128,6 +128,9 @@ class _ZipIndex:
             raise PackageError(f"{where}: entry {name!r} appears twice or as both file and folder")
         if is_dir:
             self.folders.setdefault(name, set())
+        elif not 0 <= info.header_offset <= self.size - _LOCAL_HEADER.size or info.compress_size > self.size:
+            raise PackageError(f"{where}: entry {name!r} lies outside the package ({info.compress_size} "
+                               f"bytes at offset {info.header_offset}; package {self.size} bytes)")
         else:
             self.files[name] = info
         parent, _, leaf = name.rpartition("/")
