@@ -280,11 +280,12 @@ def bad_record(where: str, row: int, col: int, problem: str) -> StorageError:
 class CompactWriter(BundleWriter):
     """Append-and-repoint batch writer shared by compact V1 and V2.
 
-    ``put`` appends ``[u32 size][bytes]`` records after the committed end (buffered, one write per
-    ``FLUSH_SIZE``); ``commit`` builds the new index and header (``_payload``), writes them to the intent
-    file and applies them (``storage.apply``). Until then readers see the old index; on an exception the
-    appended bytes are cut off again. Subclasses load the committed index (``_load``), read committed
-    tiles (``_read_committed``), create an empty bundle (``_new_file``) and build the payload.
+    ``put`` appends ``[u32 size][bytes]`` records after the end of the last live record (buffered, one
+    write per ``FLUSH_SIZE``), over whatever a crashed batch left there. ``commit`` builds the new index
+    and header (``_payload``), writes them to the intent file and applies them (``storage.apply``); until
+    then readers see the old index. On an exception the uncommitted records are cut off again.
+    Subclasses load the committed index (``_load``), read committed tiles (``_read_committed``), create
+    an empty bundle (``_new_file``) and build the payload.
     """
 
     FLUSH_SIZE = 8 * 1024 * 1024
@@ -295,6 +296,7 @@ class CompactWriter(BundleWriter):
         self.path = storage.real_file(storage.bundle_path(key))
         self.where = str(self.path)
         self._fh = None
+        self._end = self._committed_end = 0
         self._created = False
         self._pending: dict[tuple[int, int], tuple[int, int]] = {}
         self._buffer = bytearray()
@@ -304,9 +306,7 @@ class CompactWriter(BundleWriter):
             storage.recover(key)
             if storage.bundle_exists(key):
                 self._fh = open(self.path, "r+b")
-                self._end = self._load()
-                self._fh.truncate(self._end)  # cut records a crashed batch appended but never committed
-            self._committed_end = getattr(self, "_end", 0)
+                self._end = self._committed_end = self._load()
         except BaseException:
             self._close()
             raise
@@ -347,6 +347,7 @@ class CompactWriter(BundleWriter):
         if not self._pending:
             return
         self._flush()
+        self._fh.truncate(self._end)  # also cuts records a crashed batch appended but never committed
         if self.storage.durable:
             os.fsync(self._fh.fileno())
         payload = self._payload()

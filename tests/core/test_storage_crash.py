@@ -108,9 +108,13 @@ def test_crash_between_append_and_commit_keeps_old_tiles(tmp_path, storage_forma
     assert bundle.stat().st_size > size_before            # records appended...
     assert tiles_now(storage) == OLD                      # ...but nobody sees them
     recover(storage)
-    assert bundle.stat().st_size == size_before           # and the next writer cuts them off
     assert tiles_now(storage) == OLD
-    assert_mapproxy_agrees(tmp_path, storage_format, OLD)
+    with storage.writer(KEY) as writer:                   # the next batch writes over them
+        writer.put(130, 2, b"next")
+    assert bundle.stat().st_size == size_before + 4 + 4
+    expected = {**OLD, (130, 2): b"next"}
+    assert tiles_now(storage) == expected
+    assert_mapproxy_agrees(tmp_path, storage_format, expected)
 
 
 @pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
