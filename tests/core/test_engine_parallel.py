@@ -1,0 +1,78 @@
+"""Worker processes: two workers give exactly what one gives; a host whose sys.executable is not Python
+(QGIS, qgis_process) still starts its workers with the Python beside it."""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing.spawn
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
+
+from cachebuilders import make_scheme, png_tile, write_cache  # noqa: E402
+
+from map_server_cache.core import workers  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
+from map_server_cache.core.sources import open_cache  # noqa: E402
+
+SIZE = 32
+
+
+def caches(tmp_path, name):
+    """MERGE work over four bundles: semi-transparent source tiles, half of them over target tiles."""
+    scheme = make_scheme("COMPACT", "PNG32", levels=range(9), tile_size=SIZE)
+    rng = np.random.default_rng(7)
+    source_tiles, target_tiles = {}, {}
+    for row in range(120, 136):
+        for col in range(122, 134):
+            colour = tuple(int(v) for v in rng.integers(0, 256, 3)) + (int(rng.integers(0, 256)),)
+            source_tiles[(8, row, col)] = png_tile(colour, size=SIZE)
+            if (row + col) % 2:
+                target_tiles[(8, row, col)] = png_tile((0, 0, 255, 255), size=SIZE)
+    source = write_cache(tmp_path / name / "src" / "Layers", scheme, source_tiles)
+    target = write_cache(tmp_path / name / "svc" / "Layers", scheme, target_tiles, extent=None)
+    (target / "conf.cdi").unlink()
+    lod = next(lod for lod in scheme.lods if lod.level == 8)
+    a, b = scheme.tile_bounds(lod, 121, 123), scheme.tile_bounds(lod, 134, 132)
+    area = shapely.Polygon([(a.xmin + 5000, a.ymax - 3000), (b.xmax - 7000, a.ymax - 11000),
+                            (b.xmax - 2000, b.ymin + 9000), (a.xmin + 13000, b.ymin + 4000)])
+    return source, target, shapely.to_wkb(area)
+
+
+def tiles_of(folder) -> dict:
+    with open_cache(folder) as cache:
+        return {(row, col): data for key in cache.storage.bundles(8)
+                for (row, col), data in cache.storage.read_bundle(key).items()}
+
+
+def counts(result):
+    return [dataclasses.astuple(level) for level in result.levels], result.bytes_written
+
+
+def test_two_workers_match_one(tmp_path):
+    outcomes = {}
+    for worker_count in (1, 2):
+        source, target, area = caches(tmp_path, f"w{worker_count}")
+        result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=worker_count,
+                                            area_of_interest=area))
+        outcomes[worker_count] = (counts(result), tiles_of(target))
+    assert outcomes[1][0][0][-1][4] == 4, "four bundles, so both workers had units"
+    assert outcomes[2] == outcomes[1]
+
+
+def test_workers_start_when_sys_executable_is_not_python(tmp_path, monkeypatch):
+    python = workers.python_executable()
+    monkeypatch.setattr(multiprocessing.spawn, "_python_exe", multiprocessing.spawn.get_executable())
+    monkeypatch.setattr(sys, "executable", os.path.join(os.path.dirname(python), "qgis"))
+    found = workers.python_executable()
+    assert found and os.path.basename(found).startswith("python") and os.access(found, os.X_OK)
+    source, target, area = caches(tmp_path, "host")
+    result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=2,
+                                        area_of_interest=area))
+    assert result.written > 0
+    assert os.fsdecode(multiprocessing.spawn.get_executable()) == found
