@@ -196,3 +196,37 @@ def test_sigkill_at_random_moments(tmp_path, storage_format):
         assert all(data == b"v%d-" % version * (1 + (row * col + version) % 500)
                    for (row, col), data in found.items())
         assert_mapproxy_agrees(tmp_path, storage_format, found)
+
+
+PARALLEL_WRITER = textwrap.dedent("""
+    import os, sys, time
+    sys.path.insert(0, {plugins!r})
+    from map_server_cache.core.fs import DirectoryFS
+    from map_server_cache.core.scheme import StorageFormat
+    from map_server_cache.core.storage import BundleKey, open_storage
+
+    storage = open_storage(DirectoryFS({root!r}), StorageFormat[{storage_format!r}])
+    while not os.path.exists({start!r}):
+        time.sleep(0.001)
+    for batch in range(20):
+        with storage.writer(BundleKey(*{key!r})) as writer:
+            for col in range(5):
+                row, col = {row} + batch % 4, 5 * batch + col
+                previous = writer.get(row, col) or b""
+                writer.put(row, col, previous + b"{name}", "png")
+""")
+
+
+@pytest.mark.parametrize("storage_format", COMPACT + [StorageFormat.EXPLODED], ids=lambda f: f.name)
+def test_parallel_writers_of_one_bundle_lose_nothing(tmp_path, storage_format):
+    """Two processes read-modify-write overlapping tiles of one bundle; the lock serialises whole batches."""
+    children = [subprocess.Popen([sys.executable, "-c", PARALLEL_WRITER.format(
+        plugins=str(PLUGINS), root=str(tmp_path), storage_format=storage_format.name, key=tuple(KEY),
+        row=KEY.row0, name=name, start=str(tmp_path / "start"))]) for name in ("a", "b")]
+    time.sleep(0.5)
+    (tmp_path / "start").touch()
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+    found = open_storage(DirectoryFS(tmp_path), storage_format).read_bundle(KEY)
+    assert sorted(found) == sorted((KEY.row0 + batch % 4, 5 * batch + col)
+                                   for batch in range(20) for col in range(5))
+    assert all(sorted(data.decode()) == ["a", "b"] for data in found.values()), found
