@@ -2,9 +2,9 @@
 
 Tile packages are zips whose entries are normally STORED, so a bundle inside is a plain byte range of the
 package: ``ZipFS.open`` returns a seekable file over that range and the bundle readers seek in it as in any
-file. DEFLATEd entries (repackaged tpks) are inflated once, on first use, into a private temporary folder that
-``close()`` removes: memory stays bounded whatever the entry size, and the index-then-tiles access pattern of
-the bundle readers does not inflate an entry twice.
+file. DEFLATEd entries (repackaged tpks) are inflated once, on first use, into a private temporary folder
+that ``close()`` removes (failing that, garbage collection or the end of the process): memory stays bounded
+whatever the entry size, and the index-then-tiles reads of a bundle do not inflate an entry twice.
 
 The zip's central directory is parsed by the standard library (it only reads the directory); every entry name
 is checked before anything is opened, so a hostile package cannot point outside its place.
@@ -17,9 +17,9 @@ import shutil
 import stat
 import struct
 import tempfile
-import weakref
 import zipfile
 import zlib
+from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
 from .conf import parse_conf_cdi, parse_conf_xml, parse_root_json
@@ -301,7 +301,10 @@ class ZipFS(ReadOnlyFS):
         where = f"{self.zip_path}!{full}"
         if self._temp is None:
             self._temp = Path(tempfile.mkdtemp(prefix="map_server_cache-"))
-            self._remove_temp = weakref.finalize(self, shutil.rmtree, str(self._temp), True)
+            # multiprocessing's Finalize (unlike weakref.finalize) also runs when a pool worker exits, and
+            # only in the process that made the folder: a worker that never closes its source leaves nothing.
+            self._remove_temp = multiprocessing_util.Finalize(self, shutil.rmtree, (str(self._temp), True),
+                                                              exitpriority=0)
         if entry.file_size > shutil.disk_usage(self._temp).free:
             raise PackageError(f"{where}: inflating needs {entry.file_size} bytes, "
                                f"more than is free in {self._temp}")

@@ -1,5 +1,6 @@
 """Tile packages read in place: ZipFS over STORED and DEFLATEd entries, .tpk, .tpkx; hostile zips refused."""
 
+import multiprocessing
 import pickle
 import stat
 import struct
@@ -95,6 +96,26 @@ def test_deflated_tpk_with_junk_entries_leaves_no_temp_folder(tmp_path, private_
         assert ".DS_Store" not in dataset.fs.listdir("")
         bundle = dataset.fs.real_path("_alllayers/L02/R0000C0000.bundle")
         assert bundle is not None and bundle.is_file() and private_temp in bundle.parents
+    assert list(private_temp.iterdir()) == []
+
+
+KEPT_OPEN = []
+
+
+def read_without_closing(path):
+    """What a pool worker does: open the source once, keep it for later units, never close it."""
+    KEPT_OPEN.append(open_tpk(path))
+    assert KEPT_OPEN[-1].storage.get_tile(0, 0, 0)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+def test_worker_process_that_never_closes_leaves_no_temp_folder(tmp_path, private_temp):
+    cache = write_cache(tmp_path / "Layers", make_scheme("COMPACT", "PNG", levels=[0]), tiles_for([0]))
+    path = make_tpk(tmp_path / "a.tpk", cache, deflate=True)
+    worker = multiprocessing.get_context("fork").Process(target=read_without_closing, args=(path,))
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
     assert list(private_temp.iterdir()) == []
 
 
