@@ -12,8 +12,17 @@ from __future__ import annotations
 import os
 import re
 
+from ..errors import StorageError
 from ..scheme import StorageFormat
-from .base import BUNDLE_SIZE, BundleKey, BundleWriter, TileStorage, bundle_key, default_level_dir
+from .base import (
+    BUNDLE_SIZE,
+    MAX_TILE_SIZE,
+    BundleKey,
+    BundleWriter,
+    TileStorage,
+    bundle_key,
+    default_level_dir,
+)
 from .locks import publish
 
 EXTENSIONS = ("png", "jpg", "jpeg", "lerc")
@@ -111,9 +120,12 @@ class ExplodedStorage(TileStorage):
     def _read(self, relpath: str) -> bytes | None:
         try:
             with self.fs.open(relpath) as fp:
-                return fp.read()
+                data = fp.read(MAX_TILE_SIZE + 1)
         except FileNotFoundError:
             return None
+        if len(data) > MAX_TILE_SIZE:
+            raise StorageError(f"{self.fs.describe(relpath)}: tile file larger than {MAX_TILE_SIZE} bytes")
+        return data
 
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
         col_names = dict.fromkeys((f"C{col:08x}", f"C{col:08X}"))

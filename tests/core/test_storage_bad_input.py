@@ -165,3 +165,16 @@ def test_damaged_intent_file_is_reported_not_applied(tmp_path):
             writer.put(0, 0, b"x")
     assert bundle.read_bytes() == before
     assert storage.read_bundle(KEY) == {(0, 0): b"A" * 100, (1, 2): b"B" * 200}
+
+
+def test_exploded_tile_file_too_large(tmp_path, monkeypatch):
+    from map_server_cache.core.storage import exploded
+
+    monkeypatch.setattr(exploded, "MAX_TILE_SIZE", 10)
+    tile = tmp_path / "_alllayers" / "L00" / "R00000000" / "C00000001.png"
+    tile.parent.mkdir(parents=True)
+    tile.write_bytes(b"\x89PNG" + bytes(20))
+    storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    for call in (lambda: storage.read_bundle(KEY), lambda: storage.get_tile(0, 0, 1)):
+        with pytest.raises(StorageError, match=r"C00000001\.png: tile file larger than 10 bytes"):
+            call()
