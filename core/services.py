@@ -66,7 +66,7 @@ def parse_service_string(value: str) -> ServiceName:
             raise ServiceError(f"input service {value!r}: component {part!r} is empty or not allowed")
     service, _, service_type = parts[-1].rpartition(".")
     known_type = next((name for name in SERVICE_TYPES if name.lower() == service_type.lower()), None)
-    if not service or known_type is None:
+    if not service or service.strip() in (".", "..") or known_type is None:
         raise ServiceError(f"input service {value!r}: {parts[-1]!r} is not <name>.MapServer or .ImageServer")
     folder = parts[1] if len(parts) == 3 else None
     for name in (folder, service):
