@@ -228,6 +228,31 @@ def test_entry_count_is_capped(tmp_path, monkeypatch):
         ZipFS(path)
 
 
+def test_zip64_local_headers_are_read_by_their_own_extra_length(tmp_path):
+    path = tmp_path / "zip64.zip"
+    payload = bytes(range(256)) * 16
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("first.bin", b"before")
+        with archive.open("data.bin", "w", force_zip64=True) as entry:
+            entry.write(payload)
+    with ZipFS(path) as fs, fs.open("data.bin") as f:
+        f.seek(4000)
+        assert f.read() == payload[4000:]
+
+
+def test_zip64_directory_claiming_a_billion_entries_is_refused(tmp_path):
+    data = zip_with(tmp_path / "small.zip", ("a.bin", b"x")).read_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    cd_size, cd_offset = struct.unpack_from("<2L", data, end + 12)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, 10**9, 10**9, cd_size, cd_offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    path = tmp_path / "huge.zip"
+    path.write_bytes(data[:end] + record + locator + data[end:])
+    with pytest.raises(PackageError, match="1000000000 entries") as caught:
+        ZipFS(path)
+    assert str(path) in str(caught.value)
+
+
 def patched(path: Path, old: bytes, new: bytes, count: int = 1) -> Path:
     data = path.read_bytes()
     assert data.count(old) >= count
