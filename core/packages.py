@@ -106,8 +106,6 @@ class _ZipIndex:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, IndexError,
                 struct.error, NotImplementedError, OverflowError) as exc:
             raise PackageError(f"{where}: not a readable zip file ({exc})") from exc
-        if len(infos) > MAX_ENTRIES:
-            raise PackageError(f"{where}: {len(infos)} zip entries, at most {MAX_ENTRIES} are read")
         self.files: dict[str, zipfile.ZipInfo] = {}
         self.folders: dict[str, set[str]] = {"": set()}
         self.junk: list[str] = []
@@ -293,6 +291,7 @@ class ZipFS(ReadOnlyFS):
         if self._remove_temp is not None:
             self._remove_temp()
         self._inflated.clear()
+        self._temp = self._remove_temp = None
 
     def _inflate(self, full: str, entry: zipfile.ZipInfo) -> Path:
         """Inflate a DEFLATEd entry once into the private temp folder, checking size and CRC."""
@@ -313,12 +312,11 @@ class ZipFS(ReadOnlyFS):
             with open(self.zip_path, "rb") as fp, open(target, "wb") as out:
                 fp.seek(self._index.data_offset(fp, full, entry))
                 _inflate_stream(fp, out, entry, where)
-        except zlib.error as exc:
-            target.unlink()
-            raise PackageError(f"{where}: damaged deflate data ({exc})") from exc
-        except OSError as exc:
+        except (zlib.error, OSError) as exc:
             target.unlink(missing_ok=True)
-            raise exc if isinstance(exc, PackageError) else PackageError(f"{where}: {exc}") from exc
+            if isinstance(exc, PackageError):
+                raise
+            raise PackageError(f"{where}: cannot inflate ({exc})") from exc
         self._inflated[full] = target
         return target
 
@@ -393,9 +391,10 @@ def open_tpkx(path) -> CacheDataset:
     path = Path(path)
     fs = ZipFS(path)
     try:
-        if "root.json" not in fs.listdir(""):
+        root_json = _child(fs, "", "root.json")
+        if root_json is None:
             raise SchemeError(f"{path}: no root.json in the tile package")
-        scheme, extent = parse_root_json(_read_small(fs, "root.json"), fs.describe("root.json"))
+        scheme, extent = parse_root_json(_read_small(fs, root_json), fs.describe(root_json))
         storage = open_storage(fs, scheme, "tile")
     except BaseException:
         fs.close()

@@ -97,6 +97,10 @@ def test_deflated_tpk_with_junk_entries_leaves_no_temp_folder(tmp_path, private_
         bundle = dataset.fs.real_path("_alllayers/L02/R0000C0000.bundle")
         assert bundle is not None and bundle.is_file() and private_temp in bundle.parents
     assert list(private_temp.iterdir()) == []
+    with dataset.fs.open("conf.xml") as f:  # still usable after close(): inflates anew
+        assert f.read(5) == b"<?xml"
+    dataset.close()
+    assert list(private_temp.iterdir()) == []
 
 
 KEPT_OPEN = []
