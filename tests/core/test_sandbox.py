@@ -10,6 +10,7 @@ import io
 import stat
 import struct
 import sys
+import tempfile
 import time
 import zipfile
 import zlib
@@ -22,10 +23,12 @@ from PIL import Image, ImageFile
 sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, crashkit
 
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
+from crashkit import file_states, sha256_tree  # noqa: E402
 
 from map_server_cache.core import tileformats  # noqa: E402
 from map_server_cache.core.compose import Outcome, compose_tile  # noqa: E402
 from map_server_cache.core.conf import parse_conf_cdi, parse_conf_xml, write_conf_cdi, write_conf_xml  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.errors import PackageError, SchemeError, ServiceError  # noqa: E402
 from map_server_cache.core.scheme import Extent  # noqa: E402
 from map_server_cache.core.services import resolve_input_service  # noqa: E402
@@ -117,10 +120,10 @@ HOSTILE_NAMES = {
 @pytest.mark.parametrize("name", sorted(HOSTILE_NAMES))
 def test_package_entries_leaving_their_place_refused(tmp_path, name):
     package = _tpkx_with(tmp_path, name)
-    before = snapshot_tree(tmp_path.parent)
+    before = file_states(tmp_path.parent)
     with pytest.raises(PackageError, match=f"{package}: entry .* refused: .*{HOSTILE_NAMES[name]}"):
         open_cache(package)
-    assert snapshot_tree(tmp_path.parent) == before
+    assert file_states(tmp_path.parent) == before
 
 
 def test_package_symlink_and_nul_entries_refused(tmp_path):
@@ -196,7 +199,40 @@ def test_input_service_cannot_leave_the_cache_root(tmp_path, value):
         resolve_input_service(value, {"conn": str(root)})
 
 
-def snapshot_tree(folder: Path) -> dict[str, tuple[int, int]]:
-    """relpath → (size, mtime_ns) of every file under folder: enough to see what an operation touched."""
-    return {path.relative_to(folder).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
-            for path in folder.rglob("*") if path.is_file() and not path.is_symlink()}
+SOURCES = {"folder": ("COMPACT", None, False), "folder uploaded": ("EXPLODED", None, True),
+           "tpk deflated": ("COMPACT", make_tpk, False), "tpkx": ("COMPACT_V2", make_tpkx, False)}
+
+
+@pytest.mark.parametrize("kind", sorted(SOURCES))
+def test_import_writes_only_into_the_target_and_staging(tmp_path, monkeypatch, kind):
+    """Snapshot the whole tree (server root, source, temp folder) before and after a 2-worker import: only
+    files under the target data-frame folder changed, the staging folder is gone, the source is untouched."""
+    storage, make_package, upload = SOURCES[kind]
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))           # inflated package entries, in this process and workers
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    scheme = make_scheme(storage, "PNG", levels=range(10))
+    target = write_cache(tmp_path / "server" / "arcgiscache" / "Svc" / "Layers", scheme,
+                         {(9, 0, 0): png_tile((1, 1, 1)), (9, 3, 200): png_tile((2, 2, 2))},
+                         extent=Extent(-2e7, -2e7, 2e7, 2e7))
+    tiles = {(9, r, c): png_tile((r, c, 9)) for r in range(3) for c in range(130, 133)}
+    tiles.update({(9, 0, 0): png_tile((6, 6, 6)), (8, 1, 1): png_tile((5, 5, 5))})
+    source = write_cache(tmp_path / "source" / "Layers", scheme, tiles)
+    source_type = SourceType.CACHE_DATASET
+    if make_package is not None:
+        source = make_package(tmp_path / "source" / f"in.{make_package.__name__[5:]}", source,
+                              deflate=kind.endswith("deflated"))
+        source_type = SourceType.TILE_PACKAGE
+    sums, before = sha256_tree(tmp_path / "source"), file_states(tmp_path)
+    folders_before = {p for p in tmp_path.rglob("*") if p.is_dir()}
+    result = import_cache(ImportRequest(target, source, source_type, upload=upload, workers=2))
+    assert result.written == len(tiles)
+    after = file_states(tmp_path)
+    changed = {path for path in set(before) | set(after) if before.get(path) != after.get(path)}
+    assert changed and all(path.startswith("server/arcgiscache/Svc/Layers/") for path in changed), changed
+    uploads = tmp_path / "server" / "arcgissystem" / "arcgisuploads"
+    new_folders = {p for p in tmp_path.rglob("*") if p.is_dir()} - folders_before
+    assert all(target in p.parents or p in (uploads, uploads.parent) for p in new_folders), new_folders
+    assert not any(uploads.glob("*")) and not any(temp.iterdir()), "staging or temporary files left"
+    assert sha256_tree(tmp_path / "source") == sums
