@@ -47,6 +47,7 @@ class ExplodedStorage(TileStorage):
 
     def __init__(self, fs, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
         super().__init__(fs, tiles_dir, level_dir)
+        self.durable = False  # one file per tile, renamed into place: an fsync each would outweigh the write
         self._odd_rows: dict[int, dict[int, list[str]]] = {}
 
     def _row_names(self, level: int) -> dict[int, list[str]]:
