@@ -1,4 +1,8 @@
-"""Shared test set-up: import the plugin as `map_server_cache` whatever the checkout is called."""
+"""Shared test set-up: import the plugin as `map_server_cache` whatever the checkout is called.
+
+Run the tests through `make test`: it exports QT_QPA_PLATFORM=offscreen, which pytest-qgis needs before
+any conftest is read (Qt aborts without a display otherwise).
+"""
 
 import os
 import sys
@@ -14,6 +18,7 @@ if not LINK.exists():
     PLUGINS.mkdir(parents=True, exist_ok=True)
     LINK.symlink_to(Path("..", ".."), target_is_directory=True)
 sys.path.insert(0, str(PLUGINS))
+sys.path.insert(0, str(REPO / "tests" / "core"))  # shared builders: `import cachebuilders`
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SAMPLES = Path(os.environ.get("MAP_SERVER_CACHE_SAMPLES", REPO.parent / "shared" / "samples"))
