@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessingOutputFolder,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
@@ -126,7 +127,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         def add(parameter, help_text, advanced=False):
             parameter.setHelp(help_text)
             if advanced:
-                parameter.setFlags(parameter.flags() | parameter.FlagAdvanced)
+                parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
             self.addParameter(parameter)
 
         add(QgsProcessingParameterString(self.INPUT_SERVICE, self.tr("Input service")), self.tr(

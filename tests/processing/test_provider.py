@@ -9,7 +9,12 @@ import textwrap
 from pathlib import Path
 
 from caches import ALGORITHM_ID
-from qgis.core import QgsApplication, QgsProcessingOutputHtml
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingAlgorithm,
+    QgsProcessingOutputHtml,
+    QgsProcessingParameterDefinition,
+)
 
 PARAMETERS = ["input_service", "source_cache_type", "source_cache_dataset", "source_tile_package",
               "upload_data_to_server", "scales", "num_of_caching_service_instances", "import_extent",
@@ -36,14 +41,18 @@ def test_algorithm_names_and_parameters(plugin):
     assert [p.name() for p in inputs] == PARAMETERS
     for parameter in inputs:
         assert parameter.help(), parameter.name()
-        optional = bool(parameter.flags() & parameter.FlagOptional)
+        optional = bool(parameter.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional)
         assert optional == (parameter.name() in OPTIONAL) or parameter.type() == "boolean", parameter.name()
+    advanced = {p.name() for p in inputs if p.flags() & QgsProcessingParameterDefinition.Flag.FlagAdvanced}
+    assert advanced == {"upload_data_to_server", "num_of_caching_service_instances"}
     assert [p.name() for p in algorithm.destinationParameterDefinitions()] == ["report"]
     outputs = {o.name(): o for o in algorithm.outputDefinitions()}
     assert set(outputs) == {"target_cache", "imported", "blended", "clipped", "skipped", "damaged", "report"}
     assert isinstance(outputs["report"], QgsProcessingOutputHtml)
     assert algorithm.shortHelpString()
-    assert algorithm.flags() & algorithm.FlagSupportsBatch and algorithm.flags() & algorithm.FlagCanCancel
+    flags = algorithm.flags()
+    assert flags & QgsProcessingAlgorithm.Flag.FlagSupportsBatch
+    assert flags & QgsProcessingAlgorithm.Flag.FlagCanCancel
 
 
 def test_can_execute(plugin, monkeypatch):
