@@ -32,31 +32,34 @@ from map_server_cache.core.sources import open_cache
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 # The child imports through the plugin link and reports when the import's work starts and how it ended.
 CHILD = """
-import json, sys
+import json, sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError
+from map_server_cache.core.scheme import Extent
 
 spec = json.loads(sys.argv[2])
 class Progress:
-    started = False
+    started = 0.0
     def message(self, text): pass
     def progress(self, done, total):
-        if not self.started:
-            self.started = True
+        if not Progress.started:
+            Progress.started = time.time()
             print("START", flush=True)
     def is_cancelled(self): return False
 request = ImportRequest(target=Path(spec["target"]), source=Path(spec["source"]),
                         source_type=SourceType[spec["source_type"]], overwrite=spec["overwrite"],
                         workers=spec["workers"], upload=spec["upload"],
-                        uploads_dir=Path(spec["uploads_dir"]) if spec["uploads_dir"] else None)
+                        uploads_dir=Path(spec["uploads_dir"]) if spec["uploads_dir"] else None,
+                        extent=Extent(*spec["extent"]) if spec["extent"] else None)
 try:
     result = import_cache(request, Progress())
 except (CacheError, OSError) as error:
     print("ERROR " + json.dumps({"type": type(error).__name__, "message": str(error)}), flush=True)
     sys.exit(3)
-print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged}), flush=True)
+print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged,
+                            "started": Progress.started, "ended": time.time()}), flush=True)
 """
 
 
@@ -71,6 +74,7 @@ class ImportSpec:
     workers: int = 1
     upload: bool = False
     uploads_dir: str | None = None
+    extent: tuple | None = None     # (xmin, ymin, xmax, ymax) in the cache's CRS
 
 
 def start_import(spec: ImportSpec, preexec_fn=None) -> subprocess.Popen:
