@@ -33,9 +33,10 @@ from .sources import CacheDataset, open_cache
 from .storage.base import BundleKey, copy_bundle
 from .tileformats import is_opaque_by_format, is_valid_signature
 
-# A batch is committed after this many tiles or bytes, whichever comes first.
-BATCH_TILES = 1024
-BATCH_BYTES = 32 * 1024 * 1024
+# A batch is committed after this many tiles or bytes, whichever comes first. The writer streams appended
+# tiles to disk, so memory does not grow with the batch; each commit costs fsyncs, so batches are large.
+BATCH_TILES = 4096
+BATCH_BYTES = 64 * 1024 * 1024
 # How often (seconds) a running unit asks whether it should stop.
 STOP_CHECK_SECONDS = 0.2
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
@@ -266,7 +267,8 @@ def _run_pool(units, count, context, progress, finished) -> None:
     futures, reported = [], set()
     try:
         with _main_module_hidden():                        # workers are started by the first submits
-            futures = [pool.submit(run_in_worker, unit) for unit in units]
+            # largest first, so that the last units to finish are short ones
+            futures = [pool.submit(run_in_worker, unit) for unit in sorted(units, key=lambda u: -u.tiles)]
         pending = set(futures)
         while pending:
             done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)

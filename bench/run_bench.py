@@ -1,0 +1,319 @@
+"""Benchmark of the import engine against its floors, in one run on generated compact V2 caches.
+
+    .venv/bin/python bench/run_bench.py [--tiles 200000] [--dir /tmp] [--output bench/RESULTS.md]
+
+1. Full import into an empty target vs ``cp -r`` of the same bundles vs MapProxy 7's bulk path
+   (CompactCacheV2.load_tiles/store_tiles per bundle).
+2. MERGE through an area of interest over an existing target vs a plain single-process Pillow loop doing the
+   same decode/composite/encode per tile (tiles already in memory, results kept in memory); 1 vs 2 workers.
+3. Peak memory (VmHWM of the importing process and of its workers) as the tile count grows.
+Data lives in a temporary folder that is removed at the end; figures go to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parents[1]
+PLUGINS = REPO / "build" / "plugins"
+sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
+
+from cachebuilders import make_scheme, write_cache  # noqa: E402
+
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
+from map_server_cache.core.sources import open_cache  # noqa: E402
+
+TILE = 256
+MEMORY_LEVELS = (12, 13, 14, 15)           # one tile count per level, the largest last
+MERGE_LEVEL = 8                            # 2×2 bundles
+MERGE_TILES_PER_BUNDLE = 384
+PNG_LEVEL = 6
+SEED_TILE = b"\x89PNG\r\n\x1a\n seed"
+
+
+def tile_pool(count: int, alpha: bool, seed: int) -> list:
+    """Distinct PNG tiles of a few KB: 8×8-pixel blocks of noise, optionally with varied transparency."""
+    rng = np.random.default_rng(seed)
+    tiles = []
+    for _ in range(count):
+        blocks = rng.integers(0, 256, (32, 32, 4), dtype=np.uint8)
+        blocks[..., 3] = rng.choice([0, 96, 255], (32, 32)) if alpha else 255
+        pixels = blocks.repeat(8, axis=0).repeat(8, axis=1)
+        out = io.BytesIO()
+        Image.fromarray(pixels, "RGBA").save(out, "PNG", compress_level=PNG_LEVEL)
+        tiles.append(out.getvalue())
+    return tiles
+
+
+def grid_tiles(level: int, count: int, pool: list) -> dict:
+    """``count`` tiles filling 128-row columns bundle after bundle."""
+    return {(level, i % 128, i // 128): pool[i % len(pool)] for i in range(count)}
+
+
+def timed(function, *args, **kwargs):
+    os.sync()
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return time.perf_counter() - started, value
+
+
+def empty_target(folder: Path, scheme) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    return write_cache(folder / "Layers", scheme, {}, extent=None)
+
+
+def scale_of(scheme, level: int) -> float:
+    return next(lod.scale for lod in scheme.lods if lod.level == level)
+
+
+def copy_level(source: Path, target: Path, level: int, durable: bool) -> None:
+    """``cp -r`` of the level folder; durable: then fsync each copied file (what the engine's copy does)."""
+    copied = target / "_alllayers" / f"L{level:02d}"
+    subprocess.run(["cp", "-r", str(source / "_alllayers" / copied.name), str(copied.parent)], check=True)
+    if durable:
+        subprocess.run(["sync", *map(str, copied.iterdir())], check=True)
+
+
+def mapproxy_bulk(source: Path, target: Path, level: int) -> None:
+    """MapProxy's fastest path: per bundle, load every tile in one call and store them in one call."""
+    from mapproxy.cache.compact import CompactCacheV2
+    from mapproxy.cache.tile import Tile
+
+    source_cache = CompactCacheV2(str(source / "_alllayers"))
+    target_cache = CompactCacheV2(str(target / "_alllayers"))
+    with open_cache(source) as cache:
+        bundles = [cache.storage.bundle_tiles(key) for key in cache.storage.bundles(level)]
+    for present in bundles:
+        tiles = [Tile((col, row, level)) for row, col in present]
+        source_cache.load_tiles(tiles)
+        target_cache.store_tiles(tiles)
+
+
+def bench_full(work: Path, scheme, source: Path, level: int, tiles: int) -> dict:
+    figures = {"tiles": tiles}
+    for name in ("cp", "cp_sync"):
+        target = empty_target(work / name, scheme)
+        figures[name], _ = timed(copy_level, source, target, level, name == "cp_sync")
+        shutil.rmtree(work / name)
+    for workers in (1, 2):
+        target = empty_target(work / f"engine{workers}", scheme)
+        request = ImportRequest(target, source, SourceType.CACHE_DATASET, workers=workers,
+                                scales=[scale_of(scheme, level)])
+        figures[f"engine_{workers}"], result = timed(import_cache, request)
+        assert result.written == tiles, result
+        shutil.rmtree(target.parent)
+    target = empty_target(work / "mapproxy", scheme)
+    figures["mapproxy"], _ = timed(mapproxy_bulk, source, target, level)
+    shutil.rmtree(work / "mapproxy")
+    return figures
+
+
+def merge_caches(work: Path):
+    """Semi-transparent source tiles over opaque target tiles in 4 bundles, and an area crossing ~1/5."""
+    scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(MERGE_LEVEL + 1), tile_size=TILE)
+    positions = [(row0 + r, col0 + c) for row0 in (0, 128) for col0 in (0, 128)
+                 for r in range(12) for c in range(MERGE_TILES_PER_BUNDLE // 12)]
+    source_pool, target_pool = tile_pool(32, True, 1), tile_pool(32, False, 2)
+    source_tiles = {(MERGE_LEVEL, r, c): source_pool[i % 32] for i, (r, c) in enumerate(positions)}
+    target_tiles = {(MERGE_LEVEL, r, c): target_pool[i % 32] for i, (r, c) in enumerate(positions)}
+    source = write_cache(work / "merge_src" / "Layers", scheme, source_tiles)
+    lod = next(lod for lod in scheme.lods if lod.level == MERGE_LEVEL)
+    pixel = lod.resolution
+    # Octagon over all four bundles' tiles (rows 0-139, columns 0-159), in pixel units from the origin.
+    corners = [(300.5, 100.5), (40000.5, 100.5), (40800.5, 1600.5), (40800.5, 34800.5), (39000.5, 35700.5),
+               (1000.5, 35700.5), (100.5, 34800.5), (100.5, 1500.5)]
+    ring = [(scheme.origin_x + x * pixel, scheme.origin_y - y * pixel) for x, y in corners]
+    wkb = _polygon_wkb(ring)
+    return scheme, source, target_tiles, source_tiles, wkb, corners
+
+
+def _polygon_wkb(ring) -> bytes:
+    from osgeo import ogr
+
+    linear = ogr.Geometry(ogr.wkbLinearRing)
+    for x, y in ring + ring[:1]:
+        linear.AddPoint_2D(x, y)
+    polygon = ogr.Geometry(ogr.wkbPolygon)
+    polygon.AddGeometry(linear)
+    return bytes(polygon.ExportToWkb(ogr.wkbNDR))
+
+
+def pillow_floor(source_tiles: dict, target_tiles: dict, corners) -> int:
+    """Per tile: decode both, cut the source by the area (mask drawn by Pillow), composite, encode."""
+    written = 0
+    results = []
+    for (level, row, col), data in source_tiles.items():
+        mask = Image.new("L", (TILE, TILE), 0)
+        outline = [(x - col * TILE - 0.5, y - row * TILE - 0.5) for x, y in corners]
+        ImageDraw.Draw(mask).polygon(outline, fill=255)
+        if not mask.getbbox():
+            continue
+        source = Image.open(io.BytesIO(data)).convert("RGBA")
+        below = Image.open(io.BytesIO(target_tiles[(level, row, col)])).convert("RGBA")
+        if mask.getextrema() != (255, 255):
+            cut = Image.new("RGBA", (TILE, TILE), (0, 0, 0, 0))
+            cut.paste(source, mask=mask)
+            source = cut
+        out = io.BytesIO()
+        Image.alpha_composite(below, source).save(out, "PNG", compress_level=PNG_LEVEL)
+        results.append(out.getvalue())
+        written += 1
+    return written
+
+
+def bench_merge(work: Path) -> dict:
+    scheme, source, target_tiles, source_tiles, wkb, corners = merge_caches(work)
+    figures = {"tiles": len(source_tiles)}
+    figures["pillow"], figures["pillow_written"] = timed(pillow_floor, source_tiles, target_tiles, corners)
+    for workers in (1, 2):
+        target_folder = work / f"merge_svc{workers}"
+        target = write_cache(target_folder / "Layers", scheme, target_tiles, extent=None)
+        request = ImportRequest(target, source, SourceType.CACHE_DATASET, workers=workers,
+                                area_of_interest=wkb)
+        figures[f"engine_{workers}"], result = timed(import_cache, request)
+        figures[f"engine_{workers}_counts"] = dict(blended=result.blended, clipped=result.clipped,
+                                                   copied_raw=result.copied_raw, written=result.written)
+        shutil.rmtree(target_folder)
+    return figures
+
+
+MEMORY_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {plugins!r})
+from pathlib import Path
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+started = time.perf_counter()
+result = import_cache(ImportRequest(Path({target!r}), Path({source!r}), SourceType.CACHE_DATASET,
+                                    workers=2, overwrite=True, scales=[{scale!r}]))
+status = dict(line.split(":", 1) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(json.dumps(dict(seconds=time.perf_counter() - started, written=result.written,
+                      main_kb=int(status["VmHWM"].split()[0]),
+                      workers_kb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)))
+"""
+
+
+def bench_memory(work: Path, scheme, source: Path, counts: dict) -> list:
+    """Each level imported by a fresh process with 2 workers, into an empty target (whole bundles copied as
+    files) and into a target whose bundles exist (every tile through the bundle writer)."""
+    rows = []
+    for level, tiles in counts.items():
+        for existing in (False, True):
+            target = empty_target(work / "memory", scheme)
+            if existing:                                   # one tile in each bundle, no conf.cdi (no limit)
+                seeds = {(level, 127, col0): SEED_TILE for col0 in range(0, tiles // 128 + 1, 128)}
+                write_cache(target, scheme, seeds, extent=None)
+                (target / "conf.cdi").unlink()
+            code = MEMORY_CHILD.format(plugins=str(PLUGINS), target=str(target), source=str(source),
+                                       scale=scale_of(scheme, level))
+            output = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+            figures = json.loads(output.stdout.strip().splitlines()[-1])
+            rows.append(dict(tiles=tiles, existing=existing, **figures))
+    shutil.rmtree(work / "memory")
+    return rows
+
+
+def machine() -> str:
+    import PIL
+    from osgeo import gdal
+
+    with open("/proc/cpuinfo") as info:
+        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "?")
+    return (f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, Python "
+            f"{platform.python_version()}, GDAL {gdal.__version__}, Pillow {PIL.__version__}, "
+            f"numpy {np.__version__}")
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(full: dict, merge: dict, memory: list, setup_seconds: float) -> str:
+    cp, one, two, mapproxy = full["cp"], full["engine_1"], full["engine_2"], full["mapproxy"]
+    best = min(one, two)
+    m1, m2, floor = merge["engine_1"], merge["engine_2"], merge["pillow"]
+    peak = max(max(row["main_kb"], row["workers_kb"]) for row in memory) / 1024
+    lines = [
+        "# Benchmark results", "",
+        f"Machine: {machine()}.  ",
+        f"Run: {time.strftime('%Y-%m-%d %H:%M')}, `make bench` (generating the caches took "
+        f"{setup_seconds:.0f} s). Shared, noisy machine: ratios come from this one run.", "",
+        f"## Full import into an empty target ({full['tiles']:,} tiles, compact V2, MERGE, no extent limit)",
+        "",
+        "| run | seconds | tiles/s |", "|---|---:|---:|",
+        f"| `cp -r` of the level folder (floor) | {cp:.2f} | {full['tiles'] / cp:,.0f} |",
+        f"| `cp -r`, then `sync` of each copied bundle | {full['cp_sync']:.2f} | "
+        f"{full['tiles'] / full['cp_sync']:,.0f} |",
+        f"| engine, 1 worker | {one:.2f} | {full['tiles'] / one:,.0f} |",
+        f"| engine, 2 workers | {two:.2f} | {full['tiles'] / two:,.0f} |",
+        f"| MapProxy 7 CompactCacheV2 load_tiles/store_tiles per bundle | {mapproxy:.2f} | "
+        f"{full['tiles'] / mapproxy:,.0f} |", "",
+        f"- engine / cp: {best / cp:.2f}× (target ≤ 1.5×: {verdict(best / cp <= 1.5)}); "
+        f"engine / (cp + sync): {best / full['cp_sync']:.2f}×",
+        f"- MapProxy / engine: {mapproxy / best:.1f}× (target ≥ 3×: {verdict(mapproxy / best >= 3)})", "",
+        f"## MERGE through an area of interest over an existing target ({merge['tiles']:,} tiles, 4 bundles)",
+        "", f"Engine counts (1 worker): {merge['engine_1_counts']}; the Pillow loop wrote "
+        f"{merge['pillow_written']}.", "", "| run | seconds | tiles/s |", "|---|---:|---:|",
+        f"| plain Pillow loop, 1 process, tiles in memory (floor) | {floor:.2f} | "
+        f"{merge['tiles'] / floor:,.0f} |",
+        f"| engine, 1 worker | {m1:.2f} | {merge['tiles'] / m1:,.0f} |",
+        f"| engine, 2 workers | {m2:.2f} | {merge['tiles'] / m2:,.0f} |", "",
+        f"- engine (1 worker) / Pillow floor: {m1 / floor:.2f}× "
+        f"(target ≤ 1.3×: {verdict(m1 / floor <= 1.3)})",
+        f"- 2 workers vs 1: {m1 / m2:.2f}× faster (target ≥ 1.7×: {verdict(m1 / m2 >= 1.7)})", "",
+        "## Peak memory (VmHWM) as the tile count grows, 2 workers, OVERWRITE", "",
+        "| tiles | target bundles | seconds | importing process MB | largest worker MB |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for row in memory:
+        bundles = "exist (tile by tile)" if row["existing"] else "new (file copy)"
+        lines.append(f"| {row['tiles']:,} | {bundles} | {row['seconds']:.2f} | {row['main_kb'] / 1024:.0f} | "
+                     f"{row['workers_kb'] / 1024:.0f} |")
+    lines += ["", f"- peak {peak:.0f} MB (target flat and < 300 MB: {verdict(peak < 300)})", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiles", type=int, default=200_000, help="largest tile count (default 200000)")
+    parser.add_argument("--dir", default=None, help="folder for the generated caches (default: system temp)")
+    parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
+    args = parser.parse_args()
+    counts = {level: args.tiles // 2 ** (len(MEMORY_LEVELS) - 1 - i) for i, level in enumerate(MEMORY_LEVELS)}
+    with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=args.dir) as temp:
+        work = Path(temp)
+        print(f"generating {sum(counts.values()):,} tiles in {work}", flush=True)
+        scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(max(MEMORY_LEVELS) + 1), tile_size=TILE)
+        pool = tile_pool(64, False, 0)
+        tiles = {}
+        for level, count in counts.items():
+            tiles.update(grid_tiles(level, count, pool))
+        setup, source = timed(write_cache, work / "src" / "Layers", scheme, tiles)
+        del tiles
+        print("full import", flush=True)
+        full = bench_full(work, scheme, source, max(MEMORY_LEVELS), counts[max(MEMORY_LEVELS)])
+        print(full, "\nmerge", flush=True)
+        merge = bench_merge(work)
+        print(merge, "\nmemory", flush=True)
+        memory = bench_memory(work, scheme, source, counts)
+        print(memory, flush=True)
+    text = report(full, merge, memory, setup)
+    Path(args.output).write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
