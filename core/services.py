@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ServiceError
+from .errors import SchemeError, ServiceError
+from .sources import find_dataframe_folder
 
 ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_SERVERS"
 SERVICE_TYPES = ("MapServer", "ImageServer")
@@ -117,15 +118,10 @@ def resolve_input_service(value, connections) -> Path:
 
 def dataframe_folder(folder: Path) -> Path:
     """The folder itself when it holds conf.xml, else its one subfolder holding conf.xml."""
-    if _has_conf_xml(folder):
-        return folder
-    holding = [sub for sub in (folder / name for name in _subfolders(folder)) if _has_conf_xml(sub)]
-    if len(holding) == 1:
-        return holding[0]
-    if not holding:
-        raise ServiceError(f"{folder}: no conf.xml in this folder nor in a data-frame folder below it")
-    raise ServiceError(f"{folder}: several data-frame folders hold a conf.xml "
-                       f"({', '.join(sub.name for sub in holding)}); give the one to use")
+    try:
+        return find_dataframe_folder(folder)
+    except SchemeError as error:
+        raise ServiceError(str(error)) from None
 
 
 def server_root_for(dataframe_folder: Path) -> Path | None:
@@ -163,10 +159,3 @@ def _subfolders(folder: Path) -> list[str]:
         return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
     except OSError:
         return []
-
-
-def _has_conf_xml(folder: Path) -> bool:
-    try:
-        return any(entry.name.lower() == "conf.xml" and entry.is_file() for entry in os.scandir(folder))
-    except OSError:
-        return False
