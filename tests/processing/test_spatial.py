@@ -18,6 +18,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from map_server_cache.algorithms.spatial import cache_crs
+from map_server_cache.core.scheme import SpatialReference
+
 LEVEL = 2                       # 4 × 4 tiles of 90° of longitude
 SCHEME = cachebuilders.make_scheme("COMPACT_V2", "PNG32", LEVELS)
 LOD = SCHEME.lods[LEVEL]
@@ -147,3 +150,21 @@ def test_area_of_interest_wins_over_extent(run, server, opaque_source, tmp_path)
     assert results["clipped"] == 1
     assert_clipped(server, AREA_B, 2, 3)
     assert_untouched(server, 1, 0)
+
+
+@pytest.mark.parametrize(("reference", "authid"), [
+    (SpatialReference(102100, 3857), "EPSG:3857"), (SpatialReference(102100), "EPSG:3857"),
+    (SpatialReference(2193, 2193), "EPSG:2193"), (SpatialReference(4326), "EPSG:4326")])
+def test_cache_crs_from_wkid(reference, authid):
+    assert cache_crs(reference, "conf.xml").authid() == authid
+
+
+def test_cache_crs_from_wkt():
+    wkt = QgsCoordinateReferenceSystem("EPSG:2193").toWkt()
+    crs = cache_crs(SpatialReference(None, None, wkt), "conf.xml")
+    assert crs.isValid() and crs == QgsCoordinateReferenceSystem("EPSG:2193")
+
+
+def test_unknown_cache_crs_is_a_clear_error():
+    with pytest.raises(QgsProcessingException, match="conf.xml: QGIS does not know"):
+        cache_crs(SpatialReference(999999), "conf.xml")
