@@ -10,19 +10,15 @@ what both imports added.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import crashkit
 import pytest
+from cachebuilders import make_scheme, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, crashkit
-
-import crashkit  # noqa: E402
-from cachebuilders import make_scheme, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core.conf import read_conf_cdi  # noqa: E402
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.scheme import Extent  # noqa: E402
+from map_server_cache.core.conf import read_conf_cdi
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.scheme import Extent
 
 WORLD = (-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)
 

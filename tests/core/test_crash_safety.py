@@ -12,20 +12,16 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
+import crashkit
 import pytest
+from cachebuilders import make_scheme, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, crashkit
-
-import crashkit  # noqa: E402
-from cachebuilders import make_scheme, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.errors import ImportCancelled  # noqa: E402
-from map_server_cache.core.scheme import Extent  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.errors import ImportCancelled
+from map_server_cache.core.scheme import Extent
 
 WORLD = Extent(-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)
 PALETTE = 61  # distinct colours per version: neighbouring tiles differ, old and new versions differ
@@ -48,7 +44,7 @@ def crash_case(folder: Path, storage: str, alpha: int = 255, n: int | None = Non
     """(target, source) data-frame folders; see the module docstring. ``n`` scales the blocks of tiles:
     exploded cases are a ninth the size by default (creating one file per tile is slow)."""
     tile = tile_maker(alpha)
-    n = n or (20 if storage == "EXPLODED" else 60)
+    n = n or (20 if storage == "EXPLODED" else 72)
     scheme = make_scheme(storage, "PNG", levels=range(10))
 
     def block(version, level, rows, cols):

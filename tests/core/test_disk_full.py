@@ -13,19 +13,15 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
+import crashkit
 import numpy as np
 import pytest
+from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, crashkit
-
-import crashkit  # noqa: E402
-from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.scheme import Extent  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.scheme import Extent
 
 WORLD = Extent(-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)
 SMALL = 2 * 1024 * 1024

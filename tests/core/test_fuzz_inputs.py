@@ -12,32 +12,28 @@ import hashlib
 import json
 import re
 import struct
-import sys
 import tempfile
 import tracemalloc
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
 import pytest
+from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, root_json, write_cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, crashkit
-
-from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, root_json, write_cache  # noqa: E402
-
-from map_server_cache.core.conf import (  # noqa: E402
+from map_server_cache.core.conf import (
     parse_conf_cdi,
     parse_conf_xml,
     parse_root_json,
     write_conf_cdi,
     write_conf_xml,
 )
-from map_server_cache.core.errors import CacheError  # noqa: E402
-from map_server_cache.core.fs import DirectoryFS  # noqa: E402
-from map_server_cache.core.scheme import Extent, StorageFormat, TilingScheme  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
-from map_server_cache.core.storage.base import TILES_PER_BUNDLE, BundleKey, open_storage  # noqa: E402
+from map_server_cache.core.errors import CacheError
+from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.scheme import Extent, StorageFormat, TilingScheme
+from map_server_cache.core.sources import open_cache
+from map_server_cache.core.storage.base import TILES_PER_BUNDLE, BundleKey, open_storage
 
 STRESS_FACTOR = 20
 DEADLINE_MS = 2000

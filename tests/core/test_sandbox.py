@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import stat
 import struct
-import sys
 import tempfile
 import time
 import zipfile
@@ -18,21 +17,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache
+from crashkit import file_states, sha256_tree
 from PIL import Image, ImageFile
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, crashkit
-
-from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
-from crashkit import file_states, sha256_tree  # noqa: E402
-
-from map_server_cache.core import tileformats  # noqa: E402
-from map_server_cache.core.compose import Outcome, compose_tile  # noqa: E402
-from map_server_cache.core.conf import parse_conf_cdi, parse_conf_xml, write_conf_cdi, write_conf_xml  # noqa: E402
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.errors import PackageError, SchemeError, ServiceError  # noqa: E402
-from map_server_cache.core.scheme import Extent  # noqa: E402
-from map_server_cache.core.services import resolve_input_service  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core import tileformats
+from map_server_cache.core.compose import Outcome, compose_tile
+from map_server_cache.core.conf import parse_conf_cdi, parse_conf_xml, write_conf_cdi, write_conf_xml
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.errors import PackageError, SchemeError, ServiceError
+from map_server_cache.core.scheme import Extent
+from map_server_cache.core.services import resolve_input_service
+from map_server_cache.core.sources import open_cache
 
 LAUGHS = ('<!DOCTYPE CacheInfo [<!ENTITY l0 "ha">'
           + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)) + "]>")
