@@ -1,12 +1,12 @@
-"""Read and write the files describing a cache: conf.xml (ArcGIS 9.2 → 10.x), conf.cdi, and a .tpkx root.json.
+"""Read and write the files describing a cache: conf.xml (ArcGIS 9.2 → 10.x) and conf.cdi.
 
 Input may be hostile (caches come from anywhere): XML with a DTD is refused before any entity can expand,
-sizes are capped, and every malformed value ends in a SchemeError naming the file and the problem.
+sizes are capped, and every malformed value ends in a SchemeError naming the file and the problem. The
+``checked_*`` validators are shared with root_json.py, which reads the same scheme from a .tpkx.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import tempfile
@@ -19,7 +19,6 @@ from .scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme, 
 
 # Real files are a few kilobytes; the caps bound the memory a hostile file can take.
 MAX_XML_BYTES = 1024 * 1024
-MAX_JSON_BYTES = 4 * 1024 * 1024
 MAX_LODS = 256
 MAX_TILE_PIXELS = 8192
 # Bounds that keep tile maths finite: coordinates in any map unit, resolutions in map units per pixel.
@@ -86,7 +85,7 @@ def _parse_xml(data, where) -> _Node:
     return roots[0]
 
 
-def _number(value, where, what) -> float:
+def checked_number(value, where, what) -> float:
     """A finite float from XML text or a JSON number (booleans refused)."""
     try:
         if isinstance(value, bool):
@@ -100,16 +99,17 @@ def _number(value, where, what) -> float:
     return number
 
 
-def _integer(value, where, what, low, high) -> int:
-    number = value if isinstance(value, int) and not isinstance(value, bool) else _number(value, where, what)
+def checked_integer(value, where, what, low, high) -> int:
+    number = (value if isinstance(value, int) and not isinstance(value, bool)
+              else checked_number(value, where, what))
     if number != int(number) or not low <= number <= high:
         raise SchemeError(f"{where}: {what} must be a whole number in [{low}, {high}], not {value!r}")
     return int(number)
 
 
-def _optional_code(value, where, what):
+def checked_wkid(value, where, what):
     """A WKID: absent (None, empty) or a positive whole number."""
-    return None if value in (None, "") else _integer(value, where, what, 1, 1 << 31)
+    return None if value in (None, "") else checked_integer(value, where, what, 1, 1 << 31)
 
 
 def find_conf_xml(folder) -> Path:
@@ -150,11 +150,12 @@ def parse_conf_xml(data: bytes, where: str) -> TilingScheme:
     if not image.value("CacheTileFormat"):
         raise SchemeError(f"{where}: missing TileImageInfo/CacheTileFormat")
     storage = root.child("CacheStorageInfo")
-    storage_format, packet_size = _storage(storage and storage.value("StorageFormat"),
-                                           storage and storage.value("PacketSize"), where)
-    return _scheme(
+    storage_format, packet_size = checked_storage(storage and storage.value("StorageFormat"),
+                                                  storage and storage.value("PacketSize"), where)
+    return checked_scheme(
         where, _srs_from_xml(_required(info, "SpatialReference", where, "TileCacheInfo/"), where),
-        _number(origin.value("X"), where, "TileOrigin/X"), _number(origin.value("Y"), where, "TileOrigin/Y"),
+        checked_number(origin.value("X"), where, "TileOrigin/X"),
+        checked_number(origin.value("Y"), where, "TileOrigin/Y"),
         info.value("TileCols"), info.value("TileRows"), info.value("DPI"), lods,
         image.value("CacheTileFormat"), image.value("CompressionQuality"), storage_format, packet_size)
 
@@ -167,18 +168,18 @@ def _required(node, name, where, prefix=""):
 
 
 def _lod_from_xml(node, where) -> LOD:
-    return LOD(_integer(node.value("LevelID"), where, "LODInfo/LevelID", 0, 999),
-               _number(node.value("Scale"), where, "LODInfo/Scale"),
-               _number(node.value("Resolution"), where, "LODInfo/Resolution"))
+    return LOD(checked_integer(node.value("LevelID"), where, "LODInfo/LevelID", 0, 999),
+               checked_number(node.value("Scale"), where, "LODInfo/Scale"),
+               checked_number(node.value("Resolution"), where, "LODInfo/Resolution"))
 
 
 def _srs_from_xml(node, where) -> SpatialReference:
-    return SpatialReference(_optional_code(node.value("WKID"), where, "SpatialReference/WKID"),
-                            _optional_code(node.value("LatestWKID"), where, "SpatialReference/LatestWKID"),
+    return SpatialReference(checked_wkid(node.value("WKID"), where, "SpatialReference/WKID"),
+                            checked_wkid(node.value("LatestWKID"), where, "SpatialReference/LatestWKID"),
                             node.value("WKT") or None)
 
 
-def _storage(name, packet_size, where) -> tuple[StorageFormat, int]:
+def checked_storage(name, packet_size, where) -> tuple[StorageFormat, int]:
     if not name:
         return StorageFormat.EXPLODED, 0
     try:
@@ -189,11 +190,11 @@ def _storage(name, packet_size, where) -> tuple[StorageFormat, int]:
         return storage_format, 0
     if packet_size in (None, ""):
         return storage_format, 128
-    return storage_format, _integer(packet_size, where, "packet size", 1, 1 << 16)
+    return storage_format, checked_integer(packet_size, where, "packet size", 1, 1 << 16)
 
 
-def _scheme(where, srs, origin_x, origin_y, cols, rows, dpi, lods, tile_format, quality, storage_format,
-            packet_size) -> TilingScheme:
+def checked_scheme(where, srs, origin_x, origin_y, cols, rows, dpi, lods, tile_format, quality,
+                   storage_format, packet_size) -> TilingScheme:
     """Validate the pieces shared by conf.xml and root.json and build the scheme."""
     if srs.wkid is None and srs.latest_wkid is None and not srs.wkt:
         raise SchemeError(f"{where}: spatial reference has neither WKID nor WKT")
@@ -214,12 +215,12 @@ def _scheme(where, srs, origin_x, origin_y, cols, rows, dpi, lods, tile_format, 
         raise SchemeError(f"{where}: tile image format is missing")
     return TilingScheme(
         spatial_reference=srs, origin_x=origin_x, origin_y=origin_y,
-        tile_cols=_integer(cols, where, "tile columns", 1, MAX_TILE_PIXELS),
-        tile_rows=_integer(rows, where, "tile rows", 1, MAX_TILE_PIXELS),
-        dpi=_integer(dpi, where, "DPI", 1, 10000),
+        tile_cols=checked_integer(cols, where, "tile columns", 1, MAX_TILE_PIXELS),
+        tile_rows=checked_integer(rows, where, "tile rows", 1, MAX_TILE_PIXELS),
+        dpi=checked_integer(dpi, where, "DPI", 1, 10000),
         lods=tuple(lods), tile_format=normalise_tile_format(tile_format),
-        compression_quality=None if quality in (None, "") else _integer(quality, where, "compression quality",
-                                                                         0, 100),
+        compression_quality=None if quality in (None, "") else checked_integer(quality, where,
+                                                                               "compression quality", 0, 100),
         storage_format=storage_format, packet_size=packet_size)
 
 
@@ -239,97 +240,20 @@ def parse_conf_cdi(data: bytes, where: str) -> Extent | None:
     root = _parse_xml(data, where)
     if root.name != "EnvelopeN":
         raise SchemeError(f"{where}: root element is {root.name}, not EnvelopeN")
-    values = [root.value(name) for name in ("XMin", "YMin", "XMax", "YMax")]
+    names = ("XMin", "YMin", "XMax", "YMax")
+    values = [root.value(name) for name in names]
     if any(value is not None and value.lower() == "nan" for value in values):
         return None
-    return _extent([_number(v, where, n) for v, n in zip(values, ("XMin", "YMin", "XMax", "YMax"))], where)
+    return checked_extent([checked_number(v, where, n) for v, n in zip(values, names)], where)
 
 
-def _extent(values, where) -> Extent:
+def checked_extent(values, where) -> Extent:
     extent = Extent(*values)
     if any(abs(value) > MAX_COORDINATE for value in extent):
         raise SchemeError(f"{where}: extent {tuple(extent)} out of range")
     if extent.xmin > extent.xmax or extent.ymin > extent.ymax:
         raise SchemeError(f"{where}: extent has its minimum above its maximum {tuple(extent)}")
     return extent
-
-
-def parse_root_json(data: bytes, where: str) -> tuple[TilingScheme, Extent | None]:
-    """Scheme and full extent from a .tpkx root.json; only the levels minLOD..maxLOD it carries are kept."""
-    if len(data) > MAX_JSON_BYTES:
-        raise SchemeError(f"{where}: file larger than {MAX_JSON_BYTES} bytes")
-    try:
-        root = json.loads(data, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as error:
-        raise SchemeError(f"{where}: not valid JSON ({error})") from None
-    root = _object(root, where, "the document")
-    tile_info = _object(root.get("tileInfo"), where, "tileInfo")
-    origin = _object(tile_info.get("origin"), where, "tileInfo.origin")
-    image = _object(root.get("tileImageInfo", {}), where, "tileImageInfo")
-    storage = _object(root.get("storageInfo", {}), where, "storageInfo")
-    storage_name = storage.get("storageFormat", StorageFormat.COMPACT_V2.value)
-    if not isinstance(storage_name, str):
-        raise SchemeError(f"{where}: storageInfo.storageFormat is not a string")
-    storage_format, packet_size = _storage(storage_name, storage.get("packetSize"), where)
-    lods_json = tile_info.get("lods")
-    if not isinstance(lods_json, list):
-        raise SchemeError(f"{where}: tileInfo.lods is missing or not a list")
-    if len(lods_json) > MAX_LODS:
-        raise SchemeError(f"{where}: {len(lods_json)} levels of detail, at most {MAX_LODS} are supported")
-    lods = [_lod_from_json(_object(item, where, f"tileInfo.lods[{i}]"), where, i)
-            for i, item in enumerate(lods_json)]
-    low, high = root.get("minLOD"), root.get("maxLOD")
-    if low is not None and high is not None:
-        low = _integer(low, where, "minLOD", 0, 999)
-        high = _integer(high, where, "maxLOD", low, 999)
-        lods = [lod for lod in lods if low <= lod.level <= high]
-    tile_format = image.get("format", tile_info.get("format"))
-    quality = image.get("compressionQuality", image.get("compression", tile_info.get("compressionQuality")))
-    scheme = _scheme(
-        where, _srs_from_json(tile_info.get("spatialReference"), where),
-        _number(origin.get("x"), where, "tileInfo.origin.x"),
-        _number(origin.get("y"), where, "tileInfo.origin.y"),
-        tile_info.get("cols"), tile_info.get("rows"), tile_info.get("dpi", 96), lods, tile_format,
-        quality, storage_format, packet_size)
-    return scheme, _extent_from_json(root.get("fullExtent"), where)
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _object(value, where, what) -> dict:
-    if not isinstance(value, dict):
-        raise SchemeError(f"{where}: {what} is missing or not an object")
-    return value
-
-
-def _lod_from_json(item, where, index) -> LOD:
-    what = f"tileInfo.lods[{index}]"
-    return LOD(_integer(item.get("level"), where, what + ".level", 0, 999),
-               _number(item.get("scale"), where, what + ".scale"),
-               _number(item.get("resolution"), where, what + ".resolution"))
-
-
-def _srs_from_json(value, where) -> SpatialReference:
-    srs = _object(value, where, "tileInfo.spatialReference")
-    wkt = srs.get("wkt")
-    if wkt is not None and not isinstance(wkt, str):
-        raise SchemeError(f"{where}: tileInfo.spatialReference.wkt is not a string")
-    return SpatialReference(_optional_code(srs.get("wkid"), where, "spatialReference.wkid"),
-                            _optional_code(srs.get("latestWkid"), where, "spatialReference.latestWkid"),
-                            wkt or None)
-
-
-def _extent_from_json(value, where) -> Extent | None:
-    if value is None:
-        return None
-    extent = _object(value, where, "fullExtent")
-    names = ("xmin", "ymin", "xmax", "ymax")
-    values = [extent.get(name) for name in names]
-    if any(v is None or v == "NaN" for v in values):
-        return None
-    return _extent([_number(v, where, f"fullExtent.{n}") for v, n in zip(values, names)], where)
 
 
 def write_conf_xml(scheme: TilingScheme, path) -> None:

@@ -22,9 +22,10 @@ import zlib
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
-from .conf import parse_conf_cdi, parse_conf_xml, parse_root_json
+from .conf import parse_conf_cdi, parse_conf_xml
 from .errors import PackageError, SchemeError
 from .fs import ReadOnlyFS
+from .root_json import parse_root_json
 from .sources import CacheDataset
 from .storage.base import open_storage
 
@@ -33,7 +34,7 @@ from .storage.base import open_storage
 # (~700 000) stays under ~500 MB while it is parsed.
 MAX_CENTRAL_DIRECTORY = 32 * 1024 * 1024
 MAX_ENTRIES = 1_000_000
-# Scheme files are kilobytes; this only keeps a huge entry out of memory (conf.py applies its own limits).
+# Scheme files are kilobytes; this only keeps a huge entry out of memory (the scheme parsers apply their own).
 MAX_SCHEME_FILE = 16 * 1024 * 1024
 _JUNK_NAMES = frozenset({".DS_Store"})
 _JUNK_FOLDERS = frozenset({"__MACOSX"})

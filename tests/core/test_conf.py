@@ -13,13 +13,13 @@ from map_server_cache.core.conf import (
     find_conf_xml,
     parse_conf_cdi,
     parse_conf_xml,
-    parse_root_json,
     read_conf_cdi,
     read_conf_xml,
     write_conf_cdi,
     write_conf_xml,
 )
 from map_server_cache.core.errors import SchemeError
+from map_server_cache.core.root_json import parse_root_json
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 
 WEB_MERCATOR = 20037508.342787001

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 from map_server_cache.core.conf import (
     parse_conf_cdi,
     parse_conf_xml,
-    parse_root_json,
     write_conf_cdi,
     write_conf_xml,
 )
 from map_server_cache.core.errors import CacheError
 from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.root_json import parse_root_json
 from map_server_cache.core.scheme import Extent, StorageFormat, TilingScheme
 from map_server_cache.core.sources import open_cache
 from map_server_cache.core.storage.base import TILES_PER_BUNDLE, BundleKey, open_storage
