@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .conf import write_conf_cdi
-from .errors import CacheError, IncompatibleCacheError, PackageError, SchemeError
+from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
 from .plan import plan_level
 from .scheme import Extent, compare, format_differences
 from .selection import AreaOfInterest, select_levels
@@ -139,10 +139,13 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             stack.callback(close_datasets)
             source = stack.enter_context(open_cache(source_path))
             source_ref = SourceRef(str(source_path), _kind(source_path))
-            plans = [plan_level(source, target, source_lod, target_lod, source_ref=source_ref,
-                                target_folder=str(target_folder), extent=extent, aoi=aoi,
-                                overwrite=request.overwrite)
-                     for source_lod, target_lod in levels.pairs]
+            plans = []
+            for source_lod, target_lod in levels.pairs:           # reads every bundle index: may take a while
+                if progress.is_cancelled():
+                    raise ImportCancelled("import cancelled while planning")
+                plans.append(plan_level(source, target, source_lod, target_lod, source_ref=source_ref,
+                                        target_folder=str(target_folder), extent=extent, aoi=aoi,
+                                        overwrite=request.overwrite))
             for plan in plans:
                 progress.message(plan.message())
                 result.levels.append(LevelResult(plan.target_lod.level, plan.target_lod.scale,
