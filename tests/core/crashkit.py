@@ -30,10 +30,30 @@ from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.sources import open_cache
 
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
+# System calls at which a writer's state on disk changes step: crash points are chosen among their calls.
+COMMIT_CALLS = ("fsync", "replace", "rename", "unlink", "truncate", "ftruncate")
 # The child imports through the plugin link and reports when the import's work starts and how it ended.
 CHILD = """
-import json, sys, time
+import json, os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
+
+calls = 0
+def crash_point(function, point=os.environ.get("CRASHKIT_AT")):
+    # Count calls of a commit-step system call; SIGKILL this process just before or after the chosen one.
+    number, when = (int(point.split(":")[0]), point.split(":")[1]) if point else (0, "")
+    def wrapped(*args, **kwargs):
+        global calls
+        calls += 1
+        if calls == number and when == "before":
+            os.kill(os.getpid(), signal.SIGKILL)
+        result = function(*args, **kwargs)
+        if calls == number and when == "after":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return result
+    return wrapped
+for name in COMMIT_CALLS:
+    setattr(os, name, crash_point(getattr(os, name)))
+
 from pathlib import Path
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError
@@ -58,9 +78,9 @@ try:
 except (CacheError, OSError) as error:
     print("ERROR " + json.dumps({"type": type(error).__name__, "message": str(error)}), flush=True)
     sys.exit(3)
-print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged,
+print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged, "calls": calls,
                             "started": Progress.started, "ended": time.time()}), flush=True)
-"""
+""".replace("COMMIT_CALLS", repr(COMMIT_CALLS))
 
 
 @dataclass
@@ -77,9 +97,15 @@ class ImportSpec:
     extent: tuple | None = None     # (xmin, ymin, xmax, ymax) in the cache's CRS
 
 
-def start_import(spec: ImportSpec, preexec_fn=None) -> subprocess.Popen:
-    """Start the import in a child process leading its own process group (its workers join that group)."""
+def start_import(spec: ImportSpec, preexec_fn=None, crash_at: str | None = None) -> subprocess.Popen:
+    """Start the import in a child process leading its own process group (its workers join that group).
+
+    ``crash_at`` "N:before" or "N:after" makes the child SIGKILL itself at the N-th call of COMMIT_CALLS
+    (counted in the child only: use one worker); DONE reports how many calls an uninterrupted run made."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("CRASHKIT_AT", None)
+    if crash_at:
+        env["CRASHKIT_AT"] = crash_at
     return subprocess.Popen([sys.executable, "-c", CHILD, str(PLUGINS), json.dumps(asdict(spec))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, preexec_fn=preexec_fn)

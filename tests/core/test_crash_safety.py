@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import time
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class Case:
         code, details, err = crashkit.finish(child)
         self.seconds = time.monotonic() - started
         assert code == 0 and details["outcome"] == "DONE", err
+        self.calls = details["calls"]            # commit-step system calls of the whole run (one worker)
         self.new = crashkit.read_tiles(finished)
         crashkit.check_peers(finished, self.new)
         self.files = set(crashkit.file_states(finished))
@@ -101,10 +103,31 @@ def cases(tmp_path_factory):
 
 def kill_and_check(case: Case, trial: Path, seed: int) -> dict:
     """One trial: kill at a random moment, check the target, run again, compare with the uninterrupted run."""
-    target = crashkit.copy_cache(case.target, trial / "Layers")
     delay = random.Random(seed).uniform(0, case.seconds * 1.05)
-    where = f"{target} (seed {seed}, killed {delay:.3f} s after the work began)"
-    killed = crashkit.kill_group_after_start(crashkit.start_import(case.spec(target)), delay)
+
+    def kill(target):
+        return crashkit.kill_group_after_start(crashkit.start_import(case.spec(target)), delay)
+
+    return check_trial(case, trial, f"seed {seed}, killed {delay:.3f} s after the work began", kill)
+
+
+def crash_and_check(case: Case, trial: Path, point: str) -> dict:
+    """One trial: the child kills itself at a chosen commit-step system call ("N:before" / "N:after")."""
+    def crash(target):
+        child = crashkit.start_import(case.spec(target), crash_at=point)
+        code, _, err = crashkit.finish(child)
+        crashkit.wait_group_gone(child.pid, 60)
+        assert code in (-signal.SIGKILL, 0), err
+        return code == -signal.SIGKILL
+
+    return check_trial(case, trial, f"crash point {point} of {case.calls}", crash)
+
+
+def check_trial(case: Case, trial: Path, how: str, interrupt) -> dict:
+    """Interrupt an import into a fresh copy of the target, check it, run again, compare."""
+    target = crashkit.copy_cache(case.target, trial / "Layers")
+    where = f"{target} ({how})"
+    killed = interrupt(target)
     tiles = crashkit.read_tiles(target)
     counts = crashkit.check_old_or_new(tiles, case.old, case.new, where)
     crashkit.check_peers(target, tiles)
@@ -139,6 +162,31 @@ def test_killed_import_stress(cases, tmp_path, storage):
         outcomes.append(kill_and_check(case, tmp_path / f"trial{trial}", seed))
     print(f"{storage}: {outcomes}")
     assert sum(outcome["killed"] for outcome in outcomes) >= 4
+
+
+def crash_points(case: Case, count: int | None, seed: int) -> list[str]:
+    """``count`` crash points spread over the run's commit-step calls (all of them when None)."""
+    points = [f"{number}:{when}" for number in range(1, case.calls + 1) for when in ("before", "after")]
+    return points if count is None else sorted(random.Random(seed).sample(points, min(count, len(points))))
+
+
+@pytest.mark.parametrize("storage", ["COMPACT", "COMPACT_V2", "EXPLODED"])
+def test_crash_at_commit_steps(cases, tmp_path, storage):
+    """Kills just before or after an fsync, rename or unlink: the moments a commit changes state on disk,
+    which a kill at a random time rarely hits."""
+    case = cases(storage, 1)
+    seed = int.from_bytes(os.urandom(4), "little")
+    for point in crash_points(case, 2, seed):
+        crash_and_check(case, tmp_path / point.replace(":", "-"), point)
+
+
+@pytest.mark.stress
+@pytest.mark.parametrize("storage", ["COMPACT", "COMPACT_V2", "EXPLODED"])
+def test_crash_at_every_commit_step(cases, tmp_path, storage):
+    case = cases(storage, 1)
+    points = crash_points(case, None if storage != "EXPLODED" else 60, 0)
+    outcomes = [crash_and_check(case, tmp_path / point.replace(":", "-"), point) for point in points]
+    print(f"{storage}: {len(points)} crash points, {sum(o['killed'] for o in outcomes)} killed the import")
 
 
 class CancelAfterFirstBundle:
