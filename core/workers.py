@@ -37,6 +37,7 @@ from .tileformats import is_opaque_by_format, is_valid_signature
 # tiles to disk, so memory does not grow with the batch; each commit costs fsyncs, so batches are large.
 BATCH_TILES = 4096
 BATCH_BYTES = 64 * 1024 * 1024
+_INSIDE, _OUTSIDE, _BOUNDARY = int(TileClass.INSIDE), int(TileClass.OUTSIDE), int(TileClass.BOUNDARY)
 # How often (seconds) a running unit asks whether it should stop.
 STOP_CHECK_SECONDS = 0.2
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
@@ -77,11 +78,6 @@ class WorkUnit:
     lod: LOD                                      # target level (its resolution places the tiles)
     tiles: int                                    # source tiles this unit will look at (for progress)
 
-    def tile_class(self, row: int, col: int) -> int:
-        if self.codes is None:
-            return TileClass.INSIDE
-        return self.codes[(row - self.target_key[1]) * BUNDLE_SIZE + col - self.target_key[2]]
-
 
 @dataclass
 class UnitResult:
@@ -94,15 +90,6 @@ class UnitResult:
     bytes_written: int = 0
     written_range: tuple | None = None            # (row_min, row_max, col_min, col_max)
     stopped: bool = False                         # a stop request ended the unit early
-
-    def add(self, outcome: Outcome, row: int, col: int, size: int = 0) -> None:
-        self.counts[outcome.value] = self.counts.get(outcome.value, 0) + 1
-        if size:
-            self.written += 1
-            self.bytes_written += size
-            span = self.written_range
-            self.written_range = (row, row, col, col) if span is None else (
-                min(span[0], row), max(span[1], row), min(span[2], col), max(span[3], col))
 
 
 # ------------------------------------------------------------------------------------ opened caches
@@ -183,33 +170,44 @@ class _ComposeRun:
 
     def run(self) -> UnitResult:
         unit, result = self.unit, self.result
-        with self.target.storage.writer(self.key) as writer:
-            pending_tiles = pending_bytes = 0
-            next_check = time.monotonic() + STOP_CHECK_SECONDS
-            for source_key in unit.source_keys:
-                for (row, col), data in self.source.storage.iter_bundle(BundleKey(*source_key)):
-                    status = unit.tile_class(row, col)
-                    if status == TileClass.OUTSIDE:
-                        continue
-                    written = self._tile(writer, row, col, data, status)
-                    if written:
-                        pending_tiles += 1
-                        pending_bytes += written
-                    if pending_tiles >= BATCH_TILES or pending_bytes >= BATCH_BYTES:
-                        writer.commit()
-                        pending_tiles = pending_bytes = 0
-                    if time.monotonic() >= next_check:
-                        if self.should_stop():
-                            result.stopped = True
-                            return result          # the writer commits what is pending on exit
-                        next_check = time.monotonic() + STOP_CHECK_SECONDS
+        codes, row0, col0 = unit.codes, unit.target_key[1], unit.target_key[2]
+        counts, rows, cols = {}, set(), set()
+        try:
+            with self.target.storage.writer(self.key) as writer:
+                pending_tiles = pending_bytes = 0
+                next_check = time.monotonic() + STOP_CHECK_SECONDS
+                for source_key in unit.source_keys:
+                    for (row, col), data in self.source.storage.iter_bundle(BundleKey(*source_key)):
+                        status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
+                        if status == _OUTSIDE:
+                            continue
+                        outcome, size = self._tile(writer, row, col, data, status)
+                        counts[outcome] = counts.get(outcome, 0) + 1
+                        if size:
+                            result.written += 1
+                            rows.add(row)
+                            cols.add(col)
+                            result.bytes_written += size
+                            pending_tiles += 1
+                            pending_bytes += size
+                            if pending_tiles >= BATCH_TILES or pending_bytes >= BATCH_BYTES:
+                                writer.commit()
+                                pending_tiles = pending_bytes = 0
+                        if time.monotonic() >= next_check:
+                            if self.should_stop():
+                                result.stopped = True
+                                return result      # the writer commits what is pending on exit
+                            next_check = time.monotonic() + STOP_CHECK_SECONDS
+        finally:
+            result.counts = {outcome.value: count for outcome, count in counts.items()}
+            result.written_range = (min(rows), max(rows), min(cols), max(cols)) if rows else None
         return result
 
-    def _tile(self, writer, row: int, col: int, data: bytes, status: int) -> int:
-        """Decide and write one tile; returns the bytes written (0 when nothing was)."""
+    def _tile(self, writer, row: int, col: int, data: bytes, status: int) -> tuple:
+        """Decide and write one tile → (outcome, bytes written)."""
         unit = self.unit
         mask = None
-        if status == TileClass.BOUNDARY:
+        if status == _BOUNDARY:
             bounds = tile_bounds(unit.grid, unit.lod, row, col)
             mask = pixel_mask(self.aoi, bounds, *self.size)
         whole = mask is None or bool(mask.all())
@@ -220,11 +218,9 @@ class _ComposeRun:
         outcome, out, ext = compose_tile(data, below, None if whole else mask, unit.overwrite,
                                          unit.tile_format, unit.quality, *self.size)
         if out is None:
-            self.result.add(outcome, row, col)
-            return 0
+            return outcome, 0
         writer.put(row, col, out, ext)
-        self.result.add(outcome, row, col, len(out))
-        return len(out)
+        return outcome, len(out)
 
 
 # ------------------------------------------------------------------------------------ running units
