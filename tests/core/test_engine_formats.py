@@ -176,3 +176,16 @@ def test_mixed_result_format_follows_opacity(tmp_path):
     with open_cache(tgt) as cache:
         assert cache.storage.get_tile(LEVEL, 2, 2)[:3] == b"\xff\xd8\xff"   # merged over an opaque target
         assert cache.storage.get_tile(LEVEL, 2, 3)[:4] == b"\x89PNG"         # clipped, no target: transparent
+
+
+def test_mixed_exploded_file_extensions(tmp_path):
+    """Exploded MIXED: a merged result that became opaque is stored as .jpg and its old .png goes away."""
+    scheme = make_scheme("EXPLODED", "MIXED", levels=range(LEVEL + 1))
+    source = write_cache(tmp_path / "src" / "Layers", scheme, {(LEVEL, 2, 2): encode(PARTIAL, "png"),
+                                                               (LEVEL, 2, 3): encode(OPAQUE_A, "jpg")})
+    target = write_cache(tmp_path / "svc" / "Layers", scheme, {(LEVEL, 2, 2): encode(OPAQUE_B, "png")},
+                         extent=None)
+    (target / "conf.cdi").unlink()
+    import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=1))
+    row_folder = target / "_alllayers" / f"L{LEVEL:02d}" / "R00000002"
+    assert sorted(path.name for path in row_folder.iterdir()) == ["C00000002.jpg", "C00000003.jpg"]
