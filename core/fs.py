@@ -1,7 +1,7 @@
 """Read-only file views of a cache root, so storage readers work alike on folders and on tile packages.
 
 Paths are '/'-separated and relative to the root. ``DirectoryFS`` is a plain folder; ``ZipFS`` (in
-packages.py) reads entries of a .tpk/.tpkx in place. Writers need real paths and use ``DirectoryFS.path``.
+zipfs.py) reads entries of a .tpk/.tpkx in place. Writers need real paths and use ``DirectoryFS.path``.
 """
 
 from __future__ import annotations

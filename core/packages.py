@@ -1,349 +1,22 @@
-"""Tile packages (.tpk, .tpkx) opened in place: a read-only file view over a zip, no extraction.
+"""Tile packages (.tpk, .tpkx) opened in place: scheme and extent from the package, tiles read through ZipFS.
 
-Tile packages are zips whose entries are normally STORED, so a bundle inside is a plain byte range of the
-package: ``ZipFS.open`` returns a seekable file over that range and the bundle readers seek in it as in any
-file. DEFLATEd entries (repackaged tpks) are inflated once, on first use, into a private temporary folder
-that ``close()`` removes (failing that, garbage collection or the end of the process): memory stays bounded
-whatever the entry size, and the index-then-tiles reads of a bundle do not inflate an entry twice.
-
-The zip's central directory is parsed by the standard library (it only reads the directory); every entry name
-is checked before anything is opened, so a hostile package cannot point outside its place.
+A package is never extracted: zipfs.py reads STORED entries by offset (bundles included) and inflates
+DEFLATEd ones to a private temporary folder.
 """
 
 from __future__ import annotations
 
-import io
-import shutil
-import stat
-import struct
-import tempfile
-import zipfile
-import zlib
-from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
 from .conf import parse_conf_cdi, parse_conf_xml
 from .errors import PackageError, SchemeError
-from .fs import ReadOnlyFS
 from .root_json import parse_root_json
 from .sources import CacheDataset
 from .storage.base import open_storage
+from .zipfs import ZipFS
 
-# A real tpk needs ~90 directory bytes per entry (two entries per V1 bundle): 32 MiB hold ~350 000 entries,
-# billions of tiles. zipfile keeps ~700 bytes per entry, so even a hostile directory of minimal entries
-# (~700 000) stays under ~500 MB while it is parsed.
-MAX_CENTRAL_DIRECTORY = 32 * 1024 * 1024
-MAX_ENTRIES = 1_000_000
 # Scheme files are kilobytes; this only keeps a huge entry out of memory (the scheme parsers apply their own).
 MAX_SCHEME_FILE = 16 * 1024 * 1024
-_JUNK_NAMES = frozenset({".DS_Store"})
-_JUNK_FOLDERS = frozenset({"__MACOSX"})
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
-_EOCD = struct.Struct("<4s4H2LH")
-_ZIP64_LOCATOR = struct.Struct("<4sLQL")
-_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
-_COPY_CHUNK = 1 << 20
-
-
-def _check_directory_size(fp, size: int, where: str) -> None:
-    """Refuse, from the end-of-central-directory record, a directory too large to parse within bounds."""
-    tail_size = min(size, _EOCD.size + 0xFFFF)
-    fp.seek(size - tail_size)
-    tail = fp.read(tail_size)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + _EOCD.size > len(tail):
-        raise PackageError(f"{where}: not a zip file (no end-of-central-directory record)")
-    _, _, _, _, entries, cd_size, _, _ = _EOCD.unpack_from(tail, at)
-    locator_at = size - tail_size + at - _ZIP64_LOCATOR.size
-    if locator_at >= 0:
-        fp.seek(locator_at)
-        sig, _, zip64_at, _ = _ZIP64_LOCATOR.unpack(fp.read(_ZIP64_LOCATOR.size))
-        if sig == b"PK\x06\x07" and zip64_at + _ZIP64_EOCD.size <= size:
-            fp.seek(zip64_at)
-            record = _ZIP64_EOCD.unpack(fp.read(_ZIP64_EOCD.size))
-            if record[0] == b"PK\x06\x06":
-                entries, cd_size = record[7], record[8]
-    if entries > MAX_ENTRIES or cd_size > MAX_CENTRAL_DIRECTORY:
-        raise PackageError(f"{where}: zip directory too large ({entries} entries, {cd_size} bytes; "
-                           f"at most {MAX_ENTRIES} entries and {MAX_CENTRAL_DIRECTORY} bytes are read)")
-
-
-def _unsafe_reason(info: zipfile.ZipInfo, parts: list[str]) -> str | None:
-    """Why an entry name or type is refused, None when it is a plain relative file or folder."""
-    name = info.orig_filename
-    if not name:
-        return "an empty name"
-    if "\x00" in name:
-        return "a NUL byte in its name"
-    if "\\" in name:
-        return "a backslash in its name"
-    if name.startswith("/"):
-        return "an absolute path"
-    if ":" in name:
-        return "a ':' in its name (drive letter or stream)"
-    if ".." in parts:
-        return "a '..' component"
-    if "" in parts or "." in parts:
-        return "an empty or '.' component"
-    if stat.S_ISLNK(info.external_attr >> 16):
-        return "a symbolic link"
-    return None
-
-
-class _ZipIndex:
-    """The checked entries of one zip: files by name and the folder tree implied by them."""
-
-    def __init__(self, zip_path: Path):
-        self.path = zip_path
-        where = str(zip_path)
-        try:
-            self.size = zip_path.stat().st_size
-            with open(zip_path, "rb") as fp:
-                _check_directory_size(fp, self.size, where)
-                with zipfile.ZipFile(fp) as archive:
-                    infos = archive.infolist()
-        except PackageError:
-            raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, IndexError,
-                struct.error, NotImplementedError, OverflowError) as exc:
-            raise PackageError(f"{where}: not a readable zip file ({exc})") from exc
-        self.files: dict[str, zipfile.ZipInfo] = {}
-        self.folders: dict[str, set[str]] = {"": set()}
-        self.junk: list[str] = []
-        for info in infos:
-            self._add(info, where)
-
-    def _add(self, info: zipfile.ZipInfo, where: str) -> None:
-        name = info.filename.rstrip("/")
-        parts = name.split("/")
-        reason = _unsafe_reason(info, parts)
-        if reason:
-            raise PackageError(f"{where}: entry {info.orig_filename!r} refused: {reason}")
-        if parts[0] in _JUNK_FOLDERS or parts[-1] in _JUNK_NAMES:
-            self.junk.append(info.filename)
-            return
-        is_dir = info.filename.endswith("/")
-        if name in self.files or (name in self.folders and not is_dir):
-            raise PackageError(f"{where}: entry {name!r} appears twice or as both file and folder")
-        if is_dir:
-            self.folders.setdefault(name, set())
-        elif not 0 <= info.header_offset <= self.size - _LOCAL_HEADER.size or info.compress_size > self.size:
-            raise PackageError(f"{where}: entry {name!r} lies outside the package ({info.compress_size} "
-                               f"bytes at offset {info.header_offset}; package {self.size} bytes)")
-        else:
-            self.files[name] = info
-        parent, _, leaf = name.rpartition("/")
-        while True:  # register the folders above, up to the first one already known
-            if parent in self.files:
-                raise PackageError(f"{where}: entry {name!r} lies under {parent!r}, which is a file")
-            children = self.folders.setdefault(parent, set())
-            if leaf in children or not parent:
-                children.add(leaf)
-                break
-            children.add(leaf)
-            parent, _, leaf = parent.rpartition("/")
-
-    def data_offset(self, fp, name: str, entry: zipfile.ZipInfo) -> int:
-        """Start of the entry's data, from its LOCAL header (its extra field may differ from the central)."""
-        where = f"{self.path}!{name}"
-        fp.seek(entry.header_offset)
-        header = fp.read(_LOCAL_HEADER.size)
-        if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-            raise PackageError(f"{where}: no local file header at offset {entry.header_offset}")
-        name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
-        raw_name = entry.orig_filename.encode("utf-8" if entry.flag_bits & 0x800 else "cp437")
-        if fp.read(name_length) != raw_name:
-            raise PackageError(f"{where}: local header names another file")
-        start = entry.header_offset + _LOCAL_HEADER.size + name_length + extra_length
-        if start + entry.compress_size > self.size:
-            raise PackageError(f"{where}: entry data runs past the end of the package ({self.size} bytes)")
-        return start
-
-
-class _EntryFile(io.RawIOBase):
-    """Read-only, seekable view of the byte range [start, start + size) of a file."""
-
-    def __init__(self, file, start: int, size: int, name: str):
-        super().__init__()
-        self._file = file
-        self._start = start
-        self._size = size
-        self._pos = 0
-        self.name = name
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        if base + offset < 0:
-            raise OSError(f"{self.name}: negative seek position {base + offset}")
-        self._pos = base + offset
-        return self._pos
-
-    def tell(self) -> int:
-        return self._pos
-
-    def read(self, size: int | None = -1) -> bytes:
-        if self.closed:
-            raise ValueError(f"{self.name}: read from a closed file")
-        left = self._size - self._pos
-        if size is None or size < 0 or size > left:
-            size = max(left, 0)
-        if size == 0:
-            return b""
-        self._file.seek(self._start + self._pos)
-        data = self._file.read(size)
-        self._pos += len(data)
-        return data
-
-    def readall(self) -> bytes:
-        return self.read()
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
-
-
-class ZipFS(ReadOnlyFS):
-    """ReadOnlyFS over the entries under ``prefix`` of a zip; STORED entries are read in place by offset."""
-
-    def __init__(self, zip_path, prefix: str = "", index: _ZipIndex | None = None):
-        self.zip_path = Path(zip_path)
-        self.prefix = prefix.strip("/")
-        self._index = index or _ZipIndex(self.zip_path)
-        self._inflated: dict[str, Path] = {}
-        self._temp: Path | None = None
-        self._remove_temp = None
-
-    @property
-    def junk(self) -> list[str]:
-        """Entries skipped as operating-system clutter (.DS_Store, __MACOSX/), for reports."""
-        return list(self._index.junk)
-
-    def __reduce__(self):
-        return ZipFS, (self.zip_path, self.prefix)
-
-    def _full(self, relpath: str) -> str:
-        rel = relpath.strip("/")
-        if rel in ("", "."):
-            return self.prefix
-        if ".." in rel.split("/"):
-            raise ValueError(f"{self.describe('')}: '..' in path {relpath!r}")
-        return f"{self.prefix}/{rel}" if self.prefix else rel
-
-    def _entry(self, relpath: str) -> tuple[str, zipfile.ZipInfo]:
-        full = self._full(relpath)
-        entry = self._index.files.get(full)
-        if entry is None:
-            raise FileNotFoundError(f"{self.zip_path}!{full}: no such entry in the package")
-        if entry.flag_bits & 0x1:
-            raise PackageError(f"{self.zip_path}!{full}: entry is encrypted")
-        if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise PackageError(f"{self.zip_path}!{full}: compression method {entry.compress_type} is not "
-                               "supported (only stored and deflated entries are read)")
-        return full, entry
-
-    def open(self, relpath: str):
-        full, entry = self._entry(relpath)
-        if entry.compress_type == zipfile.ZIP_DEFLATED:
-            return open(self._inflate(full, entry), "rb")
-        if entry.compress_size != entry.file_size:
-            raise PackageError(f"{self.zip_path}!{full}: stored entry with compressed size "
-                               f"{entry.compress_size} but size {entry.file_size}")
-        fp = open(self.zip_path, "rb")
-        try:
-            start = self._index.data_offset(fp, full, entry)
-        except BaseException:
-            fp.close()
-            raise
-        return _EntryFile(fp, start, entry.file_size, f"{self.zip_path}!{full}")
-
-    def exists(self, relpath: str) -> bool:
-        full = self._full(relpath)
-        return full in self._index.files or full in self._index.folders
-
-    def listdir(self, relpath: str) -> list[str]:
-        return sorted(self._index.folders.get(self._full(relpath), ()))
-
-    def size(self, relpath: str) -> int:
-        return self._entry(relpath)[1].file_size
-
-    def describe(self, relpath: str) -> str:
-        return f"{self.zip_path}!{self._full(relpath)}"
-
-    def real_path(self, relpath: str) -> Path | None:
-        """None for a STORED entry (only inside the zip); a DEFLATEd one is inflated to a temporary file."""
-        full = self._full(relpath)
-        entry = self._index.files.get(full)
-        if entry is None or entry.compress_type != zipfile.ZIP_DEFLATED:
-            return None
-        return self._inflate(*self._entry(relpath))
-
-    def close(self) -> None:
-        if self._remove_temp is not None:
-            self._remove_temp()
-        self._inflated.clear()
-        self._temp = self._remove_temp = None
-
-    def _inflate(self, full: str, entry: zipfile.ZipInfo) -> Path:
-        """Inflate a DEFLATEd entry once into the private temp folder, checking size and CRC."""
-        if full in self._inflated:
-            return self._inflated[full]
-        where = f"{self.zip_path}!{full}"
-        if self._temp is None:
-            self._temp = Path(tempfile.mkdtemp(prefix="map_server_cache-"))
-            # multiprocessing's Finalize (unlike weakref.finalize) also runs when a pool worker exits, and
-            # only in the process that made the folder: a worker that never closes its source leaves nothing.
-            self._remove_temp = multiprocessing_util.Finalize(self, shutil.rmtree, (str(self._temp), True),
-                                                              exitpriority=0)
-        if entry.file_size > shutil.disk_usage(self._temp).free:
-            raise PackageError(f"{where}: inflating needs {entry.file_size} bytes, "
-                               f"more than is free in {self._temp}")
-        target = self._temp / f"{len(self._inflated)}.bin"
-        try:
-            with open(self.zip_path, "rb") as fp, open(target, "wb") as out:
-                fp.seek(self._index.data_offset(fp, full, entry))
-                _inflate_stream(fp, out, entry, where)
-        except (zlib.error, OSError) as exc:
-            target.unlink(missing_ok=True)
-            if isinstance(exc, PackageError):
-                raise
-            raise PackageError(f"{where}: cannot inflate ({exc})") from exc
-        self._inflated[full] = target
-        return target
-
-
-def _inflate_stream(fp, out, entry: zipfile.ZipInfo, where: str) -> None:
-    """Raw-deflate ``entry.compress_size`` bytes from fp into out, never past the declared size."""
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    left, pending, written, crc = entry.compress_size, b"", 0, 0
-    while not inflater.eof:
-        if not pending and left:
-            pending = fp.read(min(_COPY_CHUNK, left))
-            if not pending:
-                raise PackageError(f"{where}: deflate data cut short by the end of the package")
-            left -= len(pending)
-        data = inflater.decompress(pending, _COPY_CHUNK)
-        pending = inflater.unconsumed_tail
-        if not data and not pending and not left:
-            break
-        written += len(data)
-        if written > entry.file_size:
-            raise PackageError(f"{where}: inflates past its declared size of {entry.file_size} bytes")
-        crc = zlib.crc32(data, crc)
-        out.write(data)
-    if not inflater.eof or written != entry.file_size or crc != entry.CRC:
-        raise PackageError(f"{where}: damaged deflate data (size {written} of {entry.file_size}, "
-                           f"CRC {crc:08x}, expected {entry.CRC:08x})")
 
 
 def _read_small(fs: ZipFS, relpath: str) -> bytes:
@@ -368,13 +41,13 @@ def open_tpk(path) -> CacheDataset:
     top = ZipFS(path)
     v101 = _child(top, "", "v101")
     roots = [root for root in (top.listdir(v101) if v101 else [])
-             if _child(top, f"{v101}/{root}", "conf.xml") in top._index.files]
+             if _child(top, f"{v101}/{root}", "conf.xml") in top.index.files]
     if not roots:
         raise SchemeError(f"{path}: no v101/<folder>/conf.xml in the tile package")
     if len(roots) > 1:
         raise PackageError(f"{path}: several caches in the tile package ({', '.join(roots)} under v101/); "
                            "expected one")
-    fs = ZipFS(path, f"{v101}/{roots[0]}", top._index)
+    fs = ZipFS(path, f"{v101}/{roots[0]}", top.index)
     try:
         conf_xml = _child(fs, "", "conf.xml")
         scheme = parse_conf_xml(_read_small(fs, conf_xml), fs.describe(conf_xml))

@@ -11,6 +11,7 @@ from .errors import PackageError, SchemeError
 from .fs import DirectoryFS, ReadOnlyFS
 from .scheme import LOD, Extent, TilingScheme
 from .storage.base import TileStorage, open_storage
+from .zipfs import ZipFS
 
 PACKAGE_SUFFIXES = (".tpk", ".tpkx")
 
@@ -83,7 +84,7 @@ def open_folder(path) -> CacheDataset:
 def open_cache(path) -> CacheDataset:
     """Open a cache folder, a conf.xml, a .tpk or a .tpkx; other files are told apart by their content."""
     # packages builds CacheDataset from this module, so it is imported here rather than at the top.
-    from .packages import ZipFS, open_tpk, open_tpkx
+    from .packages import open_tpk, open_tpkx
 
     path = Path(path)
     suffix = path.suffix.lower()

@@ -15,11 +15,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/con
 
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
 
-from map_server_cache.core import packages  # noqa: E402
+from map_server_cache.core import zipfs  # noqa: E402
 from map_server_cache.core.errors import PackageError, SchemeError  # noqa: E402
 from map_server_cache.core.fs import DirectoryFS  # noqa: E402
-from map_server_cache.core.packages import ZipFS, open_tpk, open_tpkx  # noqa: E402
+from map_server_cache.core.packages import open_tpk, open_tpkx  # noqa: E402
 from map_server_cache.core.storage.base import open_storage  # noqa: E402
+from map_server_cache.core.zipfs import ZipFS  # noqa: E402
 
 SAMPLE_TPK = "arcgis-10.3-tpk-v1-png8/states_filled.tpk"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -226,7 +227,7 @@ def test_duplicate_and_conflicting_entries_are_refused(tmp_path):
 
 
 def test_entry_count_is_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr(packages, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(zipfs, "MAX_ENTRIES", 2)
     path = zip_with(tmp_path / "many.zip", *[(f"f{i}", b"") for i in range(3)])
     with pytest.raises(PackageError, match="too large"):
         ZipFS(path)

@@ -7,9 +7,9 @@ import pytest
 
 from map_server_cache.core.errors import StorageError
 from map_server_cache.core.fs import DirectoryFS
-from map_server_cache.core.packages import ZipFS
 from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.storage import BundleKey, open_storage
+from map_server_cache.core.zipfs import ZipFS
 
 KEY = BundleKey(0, 0, 0)
 V2_DATA = 64 + 131072

@@ -5,9 +5,9 @@ import struct
 import pytest
 
 from map_server_cache.core.fs import DirectoryFS
-from map_server_cache.core.packages import ZipFS
 from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.storage import BundleKey, copy_bundle, open_storage
+from map_server_cache.core.zipfs import ZipFS
 
 JPEG_SOI = b"\xff\xd8"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
