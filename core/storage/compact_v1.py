@@ -25,14 +25,11 @@ from .base import (
     MAX_TILE_SIZE,
     TILES_PER_BUNDLE,
     BundleKey,
-    CompactWriter,
     TileStorage,
-    bad_record,
     bundle_key,
-    coalesced_reads,
-    read_exact,
 )
-from .locks import publish, read_intent
+from .compact import CompactWriter, bad_record, coalesced_reads, read_exact, read_intent
+from .locks import publish
 
 HEADER = struct.Struct("<4I3Q5I")
 TABLE_SIZE = TILES_PER_BUNDLE * 4

@@ -24,14 +24,10 @@ from .base import (
     BUNDLE_SIZE,
     TILES_PER_BUNDLE,
     BundleKey,
-    CompactWriter,
     TileStorage,
-    bad_record,
     bundle_key,
-    coalesced_reads,
-    read_exact,
 )
-from .locks import read_intent
+from .compact import CompactWriter, bad_record, coalesced_reads, read_exact, read_intent
 
 HEADER = struct.Struct("<4I3Q6I")
 INDEX_SIZE = TILES_PER_BUNDLE * 8

@@ -1,4 +1,4 @@
-"""One writer per bundle at a time across processes, and the intent file that makes a commit atomic.
+"""One writer per bundle at a time across processes, and publishing a finished file atomically.
 
 A bundle is locked through a sidecar file beside it (``R0000C0000.lock``) with ``fcntl.lockf`` on POSIX and
 ``msvcrt.locking`` on Windows. The lock file is never deleted: removing it would let a process that opened
@@ -8,22 +8,15 @@ price; readers and bundle listings ignore them.
 
 ``lockf`` locks belong to a process, so threads of one process are serialised by an in-process lock per path.
 
-A compact writer commits a batch by first writing the new index (and header) to ``R####C####.intent``
-(temporary name, fsync, rename), then applying it to the bundle, then deleting it. A crash leaves either no
-intent (the old index stands; appended records are unreferenced dead space) or a complete one, re-applied by
-the next writer before anything else.
+The intent file that makes a compact writer's commit atomic is in compact.py.
 """
 
 from __future__ import annotations
 
 import os
-import struct
 import threading
 import time
-import zlib
 from pathlib import Path
-
-from ..errors import StorageError
 
 try:
     import fcntl
@@ -35,8 +28,6 @@ _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
 _WINDOWS_RETRY_SECONDS = 0.05
 _PUBLISH_ATTEMPTS = 200  # ten seconds of a reader holding the old file open on Windows
-_INTENT = struct.Struct("<4sIQI")
-_INTENT_MAGIC = b"MSCI"
 
 
 def _thread_lock(path: str) -> threading.Lock:
@@ -129,32 +120,3 @@ def sync_file(path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-# --- the intent file: a commit decided but perhaps not yet applied ------------------------------------
-def write_intent(path: Path, payload: bytes, durable: bool = True) -> None:
-    """Write ``payload`` to ``path`` atomically (temporary name, fsync, rename)."""
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as fp:
-        fp.write(_INTENT.pack(_INTENT_MAGIC, 1, len(payload), zlib.crc32(payload)) + payload)
-        fp.flush()
-        if durable:
-            os.fsync(fp.fileno())
-    publish(temporary, path)
-
-
-def read_intent(path: Path, expected_size: int) -> bytes | None:
-    """The payload of a leftover intent file, None when there is none."""
-    try:
-        with open(path, "rb") as fp:
-            data = fp.read(_INTENT.size + expected_size + 1)
-    except FileNotFoundError:
-        return None
-    if len(data) >= _INTENT.size:
-        magic, version, size, crc = _INTENT.unpack_from(data)
-        payload = data[_INTENT.size:]
-        if (magic, version, size) == (_INTENT_MAGIC, 1, expected_size) and len(payload) == size \
-                and zlib.crc32(payload) == crc:
-            return payload
-    raise StorageError(f"{path}: damaged commit intent file; the bundle beside it holds its previous "
-                       "state — remove this file to keep that state")
