@@ -116,7 +116,8 @@ def find_conf_xml(folder) -> Path:
     """The folder's conf.xml whatever its case (ArcGIS 10.1 writes "Conf.xml"); SchemeError when none."""
     folder = Path(folder)
     try:
-        names = [entry.name for entry in os.scandir(folder) if entry.name.lower() == "conf.xml"]
+        with os.scandir(folder) as entries:
+            names = [entry.name for entry in entries if entry.name.lower() == "conf.xml"]
     except OSError as error:
         raise SchemeError(f"{folder}: cannot list folder ({error.strerror})") from None
     if not names:

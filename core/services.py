@@ -156,6 +156,7 @@ def _child(folder: Path, name: str) -> Path | None:
 
 def _subfolders(folder: Path) -> list[str]:
     try:
-        return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
+        with os.scandir(folder) as entries:
+            return sorted(entry.name for entry in entries if entry.is_dir())
     except OSError:
         return []
