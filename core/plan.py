@@ -88,7 +88,8 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
             _refuse_pixel_work(target, target_key, present, boundary, overwrite, scheme.tile_format)
         plan.units.append(WorkUnit(
             source=source_ref, target=target_folder, target_key=tuple(target_key), source_keys=(tuple(key),),
-            codes=codes, aoi_wkb=aoi.wkb if boundary else None, overwrite=overwrite,
+            codes=codes, whole_file=codes is None and not target.storage.bundle_exists(target_key),
+            aoi_wkb=aoi.wkb if boundary else None, overwrite=overwrite,
             tile_format=scheme.tile_format, quality=scheme.compression_quality, grid=grid, lod=target_lod,
             tiles=count))
         plan.tiles += count

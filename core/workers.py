@@ -18,9 +18,10 @@ import multiprocessing
 import os
 import shutil
 import sys
+import threading
 import time
 import types
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
@@ -42,6 +43,8 @@ _INSIDE, _OUTSIDE, _BOUNDARY = int(TileClass.INSIDE), int(TileClass.OUTSIDE), in
 STOP_CHECK_SECONDS = 0.2
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
 POLL_SECONDS = 0.1
+# Threads copying whole bundles as files: enough to keep several reads, writes and fsyncs in flight.
+COPY_THREADS = 4
 
 
 class TileGrid(NamedTuple):
@@ -70,6 +73,7 @@ class WorkUnit:
     target_key: tuple                             # (level, row0, col0) of the target bundle
     source_keys: tuple                            # ((level, row0, col0), ...) source bundles feeding it
     codes: bytes | None                           # 128×128 TileClass codes, row-major; None: all inside
+    whole_file: bool                              # all inside, target bundle absent when planned: file copy
     aoi_wkb: bytes | None                         # only when some tile is on the area's boundary
     overwrite: bool
     tile_format: str
@@ -95,21 +99,24 @@ class UnitResult:
 # ------------------------------------------------------------------------------------ opened caches
 
 _OPEN: dict[str, CacheDataset] = {}
+_OPEN_LOCK = threading.Lock()
 _STOP = None
 
 
 def dataset(path: str) -> CacheDataset:
     """The cache at ``path``, opened once per process and kept for the following units."""
-    opened = _OPEN.get(path)
-    if opened is None:
-        opened = _OPEN[path] = open_cache(path)
-    return opened
+    with _OPEN_LOCK:
+        opened = _OPEN.get(path)
+        if opened is None:
+            opened = _OPEN[path] = open_cache(path)
+        return opened
 
 
 def close_datasets() -> None:
-    """Close what ``dataset`` opened (before a staged source is removed; at the end of an inline run)."""
-    while _OPEN:
-        _OPEN.popitem()[1].close()
+    """Close what ``dataset`` opened in this process (before a staged source is removed)."""
+    with _OPEN_LOCK:
+        while _OPEN:
+            _OPEN.popitem()[1].close()
 
 
 def init_worker(stop_event) -> None:
@@ -130,7 +137,7 @@ def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) ->
     source = dataset(unit.source.path)
     target = dataset(unit.target)
     key = BundleKey(*unit.target_key)
-    if unit.codes is None and len(unit.source_keys) == 1:
+    if unit.whole_file:
         copied = _copy_whole_bundle(unit, source, target, key)
         if copied is not None:
             return copied
@@ -228,60 +235,83 @@ class _ComposeRun:
 def run_units(units: list, workers: int | None, progress, finished: Callable[[UnitResult], None]) -> None:
     """Run every unit, calling ``finished`` with each result as it comes; raises ImportCancelled on cancel.
 
-    ``workers`` None means every core; one worker (or one unit) runs inline, without a pool.
+    Whole-bundle file copies are disk-bound: they run on COPY_THREADS threads of this process, so that their
+    reads, writes and fsyncs overlap. The other units are CPU-bound: with ``workers`` processes (None: every
+    core), inline in this thread when one worker (or one unit) is enough.
     """
-    count = min(workers or os.cpu_count() or 1, len(units))
+    copies = [unit for unit in units if unit.whole_file]
+    others = sorted((unit for unit in units if not unit.whole_file), key=lambda unit: -unit.tiles)
+    count = min(workers or os.cpu_count() or 1, len(others))
     executable = python_executable() if count > 1 else None
     if count > 1 and executable is None:
         progress.message("No Python interpreter found next to this application to start worker processes; "
                          "importing in this process")
-    if executable is None:
+    _Dispatch(progress, finished).run(copies, others, count if executable else 1, executable)
+
+
+class _Dispatch:
+    """Feeds units to the copy threads, the worker processes or this thread; stops them all on cancel or
+    error, and still reports the units that finished meanwhile."""
+
+    def __init__(self, progress, finished):
+        self.progress, self.finished = progress, finished
+        self.thread_stop = threading.Event()
+        self.process_stop = None
+        self.futures, self.reported = [], set()
+
+    def run(self, copies, others, count, executable) -> None:
+        threads = ThreadPoolExecutor(COPY_THREADS) if copies else None
+        processes = self._processes(count, executable) if count > 1 else None
         try:
-            _run_inline(units, progress, finished)
+            if threads is not None:
+                self.futures += [threads.submit(run_unit, unit, self.thread_stop.is_set) for unit in copies]
+            inline = [] if processes is not None else list(others)
+            if processes is not None:
+                with _main_module_hidden():                # workers are started by the first submits
+                    self.futures += [processes.submit(run_in_worker, unit) for unit in others]
+            self._loop(inline)
+        except BaseException:
+            self.thread_stop.set()
+            if self.process_stop is not None:
+                self.process_stop.set()
+            for pool in (threads, processes):
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)  # running units stop at a batch boundary
+            for future in self.futures:
+                if future not in self.reported and future.done() and not future.cancelled() \
+                        and not future.exception():
+                    self.finished(future.result())
+            raise
         finally:
+            for pool in (threads, processes):
+                if pool is not None:
+                    pool.shutdown(wait=True)
             close_datasets()
-        return
-    context = multiprocessing.get_context("spawn")
-    if executable != sys.executable:
-        context.set_executable(executable)
-    _run_pool(units, count, context, progress, finished)
 
+    def _processes(self, count, executable):
+        context = multiprocessing.get_context("spawn")
+        if executable != sys.executable:
+            context.set_executable(executable)
+        self.process_stop = context.Event()
+        return ProcessPoolExecutor(count, mp_context=context, initializer=init_worker,
+                                   initargs=(self.process_stop,))
 
-def _run_inline(units, progress, finished) -> None:
-    for unit in units:
-        if progress.is_cancelled():
-            raise ImportCancelled("import cancelled")
-        result = run_unit(unit, progress.is_cancelled)
-        finished(result)
-        if result.stopped:
-            raise ImportCancelled("import cancelled")
-
-
-def _run_pool(units, count, context, progress, finished) -> None:
-    stop = context.Event()
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=init_worker, initargs=(stop,))
-    futures, reported = [], set()
-    try:
-        with _main_module_hidden():                        # workers are started by the first submits
-            # largest first, so that the last units to finish are short ones
-            futures = [pool.submit(run_in_worker, unit) for unit in sorted(units, key=lambda u: -u.tiles)]
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-            for future in done:
-                reported.add(future)
-                finished(_result(future))
-            if progress.is_cancelled():
+    def _loop(self, inline: list) -> None:
+        pending = set(self.futures)
+        while pending or inline:
+            if inline:
+                result = run_unit(inline.pop(0), self.progress.is_cancelled)
+                self.finished(result)
+                if result.stopped:
+                    raise ImportCancelled("import cancelled")
+            if pending:
+                done, pending = wait(pending, timeout=0 if inline else POLL_SECONDS,
+                                     return_when=FIRST_COMPLETED)
+                for future in done:
+                    self.reported.add(future)
+                    self.finished(_result(future))
+            if self.progress.is_cancelled():
                 raise ImportCancelled("import cancelled")
-    except BaseException:
-        stop.set()
-        pool.shutdown(wait=True, cancel_futures=True)     # running units stop at their next batch boundary
-        for future in futures:
-            if future not in reported and future.done() and not future.cancelled() and not future.exception():
-                finished(future.result())
-        raise
-    finally:
-        pool.shutdown(wait=True)
 
 
 @contextlib.contextmanager
