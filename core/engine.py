@@ -127,6 +127,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
         with open_cache(source_path) as source:
             _check_compatible(source, target)
             levels = select_levels(source.scheme, target.scheme, request.scales)
+            level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
         for _scale, reason in levels.skipped:
             progress.message(f"Skipped: {reason}")
         extent = request.extent if request.extent is not None else target.extent
@@ -135,7 +136,8 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
         with contextlib.ExitStack() as stack:
             if request.upload or request.source_type is SourceType.TILE_PACKAGE:
                 source_path = stack.enter_context(staged(source_path, target_folder, request.uploads_dir,
-                                                         progress.is_cancelled, progress.message))
+                                                         progress.is_cancelled, progress.message,
+                                                         level_folders))
             stack.callback(close_datasets)
             source = stack.enter_context(open_cache(source_path))
             source_ref = SourceRef(str(source_path), _kind(source_path))

@@ -13,8 +13,9 @@ import contextlib
 import os
 import shutil
 import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Callable
 
@@ -43,12 +44,14 @@ def staging_root(target_dataframe: Path, uploads_dir: Path | None = None) -> Pat
 @contextlib.contextmanager
 def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None,
            is_cancelled: Callable[[], bool] = lambda: False,
-           message: Callable[[str], None] = lambda text: None) -> Iterator[Path]:
+           message: Callable[[str], None] = lambda text: None,
+           level_folders: Collection[str] | None = None) -> Iterator[Path]:
     """Copy ``source`` (a cache folder or a package file) into a fresh staging folder; yield the copy.
 
-    A package is copied as its one file; a cache folder as its data-frame folder (conf files and
-    ``_alllayers``, without Status.gdb or lock files). The staging folder is removed when the block ends,
-    however it ends. Cancelling during the copy raises ImportCancelled.
+    A package is copied as its one file; a cache folder as its data-frame folder: conf files and the
+    ``_alllayers`` level folders named in ``level_folders`` (all when None), without Status.gdb or lock
+    files. The staging folder is removed when the block ends, however it ends. Cancelling during the copy
+    raises ImportCancelled.
     """
     source = Path(source)
     root = staging_root(target_dataframe, uploads_dir)
@@ -63,7 +66,8 @@ def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None
         if source.is_dir():
             dataframe = find_dataframe_folder(source)
             copy = folder / dataframe.name
-            _copy_tree(dataframe, copy, is_cancelled)
+            wanted = None if level_folders is None else {name.lower() for name in level_folders}
+            _copy_tree(dataframe, copy, is_cancelled, wanted)
         else:
             copy = folder / source.name
             _copy_file(source, copy, is_cancelled)
@@ -72,17 +76,21 @@ def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None
         remove_tree(folder)
 
 
-def _copy_tree(source: Path, destination: Path, is_cancelled) -> None:
+def _copy_tree(source: Path, destination: Path, is_cancelled, level_folders=None, only=None) -> None:
+    """Copy a folder; ``only`` limits which subfolders are copied, ``level_folders`` those of _alllayers."""
     destination.mkdir()
     with os.scandir(source) as entries:
         for entry in entries:
-            name = entry.name
-            if name.lower() in _SKIPPED_NAMES or name.lower().endswith(_SKIPPED_SUFFIXES):
+            name = entry.name.lower()
+            if name in _SKIPPED_NAMES or name.endswith(_SKIPPED_SUFFIXES):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                _copy_tree(Path(entry.path), destination / name, is_cancelled)
+                if name == "_alllayers":
+                    _copy_tree(Path(entry.path), destination / entry.name, is_cancelled, only=level_folders)
+                elif only is None or name in only:
+                    _copy_tree(Path(entry.path), destination / entry.name, is_cancelled)
             elif entry.is_file(follow_symlinks=False):
-                _copy_file(Path(entry.path), destination / name, is_cancelled)
+                _copy_file(Path(entry.path), destination / entry.name, is_cancelled)
 
 
 def _copy_file(source: Path, destination: Path, is_cancelled) -> None:
@@ -109,4 +117,7 @@ def remove_tree(folder: Path) -> None:
         os.chmod(path, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
         function(path)
 
-    shutil.rmtree(folder, onerror=make_writable_and_retry)
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=make_writable_and_retry)
+    else:
+        shutil.rmtree(folder, onerror=make_writable_and_retry)

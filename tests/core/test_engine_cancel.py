@@ -149,3 +149,23 @@ def test_cancel_during_upload(tmp_path):
                                    uploads_dir=uploads), Recorder(lambda recorder: True))
     assert not list(uploads.iterdir())
     assert assert_all_readable(target) == 0
+
+
+def test_upload_copies_only_the_levels_imported(tmp_path, monkeypatch):
+    scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(4), tile_size=16)
+    tile = png_tile((1, 2, 3, 255), size=16)
+    source = write_cache(tmp_path / "src" / "Layers", scheme, {(level, 0, 0): tile for level in range(4)})
+    target = write_cache(tmp_path / "svc" / "Layers", scheme, {}, extent=None)
+    staged_levels = []
+
+    def spy(unit, should_stop=None):
+        staged_levels.append(sorted(p.name for p in (Path(unit.source.path) / "_alllayers").iterdir()))
+        return run_unit(unit, should_stop)
+
+    run_unit = workers.run_unit
+    monkeypatch.setattr(workers, "run_unit", spy)
+    scales = [lod.scale for lod in scheme.lods if lod.level in (1, 3)]
+    result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, upload=True, workers=1,
+                                        scales=scales, uploads_dir=tmp_path / "up"))
+    assert result.written == 2
+    assert staged_levels and all(levels == ["L01", "L03"] for levels in staged_levels)
