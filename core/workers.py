@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
 from .compose import Outcome, compose_tile
-from .errors import CacheError, ImportCancelled
+from .errors import CacheError, ImportCancelled, StorageError
 from .scheme import LOD
 from .selection import BUNDLE_SIZE, AreaOfInterest, TileClass, pixel_mask, tile_bounds
 from .sources import CacheDataset, open_cache
@@ -133,15 +133,26 @@ def run_in_worker(unit: WorkUnit) -> UnitResult:
 # ------------------------------------------------------------------------------------ one unit
 
 def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) -> UnitResult:
-    """Import the tiles of one unit into its target bundle."""
+    """Import the tiles of one unit into its target bundle.
+
+    A file-system failure (disk full, permissions) becomes a StorageError naming the file, or the target
+    bundle when the system does not say which file failed.
+    """
     source = dataset(unit.source.path)
     target = dataset(unit.target)
     key = BundleKey(*unit.target_key)
-    if unit.whole_file:
-        copied = _copy_whole_bundle(unit, source, target, key)
-        if copied is not None:
-            return copied
-    return _ComposeRun(unit, source, target, key, should_stop).run()
+    try:
+        if unit.whole_file:
+            copied = _copy_whole_bundle(unit, source, target, key)
+            if copied is not None:
+                return copied
+        return _ComposeRun(unit, source, target, key, should_stop).run()
+    except OSError as error:
+        if isinstance(error, CacheError):
+            raise
+        where = error.filename or target.storage.real_file(target.storage.bundle_path(key))
+        raise StorageError(f"{where}: cannot import level {key.level}, bundle row {key.row0} column "
+                           f"{key.col0}: {error.strerror or error}") from error
 
 
 def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
