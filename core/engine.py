@@ -122,7 +122,6 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     target_folder = find_dataframe_folder(request.target)
     source_path = _checked_source(request)
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
-    result = ImportResult(target_folder)
     with open_cache(target_folder) as target:
         with open_cache(source_path) as source:
             _check_compatible(source, target)
@@ -130,9 +129,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
         for _scale, reason in levels.skipped:
             progress.message(f"Skipped: {reason}")
-        extent = request.extent if request.extent is not None else target.extent
-        if aoi is not None:
-            extent = None
+        extent = None if aoi is not None else request.extent if request.extent is not None else target.extent
         with contextlib.ExitStack() as stack:
             if request.upload or request.source_type is SourceType.TILE_PACKAGE:
                 source_path = stack.enter_context(staged(source_path, target_folder, request.uploads_dir,
@@ -140,46 +137,25 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                                                          level_folders))
             stack.callback(close_datasets)
             source = stack.enter_context(open_cache(source_path))
-            source_ref = SourceRef(str(source_path), _kind(source_path))
             plans = []
             for source_lod, target_lod in levels.pairs:           # reads every bundle index: may take a while
                 if progress.is_cancelled():
                     raise ImportCancelled("import cancelled while planning")
-                plans.append(plan_level(source, target, source_lod, target_lod, source_ref=source_ref,
+                plans.append(plan_level(source, target, source_lod, target_lod,
+                                        source_ref=SourceRef(str(source_path), _kind(source_path)),
                                         target_folder=str(target_folder), extent=extent, aoi=aoi,
                                         overwrite=request.overwrite))
-            for plan in plans:
-                progress.message(plan.message())
-                result.levels.append(LevelResult(plan.target_lod.level, plan.target_lod.scale,
-                                                 plan.target_lod.resolution, plan.tiles, len(plan.units),
-                                                 skipped_outside=plan.skipped_outside))
-            written = _WrittenExtent(target.scheme, {plan.target_lod.level: plan.target_lod
-                                                     for plan in plans})
-            by_level = {level.level: level for level in result.levels}
-            total = sum(plan.tiles for plan in plans)
-            done = 0
-
-            def finished(unit_result: UnitResult) -> None:
-                nonlocal done
-                _add(by_level[unit_result.target_key[0]], unit_result)
-                result.bytes_written += unit_result.bytes_written
-                written.add(unit_result)
-                done += unit_result.tiles
-                progress.progress(done, total)
-
-            progress.progress(0, total)
-            imported = written.extent   # conf.cdi grows by what was written, also after a failure or cancel
+            tally = _Tally(target.scheme, plans, progress)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             try:
-                units = [unit for plan in plans for unit in plan.units]
-                run_units(units, request.workers, progress, finished)
-            except BaseException:
+                run_units([unit for plan in plans for unit in plan.units], request.workers, progress,
+                          tally.finished)
+            except BaseException:                 # conf.cdi still grows by what was written
                 with contextlib.suppress(CacheError, OSError):
-                    _grow_conf_cdi(target_folder, target, imported(*clips))
+                    _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
                 raise
-            _grow_conf_cdi(target_folder, target, imported(*clips))
-    result.seconds = time.monotonic() - started
-    return result
+            _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+    return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started)
 
 
 def _checked_source(request: ImportRequest) -> Path:
@@ -207,29 +183,41 @@ def _check_compatible(source, target) -> None:
             + format_differences(differences), differences)
 
 
-def _add(level, unit_result: UnitResult) -> None:
-    for name, count in unit_result.counts.items():
-        setattr(level, name, getattr(level, name) + count)
-    level.written += unit_result.written
+class _Tally:
+    """Announces the plans, then adds up unit results as they come: level counts, bytes, progress, and
+    the union of the map bounds of the written tiles."""
 
-
-class _WrittenExtent:
-    """Union of the map bounds of the written tiles, level by level."""
-
-    def __init__(self, scheme, lods):
-        self.scheme, self.lods = scheme, lods
+    def __init__(self, scheme, plans, progress):
+        self.scheme, self.progress = scheme, progress
+        self.lods = {plan.target_lod.level: plan.target_lod for plan in plans}
+        self.levels = [LevelResult(plan.target_lod.level, plan.target_lod.scale, plan.target_lod.resolution,
+                                   plan.tiles, len(plan.units), skipped_outside=plan.skipped_outside)
+                       for plan in plans]
+        self.by_level = {level.level: level for level in self.levels}
+        self.bytes_written = self.done = 0
+        self.total = sum(plan.tiles for plan in plans)
         self.bounds: Extent | None = None
+        for plan in plans:
+            progress.message(plan.message())
+        progress.progress(0, self.total)
 
-    def add(self, unit_result: UnitResult) -> None:
-        if unit_result.written_range is None:
-            return
-        row_min, row_max, col_min, col_max = unit_result.written_range
-        lod = self.lods[unit_result.target_key[0]]
-        top_left = self.scheme.tile_bounds(lod, row_min, col_min)
-        bounds = top_left.union(self.scheme.tile_bounds(lod, row_max, col_max))
-        self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
+    def finished(self, unit_result: UnitResult) -> None:
+        level = self.by_level[unit_result.target_key[0]]
+        for name, count in unit_result.counts.items():
+            setattr(level, name, getattr(level, name) + count)
+        level.written += unit_result.written
+        self.bytes_written += unit_result.bytes_written
+        if unit_result.written_range is not None:
+            row_min, row_max, col_min, col_max = unit_result.written_range
+            lod = self.lods[unit_result.target_key[0]]
+            bounds = self.scheme.tile_bounds(lod, row_min, col_min).union(
+                self.scheme.tile_bounds(lod, row_max, col_max))
+            self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
+        self.done += unit_result.tiles
+        self.progress.progress(self.done, self.total)
 
-    def extent(self, *clips: Extent | None) -> Extent | None:
+    def written_extent(self, *clips: Extent | None) -> Extent | None:
+        """Bounds of the written tiles, clipped by each clip that overlaps them."""
         bounds = self.bounds
         for clip in clips:
             if bounds is not None and clip is not None:
