@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .conf import write_conf_cdi
+from .conf import read_conf_cdi, write_conf_cdi
 from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
 from .plan import plan_level
 from .scheme import Extent, compare, format_differences
 from .selection import AreaOfInterest, select_levels
 from .sources import find_dataframe_folder, open_cache
 from .staging import staged
+from .storage.locks import BundleLock
 from .workers import SourceRef, UnitResult, close_datasets, run_units
 
 
@@ -226,15 +227,21 @@ class _Tally:
 
 
 def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:
-    """Union the imported extent into conf.cdi (only when the file exists and grows)."""
+    """Union the imported extent into conf.cdi (only when the file exists and grows).
+
+    Read, union and write happen under a lock (``conf.cdi.lock`` beside it), so that two imports into one
+    service finishing together both leave their extent.
+    """
     if imported is None:
         return
     path = next((child for child in folder.iterdir() if child.name.lower() == "conf.cdi"), None)
     if path is None:
         return
-    grown = imported if target.extent is None else target.extent.union(imported)
-    if grown != target.extent:
-        try:
-            write_conf_cdi(grown, path, target.scheme.spatial_reference)
-        except OSError as error:
-            raise CacheError(f"{path}: cannot update the cached extent ({error.strerror or error})") from None
+    try:
+        with BundleLock(folder / "conf.cdi.lock"):
+            current = read_conf_cdi(path)
+            grown = imported if current is None else current.union(imported)
+            if grown != current:
+                write_conf_cdi(grown, path, target.scheme.spatial_reference)
+    except OSError as error:
+        raise CacheError(f"{path}: cannot update the cached extent ({error.strerror or error})") from None
