@@ -82,6 +82,10 @@ def _parse_xml(data, where) -> _Node:
         parser.Parse(data, True)
     except expat.ExpatError as error:
         raise SchemeError(f"{where}: not well-formed XML ({error})") from None
+    except SchemeError:
+        raise
+    except (LookupError, ValueError) as error:  # an unknown, wrong or multi-byte encoding in the declaration
+        raise SchemeError(f"{where}: unreadable text encoding ({error})") from None
     return roots[0]
 
 

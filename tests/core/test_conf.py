@@ -304,3 +304,10 @@ def test_conf_xml_fuzz_only_scheme_errors(tmp_path_factory, start, length, repla
         parse_conf_xml(data, "f.xml")
     except SchemeError as error:
         assert str(error).startswith("f.xml: ")
+
+
+@pytest.mark.parametrize("encoding", ["tf-8", "utf-32", "bogus-encoding"])
+def test_conf_xml_with_an_unusable_encoding_is_a_scheme_error(encoding):
+    data = f"<?xml version='1.0' encoding='{encoding}'?><CacheInfo/>".encode()
+    with pytest.raises(SchemeError, match="conf.xml"):
+        parse_conf_xml(data, "conf.xml")
