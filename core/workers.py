@@ -6,9 +6,10 @@ bundle's lock held) each source tile is copied byte for byte when its pixels nee
 composed (``compose.compose_tile``); pending tiles are committed in batches so memory stays flat and a stop
 request is honoured at the next batch boundary, leaving the bundle committed and readable.
 
-Units run inline with one worker, else in a ``spawn`` process pool (the only start method on Windows and
-macOS, and safe in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself, so the pool is
-pointed at the Python interpreter that belongs to it.
+Whole-bundle file copies are disk-bound and run on a few threads of the calling process. The other units run
+inline with one worker, else in a ``spawn`` process pool (the only start method on Windows and macOS, and safe
+in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself, so the pool is pointed at the
+Python interpreter that belongs to it.
 """
 
 from __future__ import annotations
