@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing.spawn
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,3 +77,22 @@ def test_workers_start_when_sys_executable_is_not_python(tmp_path, monkeypatch):
                                         area_of_interest=area))
     assert result.written > 0
     assert os.fsdecode(multiprocessing.spawn.get_executable()) == found
+
+
+def test_script_without_main_guard(tmp_path):
+    """A user's script calling the import at top level (no ``if __name__ == "__main__"``) must not run
+    again in each spawned worker."""
+    source, target, area = caches(tmp_path, "script")
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(workers.__file__).parents[2])!r})\n"
+        "from pathlib import Path\n"
+        "from map_server_cache.core.engine import ImportRequest, SourceType, import_cache\n"
+        f"request = ImportRequest(Path({str(target)!r}), Path({str(source)!r}), SourceType.CACHE_DATASET,\n"
+        f"                        workers=2, area_of_interest={area!r})\n"
+        "result = import_cache(request)\n"
+        "print('written', result.written)\n")
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("written") == 1 and "written 0" not in run.stdout
