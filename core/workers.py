@@ -8,8 +8,8 @@ request is honoured at the next batch boundary, leaving the bundle committed and
 
 Whole-bundle file copies are disk-bound and run on a few threads of the calling process. The other units run
 inline with one worker, else in a ``spawn`` process pool (the only start method on Windows and macOS, and safe
-in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself, so the pool is pointed at the
-Python interpreter that belongs to it.
+in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself or whatever PATH offers, so the
+pool is pointed at the Python interpreter that belongs to this process.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -347,21 +347,42 @@ def _result(future) -> UnitResult:
 
 
 def python_executable() -> str | None:
-    """A Python interpreter for worker processes: this one, else the one beside the host application."""
+    """A Python interpreter for worker processes, the same one this process runs.
+
+    An embedded Python (QGIS, qgis_process) derives ``sys.executable`` from the host or from PATH, which may
+    name a foreign interpreter without GDAL or numpy; it is trusted only when it lies under this Python's
+    prefix and reports this version, else the interpreter installed under ``sys.exec_prefix`` is used.
+    """
+    candidates = []
     if sys.executable and os.path.basename(sys.executable).lower().startswith("python"):
-        return sys.executable
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        real = os.path.realpath(sys.executable)
+        if any(_is_under(real, prefix) for prefix in (sys.exec_prefix, sys.base_exec_prefix)):
+            candidates.append(sys.executable)
     if os.name == "nt":
-        names = ["pythonw.exe", "python.exe", "python3.exe"]
+        candidates += [os.path.join(sys.exec_prefix, name) for name in ("pythonw.exe", "python.exe")]
     else:
-        names = [f"python{version}", f"python{sys.version_info.major}", "python"]
-    for folder in (os.path.join(sys.exec_prefix, "bin"), sys.exec_prefix):
-        for name in names:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-                return candidate
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        candidates += [os.path.join(sys.exec_prefix, "bin", name) for name in (f"python{version}", "python3")]
+    for candidate in candidates:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK) and _reports_this_version(candidate):
+            return candidate
     return None
+
+
+def _is_under(path: str, prefix: str) -> bool:
+    path, prefix = os.path.normcase(path), os.path.normcase(os.path.realpath(prefix))
+    try:
+        return os.path.commonpath([path, prefix]) == prefix
+    except ValueError:                                   # another drive (Windows)
+        return False
+
+
+def _reports_this_version(python: str) -> bool:
+    """Whether ``python`` runs and is this major.minor version (worker and caller must share binaries)."""
+    try:
+        done = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
+                              text=True, timeout=30, stdin=subprocess.DEVNULL,
+                              creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.split() == [str(part) for part in sys.version_info[:2]]

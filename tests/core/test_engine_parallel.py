@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import shapely
 
 sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
@@ -77,6 +78,24 @@ def test_workers_start_when_sys_executable_is_not_python(tmp_path, monkeypatch):
                                         area_of_interest=area))
     assert result.written > 0
     assert os.fsdecode(multiprocessing.spawn.get_executable()) == found
+
+
+@pytest.mark.skipif(os.name == "nt", reason="shell-script interpreters")
+@pytest.mark.parametrize("foreign", ["outside the prefix", "another version"])
+def test_foreign_sys_executable_is_not_trusted(tmp_path, monkeypatch, foreign):
+    """An embedded Python's sys.executable found on PATH (a pyenv shim) is not this interpreter: workers
+    started with it lack GDAL and numpy, so the Python under sys.exec_prefix is used instead."""
+    python = tmp_path / "bin" / "python3"
+    python.parent.mkdir()
+    if foreign == "outside the prefix":
+        python.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    else:
+        python.write_text("#!/bin/sh\necho 3 0\n")
+        monkeypatch.setattr(sys, "base_exec_prefix", str(tmp_path))
+    python.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(python))
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert workers.python_executable() == os.path.join(sys.exec_prefix, "bin", f"python{version}")
 
 
 def test_script_without_main_guard(tmp_path):

@@ -10,15 +10,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from caches import ALGORITHM_ID, BLUE, RED, cachebuilders, pixels, read_tile
 
 QGIS_PROCESS = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
-# QGIS embeds the system Python; worker processes need that interpreter (see test_workers_despite_...).
-SYSTEM_PYTHON_FIRST = os.pathsep.join([os.path.join(sys.base_prefix, "bin"), os.environ.get("PATH", "")])
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 SCALE_2, SCALE_3 = 147914381.897889, 73957190.948944
 
@@ -61,7 +58,7 @@ def test_run_with_arcpy_keywords(qgis_process, server, source, tmp_path):
         "source_cache_type=TILE_PACKAGE", f"source_tile_package={package}",
         "upload_data_to_server=DO_NOT_UPLOAD", f"scales={SCALE_2};{SCALE_3}",
         "num_of_caching_service_instances=2", "overwrite=MERGE", f"report={report}",
-        servers={"arcgis on MYSERVER (admin)": str(server.root)}, path=SYSTEM_PYTHON_FIRST)
+        servers={"arcgis on MYSERVER (admin)": str(server.root)})
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(done.stdout[done.stdout.index("{"):])["results"]
     assert results["imported"] == 16 + 64 and results["target_cache"] == str(server.target)
@@ -88,9 +85,6 @@ def test_bad_keyword_fails_with_a_message(qgis_process, server, source):
     assert (pixels(read_tile(server.target, 3, 1, 6)) == RED).all()
 
 
-@pytest.mark.xfail(reason="core/workers.python_executable() trusts the sys.executable an embedded Python "
-                          "derives from PATH (here a foreign python3 first on PATH); reported to the lead",
-                   strict=False)
 def test_workers_despite_a_foreign_python_first_on_path(qgis_process, server, source, tmp_path):
     foreign = tmp_path / "foreign-bin"
     foreign.mkdir()
