@@ -25,12 +25,13 @@ from typing import Protocol
 from .conf import read_conf_cdi, write_conf_cdi
 from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
 from .plan import plan_level
+from .pool import run_units
 from .scheme import Extent, compare, format_differences
 from .selection import AreaOfInterest, select_levels
 from .sources import find_dataframe_folder, open_cache
 from .staging import staged
 from .storage.locks import BundleLock
-from .workers import SourceRef, UnitResult, close_datasets, run_units
+from .workers import SourceRef, UnitResult, close_datasets
 
 
 class SourceType(enum.Enum):

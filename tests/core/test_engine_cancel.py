@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
 
 from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache  # noqa: E402
 
-from map_server_cache.core import workers  # noqa: E402
+from map_server_cache.core import pool  # noqa: E402
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.errors import ImportCancelled  # noqa: E402
 from map_server_cache.core.sources import open_cache  # noqa: E402
@@ -121,7 +121,7 @@ def test_staging_removed_on_failure(tmp_path, monkeypatch):
         seen.append(Path(unit.source.path))
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(workers, "run_unit", failing_unit)
+    monkeypatch.setattr(pool, "run_unit", failing_unit)
     uploads = tmp_path / "uploads"
     with pytest.raises(RuntimeError, match="injected"):
         import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, upload=True, workers=1,
@@ -162,8 +162,8 @@ def test_upload_copies_only_the_levels_imported(tmp_path, monkeypatch):
         staged_levels.append(sorted(p.name for p in (Path(unit.source.path) / "_alllayers").iterdir()))
         return run_unit(unit, should_stop)
 
-    run_unit = workers.run_unit
-    monkeypatch.setattr(workers, "run_unit", spy)
+    run_unit = pool.run_unit
+    monkeypatch.setattr(pool, "run_unit", spy)
     scales = [lod.scale for lod in scheme.lods if lod.level in (1, 3)]
     result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, upload=True, workers=1,
                                         scales=scales, uploads_dir=tmp_path / "up"))

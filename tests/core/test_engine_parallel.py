@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
 
 from cachebuilders import make_scheme, png_tile, write_cache  # noqa: E402
 
-from map_server_cache.core import workers  # noqa: E402
+from map_server_cache.core import pool  # noqa: E402
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.sources import open_cache  # noqa: E402
 
@@ -68,10 +68,10 @@ def test_two_workers_match_one(tmp_path):
 
 
 def test_workers_start_when_sys_executable_is_not_python(tmp_path, monkeypatch):
-    python = workers.python_executable()
+    python = pool.python_executable()
     monkeypatch.setattr(multiprocessing.spawn, "_python_exe", multiprocessing.spawn.get_executable())
     monkeypatch.setattr(sys, "executable", os.path.join(os.path.dirname(python), "qgis"))
-    found = workers.python_executable()
+    found = pool.python_executable()
     assert found and os.path.basename(found).startswith("python") and os.access(found, os.X_OK)
     source, target, area = caches(tmp_path, "host")
     result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=2,
@@ -95,7 +95,7 @@ def test_foreign_sys_executable_is_not_trusted(tmp_path, monkeypatch, foreign):
     python.chmod(0o755)
     monkeypatch.setattr(sys, "executable", str(python))
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    assert workers.python_executable() == os.path.join(sys.exec_prefix, "bin", f"python{version}")
+    assert pool.python_executable() == os.path.join(sys.exec_prefix, "bin", f"python{version}")
 
 
 def test_script_without_main_guard(tmp_path):
@@ -105,7 +105,7 @@ def test_script_without_main_guard(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text(
         "import sys\n"
-        f"sys.path.insert(0, {str(Path(workers.__file__).parents[2])!r})\n"
+        f"sys.path.insert(0, {str(Path(pool.__file__).parents[2])!r})\n"
         "from pathlib import Path\n"
         "from map_server_cache.core.engine import ImportRequest, SourceType, import_cache\n"
         f"request = ImportRequest(Path({str(target)!r}), Path({str(source)!r}), SourceType.CACHE_DATASET,\n"

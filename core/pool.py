@@ -1,0 +1,186 @@
+"""The pool running work units: whole-bundle copies on threads, the rest in worker processes or inline.
+
+Whole-bundle file copies are disk-bound and run on a few threads of the calling process. The other units run
+inline with one worker, else in a ``spawn`` process pool (the only start method on Windows and macOS, and safe
+in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself or whatever PATH offers, so the
+pool is pointed at the Python interpreter that belongs to this process. A cancel sets a stop event that
+running units poll (threads share one, processes get theirs through the pool initializer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+import types
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable
+
+from .errors import CacheError, ImportCancelled
+from .workers import UnitResult, WorkUnit, close_datasets, run_unit
+
+# How often (seconds) the pool's owner polls for finished units and for a cancel.
+POLL_SECONDS = 0.1
+# Threads copying whole bundles as files: enough to keep several reads, writes and fsyncs in flight.
+COPY_THREADS = 4
+
+_STOP = None
+
+
+def init_worker(stop_event) -> None:
+    """Pool initializer: remember the shared stop event."""
+    global _STOP
+    _STOP = stop_event
+
+
+def run_in_worker(unit: WorkUnit) -> UnitResult:
+    """Entry point of pool workers: run the unit, stopping early when the shared event is set."""
+    return run_unit(unit, _STOP.is_set if _STOP is not None else (lambda: False))
+
+
+def run_units(units: list, workers: int | None, progress, finished: Callable[[UnitResult], None]) -> None:
+    """Run every unit, calling ``finished`` with each result as it comes; raises ImportCancelled on cancel.
+
+    Whole-bundle file copies are disk-bound: they run on COPY_THREADS threads of this process, so that their
+    reads, writes and fsyncs overlap. The other units are CPU-bound: with ``workers`` processes (None: every
+    core), inline in this thread when one worker (or one unit) is enough.
+    """
+    copies = [unit for unit in units if unit.whole_file]
+    others = sorted((unit for unit in units if not unit.whole_file), key=lambda unit: -unit.tiles)
+    count = min(workers or os.cpu_count() or 1, len(others))
+    executable = python_executable() if count > 1 else None
+    if count > 1 and executable is None:
+        progress.message("No Python interpreter found next to this application to start worker processes; "
+                         "importing in this process")
+    _Dispatch(progress, finished).run(copies, others, count if executable else 1, executable)
+
+
+class _Dispatch:
+    """Feeds units to the copy threads, the worker processes or this thread; stops them all on cancel or
+    error, and still reports the units that finished meanwhile."""
+
+    def __init__(self, progress, finished):
+        self.progress, self.finished = progress, finished
+        self.thread_stop = threading.Event()
+        self.process_stop = None
+        self.futures, self.reported = [], set()
+
+    def run(self, copies, others, count, executable) -> None:
+        threads = ThreadPoolExecutor(COPY_THREADS) if copies else None
+        processes = self._processes(count, executable) if count > 1 else None
+        try:
+            if threads is not None:
+                self.futures += [threads.submit(run_unit, unit, self.thread_stop.is_set) for unit in copies]
+            inline = [] if processes is not None else list(others)
+            if processes is not None:
+                with _main_module_hidden():                # workers are started by the first submits
+                    self.futures += [processes.submit(run_in_worker, unit) for unit in others]
+            self._loop(inline)
+        except BaseException:
+            self.thread_stop.set()
+            if self.process_stop is not None:
+                self.process_stop.set()
+            for pool in (threads, processes):
+                if pool is not None:
+                    pool.shutdown(wait=True, cancel_futures=True)  # running units stop at a batch boundary
+            for future in self.futures:
+                if future not in self.reported and future.done() and not future.cancelled() \
+                        and not future.exception():
+                    self.finished(future.result())
+            raise
+        finally:
+            for pool in (threads, processes):
+                if pool is not None:
+                    pool.shutdown(wait=True)
+            close_datasets()
+
+    def _processes(self, count, executable):
+        context = multiprocessing.get_context("spawn")
+        if executable != sys.executable:
+            context.set_executable(executable)
+        self.process_stop = context.Event()
+        return ProcessPoolExecutor(count, mp_context=context, initializer=init_worker,
+                                   initargs=(self.process_stop,))
+
+    def _loop(self, inline: list) -> None:
+        pending = set(self.futures)
+        while pending or inline:
+            if inline:
+                result = run_unit(inline.pop(0), self.progress.is_cancelled)
+                self.finished(result)
+                if result.stopped:
+                    raise ImportCancelled("import cancelled")
+            if pending:
+                done, pending = wait(pending, timeout=0 if inline else POLL_SECONDS,
+                                     return_when=FIRST_COMPLETED)
+                for future in done:
+                    self.reported.add(future)
+                    self.finished(_result(future))
+            if self.progress.is_cancelled():
+                raise ImportCancelled("import cancelled")
+
+
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start workers without the caller's ``__main__``: units need nothing from it, and a script lacking the
+    ``if __name__ == "__main__"`` guard would otherwise run again in every worker (spawn imports it)."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _result(future) -> UnitResult:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        raise CacheError(f"a worker process ended abruptly ({error}); bundles written so far are complete, "
+                         "run the import again to finish it") from None
+
+
+def python_executable() -> str | None:
+    """A Python interpreter for worker processes, the same one this process runs.
+
+    An embedded Python (QGIS, qgis_process) derives ``sys.executable`` from the host or from PATH, which may
+    name a foreign interpreter without GDAL or numpy; it is trusted only when it lies under this Python's
+    prefix and reports this version, else the interpreter installed under ``sys.exec_prefix`` is used.
+    """
+    candidates = []
+    if sys.executable and os.path.basename(sys.executable).lower().startswith("python"):
+        real = os.path.realpath(sys.executable)
+        if any(_is_under(real, prefix) for prefix in (sys.exec_prefix, sys.base_exec_prefix)):
+            candidates.append(sys.executable)
+    if os.name == "nt":
+        candidates += [os.path.join(sys.exec_prefix, name) for name in ("pythonw.exe", "python.exe")]
+    else:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        candidates += [os.path.join(sys.exec_prefix, "bin", name) for name in (f"python{version}", "python3")]
+    for candidate in candidates:
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK) and _reports_this_version(candidate):
+            return candidate
+    return None
+
+
+def _is_under(path: str, prefix: str) -> bool:
+    path, prefix = os.path.normcase(path), os.path.normcase(os.path.realpath(prefix))
+    try:
+        return os.path.commonpath([path, prefix]) == prefix
+    except ValueError:                                   # another drive (Windows)
+        return False
+
+
+def _reports_this_version(python: str) -> bool:
+    """Whether ``python`` runs and is this major.minor version (worker and caller must share binaries)."""
+    try:
+        done = subprocess.run([python, "-c", "import sys; print(*sys.version_info[:2])"], capture_output=True,
+                              text=True, timeout=30, stdin=subprocess.DEVNULL,
+                              creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and done.stdout.split() == [str(part) for part in sys.version_info[:2]]
