@@ -97,7 +97,7 @@ def compose_tile(source: bytes, target: bytes | None, mask: np.ndarray | None, o
     """Apply the import rules to one tile.
 
     ``mask`` is None for a tile wholly inside the area (or when there is no area), else the tile's pixel
-    mask (``selection.pixel_mask``); an all-False mask skips the tile, an all-True one takes it whole.
+    mask (``area.pixel_mask``); an all-False mask skips the tile, an all-True one takes it whole.
     LERC and unknown formats are copied whole only: a clip, or a MERGE onto an existing tile, raises
     TileFormatError. ``ext`` of a raw copy is None when the bytes are neither PNG nor JPEG (LERC).
 

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from .area import AreaOfInterest
 from .conf import read_conf_cdi, write_conf_cdi
 from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
 from .plan import plan_level
 from .pool import run_units
 from .scheme import Extent, compare, format_differences
-from .selection import AreaOfInterest, select_levels
+from .selection import select_levels
 from .sources import find_dataframe_folder, open_cache
 from .staging import staged
 from .storage.locks import BundleLock

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .area import AreaOfInterest, TileClass
 from .errors import TileFormatError
 from .scheme import LOD, Extent
-from .selection import AreaOfInterest, TileClass, classify_tiles, tile_range
+from .selection import classify_tiles, tile_range
 from .sources import CacheDataset
 from .storage.base import BundleKey
 from .tileformats import can_compose

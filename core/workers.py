@@ -14,10 +14,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
+from .area import AreaOfInterest, TileClass, pixel_mask
 from .compose import Outcome, compose_tile
 from .errors import CacheError, StorageError
 from .scheme import LOD
-from .selection import BUNDLE_SIZE, AreaOfInterest, TileClass, pixel_mask, tile_bounds
+from .selection import BUNDLE_SIZE, tile_bounds
 from .sources import CacheDataset, open_cache
 from .storage.base import BundleKey, copy_bundle
 from .tileformats import is_opaque_by_format, is_valid_signature

@@ -8,18 +8,10 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
+from map_server_cache.core.area import AreaOfInterest, TileClass, pixel_mask
 from map_server_cache.core.errors import SelectionError
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, TilingScheme
-from map_server_cache.core.selection import (
-    AreaOfInterest,
-    TileClass,
-    TileRange,
-    classify_tiles,
-    pixel_mask,
-    select_levels,
-    tile_bounds,
-    tile_range,
-)
+from map_server_cache.core.selection import TileRange, classify_tiles, select_levels, tile_bounds, tile_range
 
 WEB_MERCATOR = TilingScheme(
     SpatialReference(102100, 3857), -20037508.342787, 20037508.342787, 256, 256, 96,
