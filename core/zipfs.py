@@ -4,7 +4,8 @@ Tile packages are zips whose entries are normally STORED, so a bundle inside is 
 package: ``ZipFS.open`` returns a seekable file over that range and the bundle readers seek in it as in any
 file. DEFLATEd entries (repackaged tpks) are inflated once, on first use, into a private temporary folder
 that ``close()`` removes (failing that, garbage collection or the end of the process): memory stays bounded
-whatever the entry size, and the index-then-tiles reads of a bundle do not inflate an entry twice.
+whatever the entry size, and neither the index-then-tiles reads of a bundle nor copy threads reading at once
+inflate an entry twice.
 
 The zip's central directory is parsed by the standard library (it only reads the directory); every entry name
 is checked before anything is opened, so a hostile package cannot point outside its place.
@@ -17,6 +18,7 @@ import shutil
 import stat
 import struct
 import tempfile
+import threading
 import zipfile
 import zlib
 from multiprocessing import util as multiprocessing_util
@@ -218,6 +220,8 @@ class ZipFS(ReadOnlyFS):
         self.prefix = prefix.strip("/")
         self.index = index or ZipIndex(self.zip_path)
         self._inflated: dict[str, Path] = {}
+        self._inflating: dict[str, tuple[threading.Lock, Path]] = {}   # entry → its lock and target file
+        self._lock = threading.Lock()                                  # guards the temp folder and both dicts
         self._temp: Path | None = None
         self._remove_temp = None
 
@@ -286,26 +290,49 @@ class ZipFS(ReadOnlyFS):
         return self._inflate(*self._entry(relpath))
 
     def close(self) -> None:
-        if self._remove_temp is not None:
-            self._remove_temp()
-        self._inflated.clear()
-        self._temp = self._remove_temp = None
+        with self._lock:
+            if self._remove_temp is not None:
+                self._remove_temp()
+            self._inflated.clear()
+            self._inflating.clear()
+            self._temp = self._remove_temp = None
 
     def _inflate(self, full: str, entry: zipfile.ZipInfo) -> Path:
-        """Inflate a DEFLATEd entry once into the private temp folder, checking size and CRC."""
-        if full in self._inflated:
-            return self._inflated[full]
-        where = f"{self.zip_path}!{full}"
+        """Inflate a DEFLATEd entry once into the private temp folder, checking size and CRC.
+
+        Copy threads may ask at once: the folder is made once, and each entry has its own lock, so one thread
+        inflates it while others wait for it and other entries inflate meanwhile.
+        """
+        with self._lock:
+            if full in self._inflated:
+                return self._inflated[full]
+            if full not in self._inflating:
+                target = self._temp_folder() / f"{len(self._inflating)}.bin"
+                self._inflating[full] = (threading.Lock(), target)
+            entry_lock, target = self._inflating[full]
+        with entry_lock:
+            if full not in self._inflated:             # else another thread inflated it while this one waited
+                self._inflate_to(target, full, entry)
+                with self._lock:
+                    self._inflated[full] = target
+        return target
+
+    def _temp_folder(self) -> Path:
+        """The private temp folder, made on first use (``_lock`` held)."""
         if self._temp is None:
             self._temp = Path(tempfile.mkdtemp(prefix="map_server_cache-"))
             # multiprocessing's Finalize (unlike weakref.finalize) also runs when a pool worker exits, and
             # only in the process that made the folder: a worker that never closes its source leaves nothing.
             self._remove_temp = multiprocessing_util.Finalize(self, shutil.rmtree, (str(self._temp), True),
                                                               exitpriority=0)
-        if entry.file_size > shutil.disk_usage(self._temp).free:
+        return self._temp
+
+    def _inflate_to(self, target: Path, full: str, entry: zipfile.ZipInfo) -> None:
+        """Inflate the entry into ``target``; a failure leaves no file behind."""
+        where = f"{self.zip_path}!{full}"
+        if entry.file_size > shutil.disk_usage(target.parent).free:
             raise PackageError(f"{where}: inflating needs {entry.file_size} bytes, "
-                               f"more than is free in {self._temp}")
-        target = self._temp / f"{len(self._inflated)}.bin"
+                               f"more than is free in {target.parent}")
         try:
             with open(self.zip_path, "rb") as fp, open(target, "wb") as out:
                 fp.seek(self.index.data_offset(fp, full, entry))
@@ -315,8 +342,6 @@ class ZipFS(ReadOnlyFS):
             if isinstance(exc, PackageError):
                 raise
             raise PackageError(f"{where}: cannot inflate ({exc})") from exc
-        self._inflated[full] = target
-        return target
 
 
 def _inflate_stream(fp, out, entry: zipfile.ZipInfo, where: str) -> None:

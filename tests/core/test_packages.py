@@ -6,7 +6,10 @@ import stat
 import struct
 import sys
 import tempfile
+import threading
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -101,6 +104,41 @@ def test_deflated_tpk_with_junk_entries_leaves_no_temp_folder(tmp_path, private_
     with dataset.fs.open("conf.xml") as f:  # still usable after close(): inflates anew
         assert f.read(5) == b"<?xml"
     dataset.close()
+    assert list(private_temp.iterdir()) == []
+
+
+def test_threads_inflate_each_deflated_entry_once_into_one_folder(tmp_path, private_temp, monkeypatch):
+    """Copy threads read DEFLATEd entries of one ZipFS at once: one temp folder, each entry inflated once."""
+    payloads = {f"e{i}.bin": bytes(range(i, 256)) * 1024 for i in range(4)}
+    path = tmp_path / "d.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, payload in payloads.items():
+            archive.writestr(name, payload)
+    mkdtemp, inflate_stream, inflated = tempfile.mkdtemp, zipfs._inflate_stream, []
+
+    def slow_mkdtemp(*args, **kwargs):
+        time.sleep(0.05)                       # widen the window in which a second thread would make one too
+        return mkdtemp(*args, **kwargs)
+
+    def counted(fp, out, entry, where):
+        inflated.append(entry.filename)
+        time.sleep(0.05)
+        inflate_stream(fp, out, entry, where)
+
+    monkeypatch.setattr(tempfile, "mkdtemp", slow_mkdtemp)
+    monkeypatch.setattr(zipfs, "_inflate_stream", counted)
+    names = sorted(payloads) * 4
+    barrier = threading.Barrier(len(names))
+
+    def read(name):
+        barrier.wait()
+        with fs.open(name) as f:
+            return f.read() == payloads[name] and fs.real_path(name).read_bytes() == payloads[name]
+
+    with ZipFS(path) as fs, ThreadPoolExecutor(len(names)) as pool:
+        assert all(pool.map(read, names))
+        assert len(list(private_temp.iterdir())) == 1
+    assert sorted(inflated) == sorted(payloads)
     assert list(private_temp.iterdir()) == []
 
 
