@@ -1,0 +1,201 @@
+"""Import journals: which MERGE tiles an interrupted import already committed, so that running it again does
+not blend their semi-transparent pixels a second time.
+
+OVERWRITE and raw copies are idempotent, a MERGE is not: its result depends on what the target held. So, per
+target bundle, a MERGE appends one line per tile whose result depends on the target (blended, clipped, or
+copied where the target had no tile) to ``<target>/.import-journal/<import id>/L05-R0000C0080.journal``:
+``row col outcome digest-of-the-new-bytes``. The lines are written (and fsynced where the storage is durable)
+before the batch holding those tiles commits. On a run with the same import id, a tile listed there whose
+current bytes have the listed digest is done; any other tile (its batch never committed, or another import
+changed it since) is composed again. A line torn by a crash mid-append is ignored.
+
+One writer per journal: the bundle's writer, lock held (whole-bundle copies append theirs just before
+taking the lock; only two runs of one import at once could then share a journal, and whole-line appends
+keep it readable). The engine removes the import's folder once the whole import succeeded; journals of
+other import ids are never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .compose import Outcome
+from .scheme import StorageFormat
+from .storage.base import BundleKey, bundle_name
+
+JOURNAL_FOLDER = ".import-journal"
+DIGEST_SIZE = 16
+# Outcomes a journal may list: those whose bytes were written into the target.
+RESUMABLE = {outcome.value: outcome for outcome in (Outcome.COPIED_RAW, Outcome.BLENDED, Outcome.CLIPPED)}
+_LINE = re.compile(rb"(\d{1,9}) (\d{1,9}) ([a-z_]{1,20}) ([0-9a-f]{%d})" % (2 * DIGEST_SIZE))
+
+
+def tile_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+
+def import_id(source_path, source, levels, settings: tuple) -> str:
+    """Hex name of an import: a digest of the source as found on disk (its resolved path and the size and
+    mtime of the package file, or of each bundle file of the source ``levels``) and of ``settings`` (the
+    other values that determine the result: target, level pairs, extent, area, mode, format)."""
+    digest = hashlib.blake2b(repr(settings).encode(), digest_size=DIGEST_SIZE)
+    path = Path(source_path).resolve()
+    digest.update(f"\0{path}".encode())
+    files = [path] if path.is_file() else [source.fs.real_path(relpath) for level in levels
+                                           for key in source.storage.bundles(level)
+                                           for relpath in source.storage.bundle_files(key)]
+    for file in files:
+        stat = file.stat()
+        digest.update(f"\0{file} {stat.st_size} {stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def journal_folder(target_folder, import_id: str) -> Path:
+    return Path(target_folder) / JOURNAL_FOLDER / import_id
+
+
+def journal_path(target_folder, import_id: str, key: BundleKey) -> Path:
+    return journal_folder(target_folder, import_id) / f"L{key.level:02d}-{bundle_name(key)}.journal"
+
+
+def read_journal(path: Path) -> dict:
+    """(row, col) → (Outcome, digest) of the complete, well-formed lines of a journal ({} when absent);
+    a later line for a tile wins."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    records = {}
+    for line in data.split(b"\n")[:-1]:        # after the last newline: nothing, or a torn line
+        match = _LINE.fullmatch(line)
+        if match and match.group(3).decode() in RESUMABLE:
+            records[int(match.group(1)), int(match.group(2))] = (RESUMABLE[match.group(3).decode()],
+                                                                  bytes.fromhex(match.group(4).decode()))
+    return records
+
+
+def open_journal(target_folder, import_id: str | None, storage, key: BundleKey):
+    """The journal of one target bundle; a NoJournal when ``import_id`` is None (OVERWRITE)."""
+    if import_id is None:
+        return NoJournal()
+    # An exploded writer's put is visible at once (one file renamed into place): its lines go out one by one.
+    return BundleJournal(journal_path(target_folder, import_id, key), storage.durable,
+                         storage.storage_format is StorageFormat.EXPLODED)
+
+
+class BundleJournal:
+    """One bundle's journal: ``done`` asks about a tile, ``record`` notes one, ``flush`` (before a commit,
+    and on leaving the ``with`` block without an error) makes the notes durable."""
+
+    def __init__(self, path: Path, durable: bool = True, immediate: bool = False):
+        self.path, self.durable, self.immediate = path, durable, immediate
+        self.records = read_journal(path)
+        self._lines: list[bytes] = []
+        self._file = None
+
+    def done(self, row: int, col: int, current: bytes | None) -> Outcome | None:
+        """The outcome this import gave the tile when ``current`` (the target's bytes) is its result."""
+        record = self.records.get((row, col))
+        if record is None or current is None or tile_digest(current) != record[1]:
+            return None
+        return record[0]
+
+    def record(self, row: int, col: int, outcome: Outcome, data: bytes) -> None:
+        """Note the bytes a tile is about to get (in the target before the next commit)."""
+        line = f"{row} {col} {outcome.value} {tile_digest(data).hex()}\n"
+        self._lines.append(line.encode())
+        if self.immediate:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._lines:
+            return
+        if self._file is None:
+            self._file = self._open()
+        self._file.write(b"".join(self._lines))
+        self._lines.clear()
+        self._file.flush()
+        if self.durable:
+            os.fsync(self._file.fileno())
+
+    def _open(self):
+        """Open for appending; a torn last line (no newline) is closed by one, so it stays a line of its own.
+        A new file's folders are synced too (durable storage), so that a power loss cannot lose the file
+        while keeping the commit that follows."""
+        created = not self.path.exists()
+        for attempt in range(3):             # another import may remove an empty .import-journal meanwhile
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                file = open(self.path, "ab")
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
+        if file.tell() and _last_byte(self.path) != b"\n":
+            file.write(b"\n")
+        if created and self.durable and os.name != "nt":
+            for folder in (self.path.parent, self.path.parent.parent, self.path.parent.parent.parent):
+                _sync_folder(folder)
+        return file
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> BundleJournal:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if exc_type is None:
+                self.flush()
+        finally:
+            self.close()
+
+
+class NoJournal:
+    """What OVERWRITE uses: idempotent, it records nothing and finds nothing done."""
+
+    def done(self, row: int, col: int, current: bytes | None) -> None:
+        return None
+
+    def record(self, row: int, col: int, outcome: Outcome, data: bytes) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def __enter__(self) -> NoJournal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+def remove_journal(target_folder, import_id: str) -> None:
+    """Remove an import's journals (after it succeeded), and ``.import-journal`` when nothing else is left."""
+    folder = journal_folder(target_folder, import_id)
+    if folder.exists():
+        shutil.rmtree(folder)
+    with contextlib.suppress(OSError):
+        folder.parent.rmdir()
+
+
+def _last_byte(path: Path) -> bytes:
+    with open(path, "rb") as file:
+        file.seek(-1, os.SEEK_END)
+        return file.read(1)
+
+
+def _sync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
