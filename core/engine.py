@@ -25,6 +25,7 @@ from typing import Protocol
 from .area import AreaOfInterest
 from .conf import read_conf_cdi, write_conf_cdi
 from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
+from .journal import import_id, journal_folder, remove_journal
 from .plan import plan_level
 from .pool import run_units
 from .scheme import Extent, compare, format_differences
@@ -130,6 +131,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             _check_compatible(source, target)
             levels = select_levels(source.scheme, target.scheme, request.scales)
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
+            journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
         for _scale, reason in levels.skipped:
             progress.message(f"Skipped: {reason}")
         extent = None if aoi is not None else request.extent if request.extent is not None else target.extent
@@ -147,7 +149,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 plans.append(plan_level(source, target, source_lod, target_lod,
                                         source_ref=SourceRef(str(source_path), _kind(source_path)),
                                         target_folder=str(target_folder), extent=extent, aoi=aoi,
-                                        overwrite=request.overwrite))
+                                        overwrite=request.overwrite, import_id=journal_id))
             tally = _Tally(target.scheme, plans, progress)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             try:
@@ -158,6 +160,8 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                     _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
                 raise
             _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+            if journal_id is not None:
+                _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started)
 
 
@@ -172,6 +176,27 @@ def _checked_source(request: ImportRequest) -> Path:
             request.target).resolve():
         raise SchemeError(f"{source}: the source is the target cache itself")
     return source
+
+
+def _journal_id(request, source_path, source, target_folder, target, pairs) -> str | None:
+    """A MERGE's import id (``journal``), from the source as it is on disk and the request; None for
+    OVERWRITE, which needs no journal. The target's extent is left out: imports grow it."""
+    if request.overwrite:
+        return None
+    scheme = target.scheme
+    settings = (str(target_folder.resolve()), [(s.level, t.level) for s, t in pairs], request.extent,
+                request.area_of_interest, "MERGE", scheme.tile_format, scheme.compression_quality)
+    return import_id(source_path, source, [source.level_of(lod) for lod, _ in pairs], settings)
+
+
+def _remove_journal(target_folder: Path, journal_id: str, progress) -> None:
+    """Once the whole import succeeded its journal is done with; a failure to remove it is only reported."""
+    try:
+        remove_journal(target_folder, journal_id)
+    except OSError as error:
+        progress.message(f"Warning: {journal_folder(target_folder, journal_id)}: cannot remove this import's "
+                         f"journal ({error.strerror or error}); delete it by hand, or running the same MERGE "
+                         "again skips the tiles it lists")
 
 
 def _kind(path: Path) -> str:

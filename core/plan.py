@@ -46,8 +46,9 @@ def _spaced(number: int) -> str:
 
 def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, target_lod: LOD, *,
                source_ref: SourceRef, target_folder: str, extent: Extent | None,
-               aoi: AreaOfInterest | None, overwrite: bool) -> LevelPlan:
-    """The units of one level pair; the area of interest wins over the extent, neither means every tile."""
+               aoi: AreaOfInterest | None, overwrite: bool, import_id: str | None) -> LevelPlan:
+    """The units of one level pair; the area of interest wins over the extent, neither means every tile.
+    ``import_id`` names a MERGE's journal (None for OVERWRITE)."""
     scheme = target.scheme
     source_level = source.level_of(source_lod)
     target_level = target.level_of(target_lod)
@@ -90,7 +91,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         plan.units.append(WorkUnit(
             source=source_ref, target=target_folder, target_key=tuple(target_key), source_keys=(tuple(key),),
             codes=codes, whole_file=codes is None and not target.storage.bundle_exists(target_key),
-            aoi_wkb=aoi.wkb if boundary else None, overwrite=overwrite,
+            aoi_wkb=aoi.wkb if boundary else None, overwrite=overwrite, import_id=import_id,
             tile_format=scheme.tile_format, quality=scheme.compression_quality, grid=grid, lod=target_lod,
             tiles=count))
         plan.tiles += count

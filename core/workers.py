@@ -4,7 +4,9 @@ A unit is one target bundle. It names its source by path, so any process (or, la
 the worker opens source and target itself and keeps them open for the next unit. Within one bundle writer (the
 bundle's lock held) each source tile is copied byte for byte when its pixels need no change, else decoded and
 composed (``compose.compose_tile``); pending tiles are committed in batches so memory stays flat and a stop
-request is honoured at the next batch boundary, leaving the bundle committed and readable.
+request is honoured at the next batch boundary, leaving the bundle committed and readable. A MERGE lists each
+tile whose result depends on the target in the bundle's journal before its batch commits, and skips the tiles
+an interrupted run of the same import committed (``journal``), so running it again does not blend twice.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Callable, NamedTuple
 from .area import AreaOfInterest, TileClass, pixel_mask
 from .compose import Outcome, compose_tile
 from .errors import CacheError, StorageError
+from .journal import open_journal
 from .scheme import LOD
 from .selection import BUNDLE_SIZE, tile_bounds
 from .sources import CacheDataset, open_cache
@@ -61,6 +64,7 @@ class WorkUnit:
     whole_file: bool                              # all inside, target bundle absent when planned: file copy
     aoi_wkb: bytes | None                         # only when some tile is on the area's boundary
     overwrite: bool
+    import_id: str | None                         # MERGE: names the journal (``journal``); None: OVERWRITE
     tile_format: str
     quality: int | None
     grid: TileGrid
@@ -134,9 +138,12 @@ def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
     source_key = BundleKey(*unit.source_keys[0])
     if target.storage.bundle_exists(key):
         return None
-    for _position, data in source.storage.iter_bundle(source_key):
-        if not is_valid_signature(data, unit.tile_format):
-            return None
+    with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
+        for (row, col), data in source.storage.iter_bundle(source_key):
+            if not is_valid_signature(data, unit.tile_format):
+                return None
+            if not is_opaque_by_format(data):          # a MERGE run again must not blend it over itself
+                journal.record(row, col, Outcome.COPIED_RAW, data)
     tiles = copy_bundle(source.storage, source_key, target.storage, key)
     if tiles is None:
         return None
@@ -164,7 +171,9 @@ class _ComposeRun:
         codes, row0, col0 = unit.codes, unit.target_key[1], unit.target_key[2]
         counts, rows, cols = {}, set(), set()
         try:
-            with self.target.storage.writer(self.key) as writer:
+            storage = self.target.storage
+            with storage.writer(self.key) as writer, open_journal(unit.target, unit.import_id, storage,
+                                                                    self.key) as journal:
                 pending_tiles = pending_bytes = 0
                 next_check = time.monotonic() + STOP_CHECK_SECONDS
                 for source_key in unit.source_keys:
@@ -172,43 +181,51 @@ class _ComposeRun:
                         status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
                         if status == _OUTSIDE:
                             continue
-                        outcome, size = self._tile(writer, row, col, data, status)
+                        outcome, size = self._tile(writer, journal, row, col, data, status)
                         counts[outcome] = counts.get(outcome, 0) + 1
-                        if size:
+                        if size is not None:
                             result.written += 1
                             rows.add(row)
                             cols.add(col)
+                        if size:
                             result.bytes_written += size
                             pending_tiles += 1
                             pending_bytes += size
                             if pending_tiles >= BATCH_TILES or pending_bytes >= BATCH_BYTES:
+                                journal.flush()    # a batch is journaled before it commits
                                 writer.commit()
                                 pending_tiles = pending_bytes = 0
                         if time.monotonic() >= next_check:
                             if self.should_stop():
                                 result.stopped = True
-                                return result      # the writer commits what is pending on exit
+                                return result      # on exit the journal flushes, then the writer commits
                             next_check = time.monotonic() + STOP_CHECK_SECONDS
         finally:
             result.counts = {outcome.value: count for outcome, count in counts.items()}
             result.written_range = (min(rows), max(rows), min(cols), max(cols)) if rows else None
         return result
 
-    def _tile(self, writer, row: int, col: int, data: bytes, status: int) -> tuple:
-        """Decide and write one tile → (outcome, bytes written)."""
+    def _tile(self, writer, journal, row: int, col: int, data: bytes, status: int) -> tuple:
+        """Decide and write one tile → (outcome, bytes written): None when nothing is written, 0 when an
+        interrupted run of this import wrote it (then counted as that run counted it, so a resumed import
+        reports what an uninterrupted one would, and conf.cdi covers the tile)."""
         unit = self.unit
         mask = None
         if status == _BOUNDARY:
             bounds = tile_bounds(unit.grid, unit.lod, row, col)
             mask = pixel_mask(self.aoi, bounds, *self.size)
         whole = mask is None or bool(mask.all())
-        if whole and (unit.overwrite or is_opaque_by_format(data)):
-            below = None                                   # not needed: the source replaces the target
-        else:
-            below = writer.get(row, col)
+        independent = whole and (unit.overwrite or is_opaque_by_format(data))
+        below = None if independent else writer.get(row, col)   # independent: the source replaces the target
+        if not independent:
+            done = journal.done(row, col, below)
+            if done is not None:
+                return done, 0
         outcome, out, ext = compose_tile(data, below, None if whole else mask, unit.overwrite,
                                          unit.tile_format, unit.quality, *self.size)
         if out is None:
-            return outcome, 0
+            return outcome, None
+        if not independent:
+            journal.record(row, col, outcome, out)
         writer.put(row, col, out, ext)
         return outcome, len(out)
