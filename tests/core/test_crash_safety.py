@@ -202,9 +202,6 @@ class CancelAfterFirstBundle:
         return getattr(self, "done", 0) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="MERGE resume blends twice: the engine keeps no record of the bundles "
-                                        "a partial run committed, so a re-run composites semi-transparent "
-                                        "source pixels over their own earlier result (reported to the lead)")
 def test_merge_resume_after_partial_run_equals_uninterrupted(tmp_path):
     """MERGE with semi-transparent source pixels: partial run + re-run must equal one uninterrupted run."""
     target, source = crash_case(tmp_path / "case", "COMPACT_V2", alpha=100, n=18)
