@@ -64,9 +64,11 @@ def crash_case(folder: Path, storage: str, alpha: int = 255, n: int | None = Non
 class Case:
     """A pristine target, its source, its old tiles and the uninterrupted result (tiles, files, duration)."""
 
-    def __init__(self, folder: Path, storage: str, workers: int, overwrite: bool):
+    def __init__(self, folder: Path, storage: str, workers: int, overwrite: bool, alpha: int = 255):
         self.folder, self.workers, self.overwrite = folder, workers, overwrite
-        self.target, self.source = crash_case(folder, storage)
+        # semi-transparent tiles are blended one by one (slow): a smaller case
+        small = None if alpha == 255 else (10 if storage == "EXPLODED" else 24)
+        self.target, self.source = crash_case(folder, storage, alpha, small)
         self.old = crashkit.read_tiles(self.target)
         finished = crashkit.copy_cache(self.target, folder / "uninterrupted" / "Layers")
         child = crashkit.start_import(self.spec(finished))
@@ -91,10 +93,11 @@ _CASES: dict = {}
 
 @pytest.fixture(scope="module")
 def cases(tmp_path_factory):
-    def get(storage: str, workers: int, overwrite: bool = True) -> Case:
-        key = (storage, workers, overwrite)
+    def get(storage: str, workers: int, overwrite: bool = True, alpha: int = 255) -> Case:
+        key = (storage, workers, overwrite, alpha)
         if key not in _CASES:
-            _CASES[key] = Case(tmp_path_factory.mktemp(f"{storage}-{workers}"), storage, workers, overwrite)
+            folder = tmp_path_factory.mktemp(f"{storage}-{workers}")
+            _CASES[key] = Case(folder, storage, workers, overwrite, alpha)
         return _CASES[key]
 
     yield get
@@ -187,6 +190,35 @@ def test_crash_at_every_commit_step(cases, tmp_path, storage):
     points = crash_points(case, None if storage != "EXPLODED" else 60, 0)
     outcomes = [crash_and_check(case, tmp_path / point.replace(":", "-"), point) for point in points]
     print(f"{storage}: {len(points)} crash points, {sum(o['killed'] for o in outcomes)} killed the import")
+
+
+MERGE_ALPHA = 120   # semi-transparent: MERGE blends, so a resumed run must not blend a tile twice
+
+
+@pytest.mark.parametrize("storage", ["COMPACT", "COMPACT_V2", "EXPLODED"])
+def test_merge_killed_and_resumed(cases, tmp_path, storage):
+    """MERGE of semi-transparent tiles, killed at a random crash point, between the last two (removing the
+    journal) and at a random moment, then run again: the result equals one uninterrupted run (no tile
+    blended twice, none skipped)."""
+    case = cases(storage, 1, False, MERGE_ALPHA)
+    seed = int.from_bytes(os.urandom(4), "little")
+    # the last calls remove the finished import's journal: a kill between two of them must not matter
+    for point in crash_points(case, 1, seed) + [f"{case.calls - 1}:after"]:
+        crash_and_check(case, tmp_path / point.replace(":", "-"), point)
+    kill_and_check(case, tmp_path / "random", seed)
+
+
+@pytest.mark.stress
+@pytest.mark.parametrize("storage", ["COMPACT", "COMPACT_V2", "EXPLODED"])
+def test_merge_killed_and_resumed_stress(cases, tmp_path, storage):
+    """Every crash point of a semi-transparent MERGE (60 at most), then six random kills with 2 workers."""
+    case = cases(storage, 1, False, MERGE_ALPHA)
+    for point in crash_points(case, None if case.calls <= 30 else 60, 0):
+        crash_and_check(case, tmp_path / point.replace(":", "-"), point)
+    case = cases(storage, 2, False, MERGE_ALPHA)
+    outcomes = [kill_and_check(case, tmp_path / f"trial{trial}", int.from_bytes(os.urandom(4), "little"))
+                for trial in range(6)]
+    print(f"MERGE {storage}: {outcomes}")
 
 
 class CancelAfterFirstBundle:
