@@ -7,16 +7,18 @@ return raw tile bytes and never decode. Writers hold a per-bundle lock from ``__
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, Callable, NamedTuple
+
+import numpy as np
 
 from ..errors import StorageError
 from ..fs import DirectoryFS, ReadOnlyFS
-from .locks import BundleLock, publish, sync_file
+from .locks import BundleLock, publish
 
 BUNDLE_SIZE = 128
 TILES_PER_BUNDLE = BUNDLE_SIZE * BUNDLE_SIZE
@@ -26,6 +28,8 @@ MAX_TILE_SIZE = 64 * 1024 * 1024
 # compact.py). Measured on a 300 MB bundle in page cache: 0.25-1 MiB reads stream at 3-5 GB/s, 16 MiB-1 GiB
 # at 1.5-2 GB/s (allocation and cache misses), and memory stays at one chunk.
 READ_CHUNK = 1024 * 1024
+# Bytes of each tile copy_bundle's ``accept`` sees: the PNG signature's 8, the longest signature checked.
+HEAD_LENGTH = 8
 _LEVEL = re.compile(r"^L(\d+)$", re.IGNORECASE)
 _BUNDLE = re.compile(r"^R([0-9a-f]{4,8})C([0-9a-f]{4,8})\.bundle$", re.IGNORECASE)
 
@@ -49,6 +53,23 @@ def bundle_name(key: BundleKey) -> str:
 
 def default_level_dir(level: int) -> str:
     return f"L{level:02d}"
+
+
+class TileHeads(NamedTuple):
+    """The first bytes of every tile of a bundle (``TileStorage.tile_heads``), sorted by row, then column."""
+
+    tiles: np.ndarray    # (n, 2) int64: row, column
+    sizes: np.ndarray    # (n,) int64: tile size in bytes
+    heads: np.ndarray    # (n, length) uint8: the tile's first bytes, zero past its end
+
+
+def make_heads(tiles: np.ndarray, sizes: np.ndarray, heads: np.ndarray) -> TileHeads:
+    """TileHeads sorted, zero past each tile's end (``heads`` may hold the bytes that follow it)."""
+    tiles, sizes = np.asarray(tiles, np.int64).reshape(-1, 2), np.asarray(sizes, np.int64)
+    order = np.lexsort((tiles[:, 1], tiles[:, 0]))
+    heads = heads[order]
+    heads[np.arange(heads.shape[1]) >= sizes[order, None]] = 0
+    return TileHeads(tiles[order], sizes[order], heads)
 
 
 class TileStorage:
@@ -111,6 +132,14 @@ class TileStorage:
         """Like read_bundle, streaming: memory stays at one read chunk whatever the bundle size."""
         raise NotImplementedError
 
+    def tile_heads(self, key: BundleKey, length: int = HEAD_LENGTH) -> TileHeads:
+        """The first ``length`` bytes and the size of every tile, checked as ``iter_bundle`` checks them."""
+        return self.stream(key, length)
+
+    def stream(self, key: BundleKey, length: int, copy: BundleCopy | None = None) -> TileHeads:
+        """Read the bundle once for ``tile_heads``; with ``copy``, write each of its files there too."""
+        raise NotImplementedError
+
     def bundle_tiles(self, key: BundleKey) -> list[tuple[int, int]]:
         """(row, col) of the tiles present, from the index alone (no tile bytes read)."""
         raise NotImplementedError
@@ -138,6 +167,10 @@ class TileStorage:
 
     def recover(self, key: BundleKey) -> None:
         """Finish a commit a crash interrupted (redo a leftover intent file); call with the lock held."""
+
+    def refresh(self, key: BundleKey) -> None:
+        """Forget what this object remembers of the bundle's files (exploded: folder listings), so the
+        next look is at the disk; writers and copy_bundle call it with the lock held."""
 
 
 class BundleWriter:
@@ -192,45 +225,83 @@ def open_storage(fs: ReadOnlyFS, scheme_or_format, tiles_dir: str = "_alllayers"
 
 
 def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
-                target_key: BundleKey | None = None) -> list[tuple[int, int]] | None:
+                target_key: BundleKey | None = None,
+                accept: Callable[[bytes], bool] | None = None) -> list[tuple[int, int]] | None:
     """Copy a whole bundle as files when the target has none there yet (fast path of full imports).
 
     Both storages must be of the same layout; ``target_key`` may differ in level only (renumbered levels).
-    The source index is checked first, each file goes to a temporary name and is renamed into place in
-    ``bundle_files`` order (V1: .bundlx last), under the target bundle's lock. Returns the (row, col) of
-    the copied tiles, or None when the target bundle exists (use a writer instead).
+    Under the target bundle's lock, the source is read once: its files go to temporary names while the
+    index and records are checked as ``iter_bundle`` checks them, and ``accept`` (a test of a tile's first
+    HEAD_LENGTH bytes, all of it when shorter; called once per distinct head) sees every tile. Then the files
+    are renamed into place in the order written (V1: .bundlx last). Returns the (row, col) of the copied
+    tiles, or None when the target bundle exists or a tile is refused (use a writer instead).
     """
     target_key = target_key or source_key
     if type(source) is not type(target):
         raise ValueError(f"cannot copy a {type(source).__name__} bundle into a {type(target).__name__}")
     if target_key[1:] != source_key[1:]:
         raise ValueError(f"bundle {source_key} can only be copied to the same rows and columns")
-    tiles = source.bundle_tiles(source_key)
     with target.lock(target_key):
         target.recover(target_key)
+        target.refresh(target_key)
         if target.bundle_exists(target_key):
             return None
-        source_level = source.level_path(source_key.level)
-        target_level = target.level_path(target_key.level)
-        for relpath in source.bundle_files(source_key):
-            target_rel = target_level + relpath[len(source_level):]
-            _copy_file(source.fs, relpath, target.real_file(target_rel), target.durable)
-    return tiles
+        copy = BundleCopy(target, source.level_path(source_key.level), target.level_path(target_key.level))
+        try:
+            heads = source.stream(source_key, HEAD_LENGTH, copy)
+            if accept is not None and not all(map(accept, distinct_heads(heads))):
+                return None
+            copy.publish()
+        finally:
+            copy.discard()
+            target.refresh(target_key)
+    return list(map(tuple, heads.tiles.tolist()))
 
 
-def _copy_file(fs: ReadOnlyFS, relpath: str, destination: Path, durable: bool) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
-    try:
-        real = fs.real_path(relpath)
-        if real is not None:
-            shutil.copyfile(real, temporary)
-        else:
-            with fs.open(relpath) as src, open(temporary, "wb") as dst:
-                shutil.copyfileobj(src, dst, READ_CHUNK)
-        if durable:
-            sync_file(temporary)
-        publish(temporary, destination)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+def distinct_heads(heads: TileHeads) -> list[bytes]:
+    """Each different head once, cut to its tile's size."""
+    length = heads.heads.shape[1]
+    keyed = np.column_stack([heads.heads, np.minimum(heads.sizes, length).astype(np.uint8)])
+    rows = np.unique(np.ascontiguousarray(keyed).view(np.dtype((np.void, length + 1))).ravel())
+    return [row[:row[length]] for row in map(bytes, rows)]
+
+
+def copy_sink(copy: BundleCopy | None, relpath: str):
+    """``copy.file(relpath)``, or a context giving None when there is no copy."""
+    return contextlib.nullcontext() if copy is None else copy.file(relpath)
+
+
+class BundleCopy:
+    """Where ``TileStorage.stream`` writes a bundle's files: temporary names beside the target ones (synced
+    when the target is durable), renamed into place by ``publish`` in the order they were written."""
+
+    def __init__(self, target: TileStorage, source_level: str, target_level: str):
+        self.target, self.source_level, self.target_level = target, source_level, target_level
+        self.files: list[tuple[Path, Path]] = []      # (temporary, destination)
+        self._folders: set[Path] = set()
+
+    @contextlib.contextmanager
+    def file(self, relpath: str) -> Iterator[BinaryIO]:
+        """A new file standing for the source's ``relpath`` in the target."""
+        destination = self.target.real_file(self.target_level + relpath[len(self.source_level):])
+        if destination.parent not in self._folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(destination.parent)
+        temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
+        self.files.append((temporary, destination))
+        with open(temporary, "wb") as fp:
+            yield fp
+            fp.flush()
+            if self.target.durable:
+                os.fsync(fp.fileno())
+
+    def publish(self) -> None:
+        for temporary, destination in self.files:
+            publish(temporary, destination)
+        self.files.clear()
+
+    def discard(self) -> None:
+        """Remove the temporary files not published."""
+        for temporary, _ in self.files:
+            temporary.unlink(missing_ok=True)
+        self.files.clear()

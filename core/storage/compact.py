@@ -10,12 +10,15 @@ unreferenced dead space) or a complete one, re-applied by the next writer before
 
 from __future__ import annotations
 
+import itertools
 import os
 import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
+
+import numpy as np
 
 from ..errors import StorageError
 from .base import READ_CHUNK, BundleWriter
@@ -53,6 +56,30 @@ def _read_group(fp, group, start, end, where):
     buffer = read_exact(fp, start, end - start, where, "tile records")
     for span_start, _, item in group:
         yield item, buffer, span_start - start
+
+
+def gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO | None = None) -> np.ndarray:
+    """The ``width`` bytes at each of ``starts`` (sorted; zero past the end of the file), as (n, width) uint8.
+
+    One pass of READ_CHUNK reads: only the pieces holding a start, or, when ``sink`` gets a copy of the whole
+    file, every piece; each read takes ``width`` bytes more, so no span is cut.
+    """
+    out = np.zeros((len(starts), width), np.uint8)
+    buffer = bytearray(READ_CHUNK + width)
+    view = np.frombuffer(buffer, np.uint8)
+    pieces = np.unique(starts // READ_CHUNK).tolist() if sink is None else itertools.count()
+    for piece in pieces:
+        begin = piece * READ_CHUNK
+        fp.seek(begin)
+        got = fp.readinto(buffer)
+        view[got:] = 0
+        first, last = np.searchsorted(starts, (begin, begin + READ_CHUNK)).tolist()
+        out[first:last] = view[(starts[first:last] - begin)[:, None] + np.arange(width)]
+        if sink is not None:
+            sink.write(memoryview(buffer)[:min(got, READ_CHUNK)])
+            if got <= READ_CHUNK:
+                break
+    return out
 
 
 def read_exact(fp: BinaryIO, offset: int, length: int, where: str, what: str) -> bytes:

@@ -25,10 +25,13 @@ from .base import (
     MAX_TILE_SIZE,
     TILES_PER_BUNDLE,
     BundleKey,
+    TileHeads,
     TileStorage,
     bundle_key,
+    copy_sink,
+    make_heads,
 )
-from .compact import CompactWriter, bad_record, coalesced_reads, read_exact, read_intent
+from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, read_intent
 from .locks import publish
 
 HEADER = struct.Struct("<4I3Q5I")
@@ -100,17 +103,23 @@ class CompactV1Storage(TileStorage):
     def _listed_bundle_complete(self, name: str, names: set) -> bool:
         return (name[:-7] + ".bundlx").lower() in {other.lower() for other in names}
 
-    def _offsets(self, key: BundleKey) -> np.ndarray | None:
+    def _bundlx(self, key: BundleKey) -> bytes | None:
+        """The whole .bundlx (its size checked), None when there is none."""
         path = self.bundle_path(key, ".bundlx")
-        where = self.fs.describe(path)
         try:
             size = self.fs.size(path)
         except FileNotFoundError:
             return None
         if size != BUNDLX_SIZE:
-            raise StorageError(f"{where}: a compact V1 index must be {BUNDLX_SIZE} bytes, not {size}")
+            raise StorageError(f"{self.fs.describe(path)}: a compact V1 index must be {BUNDLX_SIZE} bytes, "
+                               f"not {size}")
         with self.fs.open(path) as fp:
-            return parse_bundlx(fp.read(BUNDLX_SIZE + 1), where)
+            return fp.read(BUNDLX_SIZE + 1)
+
+    def _offsets(self, key: BundleKey) -> np.ndarray | None:
+        data = self._bundlx(key)
+        where = self.fs.describe(self.bundle_path(key, ".bundlx"))
+        return None if data is None else parse_bundlx(data, where)
 
     def _bundle_size(self, key: BundleKey, where: str) -> int:
         size = self.fs.size(self.bundle_path(key))
@@ -151,6 +160,32 @@ class CompactV1Storage(TileStorage):
                 else:
                     data = read_exact(fp, offset + 4, size, where, "tile record")
                 yield _tile(key, position), data
+
+    def stream(self, key: BundleKey, length: int, copy=None) -> TileHeads:
+        index_path, path = self.bundle_path(key, ".bundlx"), self.bundle_path(key)
+        index = self._bundlx(key)
+        if index is None:
+            return make_heads([], [], np.zeros((0, length), np.uint8))
+        offsets = parse_bundlx(index, self.fs.describe(index_path))
+        where = self.fs.describe(path)
+        file_size = self._bundle_size(key, where)
+        live = _live(offsets, file_size, where, key)
+        live = live[np.argsort(offsets[live], kind="stable")]
+        starts = offsets[live].astype(np.int64)
+        with self.fs.open(path) as fp, copy_sink(copy, path) as sink:
+            records = gather(fp, starts, 4 + length, sink)
+        sizes = np.ascontiguousarray(records[:, :4]).view("<u4").ravel().astype(np.int64)
+        bad = np.flatnonzero((sizes > MAX_TILE_SIZE) | (starts + 4 + sizes > file_size))
+        if len(bad):
+            first = int(bad[0])
+            _check_size(where, key, int(live[first]), int(starts[first]), int(sizes[first]), file_size)
+        with copy_sink(copy, index_path) as sink:
+            if sink is not None:
+                sink.write(index)
+        present = sizes > 0
+        cols, rows = np.divmod(live[present], BUNDLE_SIZE)
+        return make_heads(np.column_stack([key.row0 + rows, key.col0 + cols]), sizes[present],
+                          records[present, 4:])
 
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
         key = bundle_key(level, row, col)

@@ -24,10 +24,13 @@ from .base import (
     BUNDLE_SIZE,
     TILES_PER_BUNDLE,
     BundleKey,
+    TileHeads,
     TileStorage,
     bundle_key,
+    copy_sink,
+    make_heads,
 )
-from .compact import CompactWriter, bad_record, coalesced_reads, read_exact, read_intent
+from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, read_intent
 
 HEADER = struct.Struct("<4I3Q6I")
 INDEX_SIZE = TILES_PER_BUNDLE * 8
@@ -117,6 +120,31 @@ class CompactV2Storage(TileStorage):
                     raise bad_record(where, row, col, f"size prefix {_U32.unpack_from(buffer, at)[0]} "
                                                       f"disagrees with the index ({size})")
                 yield (row, col), buffer[at + 4:at + 4 + size]
+
+    def stream(self, key: BundleKey, length: int, copy=None) -> TileHeads:
+        path = self.bundle_path(key)
+        try:
+            fp = self.fs.open(path)
+        except FileNotFoundError:
+            return make_heads([], [], np.zeros((0, length), np.uint8))
+        with fp:
+            index, where = self._index(fp, key)
+            positions = np.flatnonzero(index)
+            offsets = (index[positions] & np.uint64(OFFSET_MASK)).astype(np.int64)
+            order = np.argsort(offsets, kind="stable")
+            positions, offsets = positions[order], offsets[order]
+            sizes = (index[positions] >> np.uint64(40)).astype(np.int64)
+            with copy_sink(copy, path) as sink:
+                records = gather(fp, offsets - 4, 4 + length, sink)
+        prefixes = np.ascontiguousarray(records[:, :4]).view("<u4").ravel()
+        wrong = np.flatnonzero(prefixes != sizes)
+        if len(wrong):
+            first = int(wrong[0])
+            row, col = divmod(int(positions[first]), BUNDLE_SIZE)
+            problem = f"size prefix {int(prefixes[first])} disagrees with the index ({sizes[first]})"
+            raise bad_record(where, key.row0 + row, key.col0 + col, problem)
+        rows, cols = np.divmod(positions, BUNDLE_SIZE)
+        return make_heads(np.column_stack([key.row0 + rows, key.col0 + cols]), sizes, records[:, 4:])
 
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
         key = bundle_key(level, row, col)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 
+import numpy as np
+
 from ..errors import StorageError
 from ..scheme import StorageFormat
 from .base import (
@@ -19,9 +21,11 @@ from .base import (
     MAX_TILE_SIZE,
     BundleKey,
     BundleWriter,
+    TileHeads,
     TileStorage,
     bundle_key,
     default_level_dir,
+    make_heads,
 )
 from .locks import publish
 
@@ -117,6 +121,36 @@ class ExplodedStorage(TileStorage):
             data = self._read(self._newest(paths))
             if data is not None:
                 yield tile, data
+
+    def stream(self, key: BundleKey, length: int, copy=None) -> TileHeads:
+        tiles, sizes, heads = [], [], []
+        for tile, paths in sorted(self.block_files(key).items()):
+            relpath = self._newest(paths)
+            if copy is None:
+                found = self._head(relpath, length)
+            else:
+                data = self._read(relpath)
+                if data is not None:
+                    with copy.file(relpath) as sink:
+                        sink.write(data)
+                found = None if data is None else (len(data), data[:length])
+            if found is not None:
+                tiles.append(tile)
+                sizes.append(found[0])
+                heads.append(found[1].ljust(length, b"\0"))
+        return make_heads(tiles, sizes, np.frombuffer(b"".join(heads), np.uint8).reshape(-1, length))
+
+    def _head(self, relpath: str, length: int) -> tuple[int, bytes] | None:
+        """(size, first ``length`` bytes) of a tile file, None when it is gone."""
+        try:
+            with self.fs.open(relpath) as fp:
+                head = fp.read(length)
+                size = fp.seek(0, os.SEEK_END)
+        except FileNotFoundError:
+            return None
+        if size > MAX_TILE_SIZE:
+            raise StorageError(f"{self.fs.describe(relpath)}: tile file larger than {MAX_TILE_SIZE} bytes")
+        return size, head
 
     def _read(self, relpath: str) -> bytes | None:
         try:

@@ -8,7 +8,7 @@ import pytest
 from map_server_cache.core.errors import StorageError
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, open_storage
+from map_server_cache.core.storage import BundleKey, copy_bundle, open_storage
 from map_server_cache.core.zipfs import ZipFS
 
 KEY = BundleKey(0, 0, 0)
@@ -49,15 +49,28 @@ def v1_entry(row, col):
     return 16 + 5 * (col * 128 + row)
 
 
+def record_reads(storage, path, tile=(1, 2)):
+    """The calls reading tile records: the readers, tile_heads, and copy_bundle (into a folder beside)."""
+    target = open_storage(DirectoryFS(path.parents[2] / "copy"), storage.storage_format)
+    return [lambda: storage.read_bundle(KEY), lambda: storage.get_tile(0, *tile),
+            lambda: storage.tile_heads(KEY), lambda: copy_bundle(storage, KEY, target)]
+
+
+def nothing_copied(path):
+    """No file but the lock in the copy target of ``record_reads``."""
+    return not [p for p in (path.parents[2] / "copy").rglob("*") if p.is_file() and p.suffix != ".lock"]
+
+
 def all_reads_fail(storage, path, message, tile=(1, 2), also_index_only=True):
     """Every read path raises a StorageError naming ``path`` and matching ``message``."""
-    calls = [lambda: storage.read_bundle(KEY), lambda: storage.get_tile(0, *tile)]
+    calls = record_reads(storage, path, tile)
     if also_index_only:
         calls.append(lambda: storage.bundle_tiles(KEY))
     for call in calls:
         with pytest.raises(StorageError, match=message) as caught:
             call()
         assert str(path) in str(caught.value)
+    assert nothing_copied(path)
     before = path.read_bytes()
     with pytest.raises(StorageError, match=message):
         with storage.writer(KEY) as writer:
@@ -107,9 +120,10 @@ def test_v2_size_prefix_disagrees(tmp_path):
     storage, bundle = v2_bundle(tmp_path)
     entry = struct.unpack_from("<Q", bundle.read_bytes(), v2_entry(1, 2))[0]
     patch(bundle, (entry & (2 ** 40 - 1)) - 4, struct.pack("<I", 199))
-    for call in (lambda: storage.read_bundle(KEY), lambda: storage.get_tile(0, 1, 2)):
+    for call in record_reads(storage, bundle):
         with pytest.raises(StorageError, match=r"row 1, column 2: size prefix 199 disagrees .*\(200\)"):
             call()
+    assert nothing_copied(bundle)
     assert storage.get_tile(0, 0, 0) == b"A" * 100
 
 
@@ -138,9 +152,10 @@ def test_v1_record_size_out_of_bounds(tmp_path, claimed, problem):
     storage, bundle, bundlx = v1_bundle(tmp_path)
     offset = int.from_bytes(bundlx.read_bytes()[v1_entry(1, 2):v1_entry(1, 2) + 5], "little")
     patch(bundle, offset, struct.pack("<I", claimed))
-    for call in (lambda: storage.read_bundle(KEY), lambda: storage.get_tile(0, 1, 2)):
+    for call in record_reads(storage, bundle):
         with pytest.raises(StorageError, match=f"row 1, column 2: record at {offset} claims .*{problem}"):
             call()
+    assert nothing_copied(bundle)
 
 
 def test_damaged_bundle_inside_a_package_names_the_entry(tmp_path):
@@ -150,8 +165,9 @@ def test_damaged_bundle_inside_a_package_names_the_entry(tmp_path):
         archive.writestr("tile/L00/R0000C0000.bundle", bundle.read_bytes()[:-50])
     with ZipFS(package) as fs:
         storage = open_storage(fs, StorageFormat.COMPACT_V2, "tile")
-        with pytest.raises(StorageError, match=r"damaged\.tpkx!tile/L00/R0000C0000\.bundle: .*past the end"):
-            storage.read_bundle(KEY)
+        for call in (storage.read_bundle, storage.tile_heads):
+            with pytest.raises(StorageError, match=r"damaged\.tpkx!tile/L00/R0000C0000\.bundle: .*past the"):
+                call(KEY)
         assert storage.get_tile(0, 0, 0) == b"A" * 100
 
 
@@ -175,6 +191,7 @@ def test_exploded_tile_file_too_large(tmp_path, monkeypatch):
     tile.parent.mkdir(parents=True)
     tile.write_bytes(b"\x89PNG" + bytes(20))
     storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
-    for call in (lambda: storage.read_bundle(KEY), lambda: storage.get_tile(0, 0, 1)):
+    for call in record_reads(storage, tile, (0, 1)):
         with pytest.raises(StorageError, match=r"C00000001\.png: tile file larger than 10 bytes"):
             call()
+    assert nothing_copied(tile)

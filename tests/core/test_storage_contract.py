@@ -8,7 +8,7 @@ import pytest
 from map_server_cache.core.errors import StorageError
 from map_server_cache.core.fs import DirectoryFS, ReadOnlyFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, bundle_key, copy_bundle, open_storage
+from map_server_cache.core.storage import BundleKey, bundle_key, compact, copy_bundle, open_storage
 
 FORMATS = [StorageFormat.EXPLODED, StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
 
@@ -142,11 +142,48 @@ def test_bad_puts_are_refused(storage):
             writer.put(0, 0, b"")
 
 
+def heads_of(tiles: dict, length: int = 8) -> tuple:
+    """What tile_heads should say of {(row, col): bytes}: tiles, sizes, heads (zero-padded)."""
+    order = sorted(tiles)
+    return order, [len(tiles[tile]) for tile in order], [tiles[tile][:length].ljust(length, b"\0")
+                                                          for tile in order]
+
+
+@pytest.mark.parametrize("chunk", [None, 37], ids=["1MiB-reads", "37-byte-reads"])
+def test_tile_heads(storage, tmp_path, monkeypatch, chunk):
+    """Heads and sizes as the tiles' bytes say; tiny reads cut heads and records at read boundaries."""
+    if chunk:
+        monkeypatch.setattr(compact, "READ_CHUNK", chunk)
+    key = BundleKey(2, 128, 0)
+    tiles = {(128, 0): png(1, 5000), (130, 7): b"\xff\xd8\xff", (255, 127): b"\xff\xd8",
+             (200, 64): jpg(2, 70000)}
+    write(storage, {(2, *tile): data for tile, data in tiles.items()})
+    write(storage, {(2, 128, 0): png(3, 50)})                   # compact: the old record stays as dead space
+    tiles[(128, 0)] = png(3, 50)
+    for length in (8, 3, 20):
+        heads = storage.tile_heads(key, length)
+        assert heads.heads.dtype == "uint8" and heads.heads.shape == (4, length)
+        found = ([tuple(tile) for tile in heads.tiles.tolist()], heads.sizes.tolist(),
+                 [bytes(head) for head in heads.heads])
+        assert found == heads_of(tiles, length)
+    empty = storage.tile_heads(BundleKey(2, 0, 0))
+    assert empty.tiles.shape == (0, 2) and empty.sizes.shape == (0,) and empty.heads.shape == (0, 8)
+    target = open_storage(DirectoryFS(tmp_path / "target"), storage.storage_format)
+    assert copy_bundle(storage, key, target, accept=lambda head: True) == sorted(tiles)
+    for relpath in storage.bundle_files(key):
+        assert target.fs.path(relpath).read_bytes() == storage.fs.path(relpath).read_bytes()
+
+
 def test_bundle_files_copy_into_an_empty_target(storage, tmp_path):
     tiles = {(3, 1, 1): png(1), (3, 2, 5): png(2, 900)}
     write(storage, tiles)
     target = open_storage(DirectoryFS(tmp_path / "target"), storage.storage_format)
-    copied = copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0))
+    seen = []
+    assert copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0), seen.append) is None
+    assert seen == [png(1)[:8]]                                  # once per distinct head, refused
+    assert target.bundles(6) == [] and not [p for p in (tmp_path / "target").rglob("*") if p.is_file()
+                                            and p.suffix != ".lock"]
+    copied = copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0), lambda head: True)
     assert copied == [(1, 1), (2, 5)]
     assert target.read_bundle(BundleKey(6, 0, 0)) == {(1, 1): png(1), (2, 5): png(2, 900)}
     assert copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0)) is None

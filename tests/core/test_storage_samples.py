@@ -19,6 +19,10 @@ def read_all(storage):
         for key in storage.bundles(level):
             bundle = storage.read_bundle(key)
             assert sorted(bundle) == storage.bundle_tiles(key)
+            heads = storage.tile_heads(key)
+            assert list(map(tuple, heads.tiles.tolist())) == sorted(bundle)
+            assert heads.sizes.tolist() == [len(bundle[tile]) for tile in sorted(bundle)]
+            assert [bytes(head) for head in heads.heads] == [bundle[tile][:8] for tile in sorted(bundle)]
             for (row, col), data in bundle.items():
                 assert storage.get_tile(level, row, col) == data
                 tiles[(level, row, col)] = data
