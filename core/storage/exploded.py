@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,6 +34,7 @@ EXTENSIONS = ("png", "jpg", "jpeg", "lerc")
 _EXTENSION_SPELLINGS = EXTENSIONS + tuple(ext.upper() for ext in EXTENSIONS)
 _ROW = re.compile(r"^R([0-9a-f]{8})$", re.IGNORECASE)
 _COL = re.compile(r"^C([0-9a-f]{8})\.(png|jpe?g|lerc)$", re.IGNORECASE)
+ODD = 255
 
 
 def sniff_extension(data: bytes) -> str:
@@ -46,13 +48,30 @@ def sniff_extension(data: bytes) -> str:
     raise ValueError("tile bytes are neither PNG, JPEG nor LERC; give the file extension")
 
 
+class _Row(NamedTuple):
+    """A row folder's tile files: columns sorted, each one's extension (ODD: name spelt otherwise)."""
+
+    cols: np.ndarray            # uint32
+    exts: np.ndarray            # uint8 index into EXTENSIONS, or ODD
+    odd: dict                   # index → the name as listed (upper-case, ...)
+
+    def name(self, index: int) -> str:
+        ext = int(self.exts[index])
+        return self.odd[index] if ext == ODD else f"C{int(self.cols[index]):08x}.{EXTENSIONS[ext]}"
+
+
 class ExplodedStorage(TileStorage):
+    """Row folders are listed once and remembered for the object's lifetime (compactly: 5 bytes per tile),
+    so that the 128-column blocks of a wide level cost one listing, not one per block. Under a bundle's lock
+    (writers, copy_bundle) its rows are listed afresh (``refresh``)."""
+
     storage_format = StorageFormat.EXPLODED
 
     def __init__(self, fs, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
         super().__init__(fs, tiles_dir, level_dir)
         self.durable = False  # one file per tile, renamed into place: an fsync each would outweigh the write
         self._odd_rows: dict[int, dict[int, list[str]]] = {}
+        self._rows: dict[str, _Row] = {}   # row folder → its listing
 
     def _row_names(self, level: int) -> dict[int, list[str]]:
         """Row folders of a level not spelt the canonical lower-case way (listed once per level)."""
@@ -70,18 +89,37 @@ class ExplodedStorage(TileStorage):
         names = [f"R{row:08x}"] + self._row_names(level).get(row, [])
         return [f"{level_path}/{name}" for name in names]
 
+    def _row(self, folder: str) -> _Row:
+        """The tile files of a row folder, listed on first use."""
+        row = self._rows.get(folder)
+        if row is None:
+            found = []
+            for name in self.fs.listdir(folder):
+                match = _COL.match(name)
+                if match:
+                    col, ext = int(match.group(1), 16), match.group(2)
+                    canonical = ext in EXTENSIONS and name == f"C{col:08x}.{ext}"
+                    found.append((col, EXTENSIONS.index(ext) if canonical else ODD, name))
+            found.sort(key=lambda item: item[0])
+            row = self._rows[folder] = _Row(np.array([item[0] for item in found], np.uint32),
+                                            np.array([item[1] for item in found], np.uint8),
+                                            {i: item[2] for i, item in enumerate(found) if item[1] == ODD})
+        return row
+
+    def refresh(self, key: BundleKey) -> None:
+        for row in range(key.row0, key.row0 + BUNDLE_SIZE):
+            for folder in self._row_folders(key.level, row):
+                self._rows.pop(folder, None)
+
     def bundles(self, level: int) -> list[BundleKey]:
         keys = set()
         level_path = self.level_path(level)
         for row_name in self.fs.listdir(level_path):
             row_match = _ROW.match(row_name)
-            if not row_match:
-                continue
-            row = int(row_match.group(1), 16)
-            for name in self.fs.listdir(f"{level_path}/{row_name}"):
-                match = _COL.match(name)
-                if match:
-                    keys.add(bundle_key(level, row, int(match.group(1), 16)))
+            if row_match:
+                row = int(row_match.group(1), 16)
+                for block in np.unique(self._row(f"{level_path}/{row_name}").cols // BUNDLE_SIZE).tolist():
+                    keys.add(bundle_key(level, row, block * BUNDLE_SIZE))
         return sorted(keys)
 
     def bundle_exists(self, key: BundleKey) -> bool:
@@ -92,12 +130,11 @@ class ExplodedStorage(TileStorage):
         found: dict[tuple[int, int], list[str]] = {}
         for row in range(key.row0, key.row0 + BUNDLE_SIZE):
             for folder in self._row_folders(key.level, row):
-                for name in self.fs.listdir(folder):
-                    match = _COL.match(name)
-                    if match:
-                        col = int(match.group(1), 16)
-                        if key.col0 <= col < key.col0 + BUNDLE_SIZE:
-                            found.setdefault((row, col), []).append(f"{folder}/{name}")
+                listing = self._row(folder)
+                first, last = np.searchsorted(listing.cols, (key.col0, key.col0 + BUNDLE_SIZE)).tolist()
+                for index in range(first, last):
+                    tile = (row, int(listing.cols[index]))
+                    found.setdefault(tile, []).append(f"{folder}/{listing.name(index)}")
         return found
 
     def _newest(self, paths: list[str]) -> str:
@@ -180,6 +217,7 @@ class ExplodedWriter(BundleWriter):
         self._lock = self.storage.lock(self.key)
         self._lock.acquire()
         try:
+            self.storage.refresh(self.key)
             self._files = self.storage.block_files(self.key)
         except BaseException:
             self._lock.release()
@@ -216,6 +254,8 @@ class ExplodedWriter(BundleWriter):
             if stale != relpath:
                 storage.real_file(stale).unlink(missing_ok=True)
         self._files[(row, col)] = [relpath]
+        for folder in storage._row_folders(self.key.level, row):
+            storage._rows.pop(folder, None)
 
     def commit(self) -> None:
         """Tiles are in place as soon as ``put`` returns."""
