@@ -7,10 +7,23 @@ copied where the target has none (tile by tile and as whole bundle files), clipp
 
 from __future__ import annotations
 
-import pytest
-from cachebuilders import make_scheme, png_tile, write_cache
+import errno
+import io
+import os
+import random
+import signal
 
+import crashkit
+import numpy as np
+import pytest
+import shapely
+from cachebuilders import make_scheme, png_tile, write_cache
+from PIL import Image
+
+from map_server_cache.core import workers
 from map_server_cache.core.compose import Outcome
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.errors import ImportCancelled, StorageError
 from map_server_cache.core.journal import (
     JOURNAL_FOLDER,
     BundleJournal,
@@ -23,10 +36,12 @@ from map_server_cache.core.journal import (
     remove_journal,
     tile_digest,
 )
+from map_server_cache.core.scheme import Extent
 from map_server_cache.core.sources import open_cache
 from map_server_cache.core.storage.base import BundleKey
 
 KEY = BundleKey(5, 0, 128)
+WORLD = Extent(-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)
 
 
 # --- the journal file --------------------------------------------------------------------------------------
@@ -122,3 +137,197 @@ def test_import_id_follows_the_source_files_and_settings(tmp_path):
     write_cache(folder, scheme, {(1, 0, 1): png_tile((1, 2, 3, 100))})          # the bundle file changes
     with open_cache(folder) as source:
         assert import_id(folder, source, [1], ("target", "MERGE")) != first
+
+
+# --- end to end: a MERGE interrupted, then run again -------------------------------------------------------
+STORAGES = ["COMPACT_V2", "COMPACT", "EXPLODED"]
+COUNTERS = ("copied_raw", "blended", "clipped", "skipped_empty", "skipped_outside", "written")
+
+
+def merge_case(folder, storage: str, n: int = 30):
+    """(target, source) data-frame folders of 16-pixel PNG tiles on levels 8 and 9. The source is mostly
+    semi-transparent (some opaque, some fully transparent tiles) over the target's opaque tiles: level 9
+    bundle (0, 0) has tiles the target lacks below its own; bundle (0, 128) is absent from the target (a
+    whole-file copy); level 8 is a small bundle over old tiles."""
+    scheme = make_scheme(storage, "PNG", levels=range(10), tile_size=16)
+    encoded = {}
+
+    def tile(version, level, row, col):
+        index = (row * 7 + col * 13 + level * 3) % 31
+        alpha = 255 if version == 0 or index == 5 else 0 if index == 9 else 90 + index
+        if (version, index, alpha) not in encoded:
+            encoded[version, index, alpha] = png_tile((index * 8, 200 - version * 90, index * 5, alpha), 16)
+        return encoded[version, index, alpha]
+
+    def block(version, level, rows, cols):
+        return {(level, r, c): tile(version, level, r, c) for r in rows for c in cols}
+
+    old = {**block(0, 9, range(n), range(n)), **block(0, 8, range(10), range(10))}
+    new = {**block(1, 9, range(n + 10), range(n)), **block(1, 9, range(10), range(128, 138)),
+           **block(1, 8, range(3, 13), range(3, 13))}
+    target = write_cache(folder / "target" / "Layers", scheme, old, extent=WORLD)
+    return target, write_cache(folder / "source" / "Layers", scheme, new), scheme
+
+
+def half_tile_area(scheme) -> bytes:
+    """An area whose edges cut level 9 tiles in half (rows and columns 0-20; tile edges elsewhere)."""
+    lod = next(lod for lod in scheme.lods if lod.level == 9)
+    top_left, cut = scheme.tile_bounds(lod, 0, 0), scheme.tile_bounds(lod, 20, 20)
+    return shapely.to_wkb(shapely.box(top_left.xmin, (cut.ymin + cut.ymax) / 2, (cut.xmin + cut.xmax) / 2,
+                                      top_left.ymax))
+
+
+def pixels(tiles: dict) -> dict:
+    return {tile: np.asarray(Image.open(io.BytesIO(data)).convert("RGBA")) for tile, data in tiles.items()}
+
+
+def assert_same_tiles(target, expected: dict, where: str) -> None:
+    """Tile by tile, decoded: the target holds exactly the expected tiles."""
+    got = pixels(crashkit.read_tiles(target))
+    assert set(got) == set(expected), f"{where}: other tiles present"
+    differing = sorted(tile for tile in got if not np.array_equal(got[tile], expected[tile]))
+    assert not differing, f"{where}: {len(differing)} tiles differ (blended twice?), first {differing[:3]}"
+
+
+class Uninterrupted:
+    """A case and the result of one uninterrupted MERGE of it: decoded tiles, counts, and how often it asked
+    whether to stop."""
+
+    def __init__(self, folder, storage: str, area: bool):
+        self.target, self.source, scheme = merge_case(folder, storage)
+        self.area = half_tile_area(scheme) if area else None
+        finished = crashkit.copy_cache(self.target, folder / "uninterrupted" / "Layers")
+        counter = CancelAfter(10 ** 9)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(workers, "STOP_CHECK_SECONDS", 0)      # as in the cancel test: before each tile
+            self.result = import_cache(self.request(finished), counter)
+        self.questions = 10 ** 9 - counter.calls
+        self.tiles = pixels(crashkit.read_tiles(finished))
+        assert not (finished / JOURNAL_FOLDER).exists()
+
+    def request(self, target) -> ImportRequest:
+        return ImportRequest(target, self.source, SourceType.CACHE_DATASET, workers=1,
+                             area_of_interest=self.area)
+
+    def resume_and_check(self, target, where: str) -> None:
+        """Run the import again on an interrupted target: the uninterrupted tiles and counts, no journal."""
+        again = import_cache(self.request(target))
+        assert_same_tiles(target, self.tiles, where)
+        counts = [getattr(again, name) for name in COUNTERS]
+        assert counts == [getattr(self.result, name) for name in COUNTERS], f"{where}: {counts}"
+        assert not (target / JOURNAL_FOLDER).exists(), f"{where}: journal left after success"
+
+
+_CASES: dict = {}
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory):
+    def get(storage: str, area: bool = False) -> Uninterrupted:
+        if (storage, area) not in _CASES:
+            _CASES[storage, area] = Uninterrupted(tmp_path_factory.mktemp(storage), storage, area)
+        return _CASES[storage, area]
+
+    yield get
+    _CASES.clear()
+
+
+class CancelAfter:
+    """Progress that cancels at the ``calls``-th question (units ask before each tile here)."""
+
+    def __init__(self, calls: int):
+        self.calls = calls
+
+    def message(self, text):
+        pass
+
+    def progress(self, done, total):
+        pass
+
+    def is_cancelled(self):
+        self.calls -= 1
+        return self.calls < 0
+
+
+@pytest.mark.parametrize("area", [False, True], ids=["whole", "area"])
+@pytest.mark.parametrize("storage", STORAGES)
+def test_cancelled_merge_resumes_to_the_uninterrupted_result(uninterrupted, tmp_path, monkeypatch, storage,
+                                                             area):
+    case = uninterrupted(storage, area)
+    monkeypatch.setattr(workers, "BATCH_TILES", 100)
+    monkeypatch.setattr(workers, "STOP_CHECK_SECONDS", 0)
+    for calls in (case.questions * 2 // 5, case.questions - 50):   # in level 9's big bundle, in level 8's
+        target = crashkit.copy_cache(case.target, tmp_path / str(calls) / "Layers")
+        with pytest.raises(ImportCancelled):
+            import_cache(case.request(target), CancelAfter(calls))
+        assert (target / JOURNAL_FOLDER).is_dir()
+        case.resume_and_check(target, f"{storage} cancelled at call {calls}")
+
+
+def failing_flush(real_flush, failing: int):
+    """BundleJournal.flush that raises right after its ``failing``-th flush of some lines."""
+    flushes = []
+
+    def flush(journal):
+        wrote = bool(journal._lines)
+        real_flush(journal)
+        flushes.append(wrote)
+        if sum(flushes) == failing:
+            raise OSError(errno.EIO, "injected failure after the journal flush")
+
+    return flush
+
+
+@pytest.mark.parametrize("area", [False, True], ids=["whole", "area"])
+@pytest.mark.parametrize("storage", STORAGES)
+def test_failure_between_journal_and_commit_resumes(uninterrupted, tmp_path, monkeypatch, storage, area):
+    """The journal lists a batch that never committed (an error right after the journal is written): those
+    tiles' bytes do not match their lines, so the re-run composes them."""
+    case = uninterrupted(storage, area)
+    monkeypatch.setattr(workers, "BATCH_TILES", 100)
+    real_flush = BundleJournal.flush
+    for failing in (1, 3, 6):
+        monkeypatch.setattr(BundleJournal, "flush", failing_flush(real_flush, failing))
+        target = crashkit.copy_cache(case.target, tmp_path / str(failing) / "Layers")
+        with pytest.raises(StorageError, match="injected"):
+            import_cache(case.request(target))
+        monkeypatch.setattr(BundleJournal, "flush", real_flush)
+        case.resume_and_check(target, f"{storage} failed after journal flush {failing}")
+
+
+def crash_points(calls: int, count: int | None, seed: int) -> list[str]:
+    points = [f"{number}:{when}" for number in range(1, calls + 1) for when in ("before", "after")]
+    return points if count is None else sorted(random.Random(seed).sample(points, min(count, len(points))))
+
+
+def crash_and_resume(case: Uninterrupted, folder, count: int | None, seed: int) -> int:
+    """SIGKILL a child import at chosen commit-step system calls (journal fsyncs included), run again."""
+    reference = crashkit.copy_cache(case.target, folder / "child" / "Layers")
+    code, details, err = crashkit.finish(crashkit.start_import(crashkit.ImportSpec(
+        str(reference), str(case.source), overwrite=False)))
+    assert code == 0 and details["outcome"] == "DONE", err
+    assert_same_tiles(reference, case.tiles, "child import")
+    killed = 0
+    for point in crash_points(details["calls"], count, seed):
+        target = crashkit.copy_cache(case.target, folder / point.replace(":", "-") / "Layers")
+        child = crashkit.start_import(crashkit.ImportSpec(str(target), str(case.source), overwrite=False),
+                                      crash_at=point)
+        code, _, err = crashkit.finish(child)
+        crashkit.wait_group_gone(child.pid, 60)
+        assert code in (-signal.SIGKILL, 0), err
+        killed += code == -signal.SIGKILL
+        case.resume_and_check(target, f"crash point {point} of {details['calls']} (seed {seed})")
+    return killed
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_killed_merge_resumes_to_the_uninterrupted_result(uninterrupted, tmp_path, storage):
+    seed = int.from_bytes(os.urandom(4), "little")
+    crash_and_resume(uninterrupted(storage), tmp_path, 3, seed)
+
+
+@pytest.mark.stress
+@pytest.mark.parametrize("storage", STORAGES)
+def test_killed_merge_at_every_commit_step(uninterrupted, tmp_path, storage):
+    killed = crash_and_resume(uninterrupted(storage), tmp_path, None if storage != "EXPLODED" else 60, 0)
+    assert killed
