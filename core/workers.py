@@ -138,13 +138,15 @@ def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
     source_key = BundleKey(*unit.source_keys[0])
     if target.storage.bundle_exists(key):
         return None
-    with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
-        for (row, col), data in source.storage.iter_bundle(source_key):
-            if not is_valid_signature(data, unit.tile_format):
-                return None
-            if not is_opaque_by_format(data):          # a MERGE run again must not blend it over itself
-                journal.record(row, col, Outcome.COPIED_RAW, data)
-    tiles = copy_bundle(source.storage, source_key, target.storage, key)
+    if unit.import_id is not None:                     # MERGE: the journal needs the tiles' bytes first
+        with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
+            for (row, col), data in source.storage.iter_bundle(source_key):
+                if not is_valid_signature(data, unit.tile_format):
+                    return None
+                if not is_opaque_by_format(data):      # a MERGE run again must not blend it over itself
+                    journal.record(row, col, Outcome.COPIED_RAW, data)
+    tiles = copy_bundle(source.storage, source_key, target.storage, key,
+                        accept=lambda head: is_valid_signature(head, unit.tile_format))
     if tiles is None:
         return None
     result = UnitResult(unit.target_key, unit.tiles)
