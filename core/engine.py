@@ -25,7 +25,7 @@ from typing import Protocol
 from .area import AreaOfInterest
 from .conf import read_conf_cdi, write_conf_cdi
 from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
-from .journal import import_id, journal_folder, remove_journal
+from .journal import import_id, journal_finished, journal_folder, remove_journal
 from .plan import plan_level
 from .pool import run_units
 from .scheme import Extent, compare, format_differences
@@ -134,6 +134,11 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
         for _scale, reason in levels.skipped:
             progress.message(f"Skipped: {reason}")
+        if journal_id is not None and journal_finished(target_folder, journal_id):
+            progress.message("This import already completed (it was stopped while removing its journal): "
+                             "nothing to do")
+            _remove_journal(target_folder, journal_id, progress)
+            return ImportResult(target_folder, [], 0, time.monotonic() - started)
         extent = None if aoi is not None else request.extent if request.extent is not None else target.extent
         with contextlib.ExitStack() as stack:
             if request.upload or request.source_type is SourceType.TILE_PACKAGE:

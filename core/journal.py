@@ -11,8 +11,9 @@ changed it since) is composed again. A line torn by a crash mid-append is ignore
 
 One writer per journal: the bundle's writer, lock held (whole-bundle copies append theirs just before
 taking the lock; only two runs of one import at once could then share a journal, and whole-line appends
-keep it readable). The engine removes the import's folder once the whole import succeeded; journals of
-other import ids are never touched.
+keep it readable). The engine removes the import's folder once the whole import succeeded (a run killed
+during that removal counts as complete: see ``remove_journal``); journals of other import ids are never
+touched.
 """
 
 from __future__ import annotations
@@ -179,12 +180,29 @@ class NoJournal:
 
 
 def remove_journal(target_folder, import_id: str) -> None:
-    """Remove an import's journals (after it succeeded), and ``.import-journal`` when nothing else is left."""
-    folder = journal_folder(target_folder, import_id)
+    """Remove an import's journals once it succeeded, then ``.import-journal`` when nothing else is left.
+
+    The folder is first renamed ``<import id>.done`` in one step: a kill while its files are deleted one by
+    one leaves that name, by which a run again knows the import completed (``journal_finished``) instead of
+    blending again the tiles whose lines are gone."""
+    folder, done = journal_folder(target_folder, import_id), _done_folder(target_folder, import_id)
     if folder.exists():
-        shutil.rmtree(folder)
+        if done.exists():
+            shutil.rmtree(done)
+        os.rename(folder, done)
+    if done.exists():
+        shutil.rmtree(done)
     with contextlib.suppress(OSError):
         folder.parent.rmdir()
+
+
+def journal_finished(target_folder, import_id: str) -> bool:
+    """True when a run of this import completed and was stopped while removing its journal."""
+    return _done_folder(target_folder, import_id).exists()
+
+
+def _done_folder(target_folder, import_id: str) -> Path:
+    return Path(target_folder) / JOURNAL_FOLDER / f"{import_id}.done"
 
 
 def _last_byte(path: Path) -> bytes:
