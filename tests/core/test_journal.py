@@ -29,6 +29,7 @@ from map_server_cache.core.journal import (
     BundleJournal,
     NoJournal,
     import_id,
+    journal_finished,
     journal_folder,
     journal_path,
     open_journal,
@@ -126,6 +127,19 @@ def test_remove_journal_leaves_other_imports(tmp_path):
     remove_journal(tmp_path, "never ran")               # nothing to remove is fine
 
 
+def test_a_removal_cut_short_marks_the_import_finished(tmp_path):
+    for key in (KEY, BundleKey(5, 128, 128)):
+        with BundleJournal(journal_path(tmp_path, "mine", key)) as journal:
+            journal.record(1, 130, Outcome.BLENDED, b"x")
+    assert not journal_finished(tmp_path, "mine")
+    done = tmp_path / JOURNAL_FOLDER / "mine.done"
+    journal_folder(tmp_path, "mine").rename(done)      # what remove_journal does first; then a kill
+    next(done.iterdir()).unlink()
+    assert journal_finished(tmp_path, "mine")
+    remove_journal(tmp_path, "mine")
+    assert not journal_finished(tmp_path, "mine") and not (tmp_path / JOURNAL_FOLDER).exists()
+
+
 def test_import_id_follows_the_source_files_and_settings(tmp_path):
     scheme = make_scheme("COMPACT_V2", levels=range(3))
     folder = write_cache(tmp_path / "src", scheme, {(1, 0, 0): png_tile((1, 2, 3, 100))})
@@ -210,11 +224,14 @@ class Uninterrupted:
                              area_of_interest=self.area)
 
     def resume_and_check(self, target, where: str) -> None:
-        """Run the import again on an interrupted target: the uninterrupted tiles and counts, no journal."""
+        """Run the import again on an interrupted target: the uninterrupted tiles and counts (none when the
+        interrupted run had completed, killed while removing its journal), no journal left."""
+        finished = any((target / JOURNAL_FOLDER).glob("*.done"))
         again = import_cache(self.request(target))
         assert_same_tiles(target, self.tiles, where)
         counts = [getattr(again, name) for name in COUNTERS]
-        assert counts == [getattr(self.result, name) for name in COUNTERS], f"{where}: {counts}"
+        expected = [0] * len(COUNTERS) if finished else [getattr(self.result, name) for name in COUNTERS]
+        assert counts == expected, f"{where}: {counts}"
         assert not (target / JOURNAL_FOLDER).exists(), f"{where}: journal left after success"
 
 
@@ -308,7 +325,8 @@ def crash_and_resume(case: Uninterrupted, folder, count: int | None, seed: int) 
     assert code == 0 and details["outcome"] == "DONE", err
     assert_same_tiles(reference, case.tiles, "child import")
     killed = 0
-    for point in crash_points(details["calls"], count, seed):
+    # the last calls remove the finished import's journal
+    for point in crash_points(details["calls"], count, seed) + [f"{details['calls'] - 1}:after"]:
         target = crashkit.copy_cache(case.target, folder / point.replace(":", "-") / "Layers")
         child = crashkit.start_import(crashkit.ImportSpec(str(target), str(case.source), overwrite=False),
                                       crash_at=point)
