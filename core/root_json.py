@@ -22,7 +22,7 @@ from .errors import SchemeError
 from .scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 
 # Real files are a few kilobytes; the cap bounds the memory a hostile file can take.
-MAX_JSON_BYTES = 4 * 1024 * 1024
+MAX_JSON_BYTES = 1024 * 1024
 
 
 def parse_root_json(data: bytes, where: str) -> tuple[TilingScheme, Extent | None]:
