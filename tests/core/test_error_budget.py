@@ -38,7 +38,7 @@ def budget_case(folder, storage: str):
                 source[(level, r, c)] = kinds[i % 3]
                 damaged[level].add((level, r, c))
             else:
-                source[(level, r, c)] = png_tile((r * 20, c * 20, level, 255 if i % 2 else 140))
+                source[(level, r, c)] = png_tile((r * 20 % 256, c * 20 % 256, level, 255 if i % 2 else 140))
     target = write_cache(folder / "target" / "Layers", scheme, old, extent=WORLD)
     return target, write_cache(folder / "source" / "Layers", scheme, source), source, damaged
 
