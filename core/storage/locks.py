@@ -111,12 +111,3 @@ def publish(temporary, destination) -> None:
             if os.name != "nt" or attempt == _PUBLISH_ATTEMPTS - 1:
                 raise
             time.sleep(_WINDOWS_RETRY_SECONDS)
-
-
-def sync_file(path) -> None:
-    """fsync a file written and closed by someone else (shutil.copyfile)."""
-    fd = os.open(path, os.O_RDWR)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
