@@ -54,7 +54,7 @@ def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
     else:
         targets, unknown = [], []
         for scale in scales:
-            lod = _closest(target_scheme.lods, float(scale), SCALE_REL_TOL, "scale")
+            lod = target_scheme.lod_for_scale(float(scale), SCALE_REL_TOL)
             if lod is None:
                 unknown.append(scale)
             elif lod not in targets:
@@ -65,7 +65,7 @@ def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
             raise SelectionError(f"the target does not cache the scale(s) {asked}; it caches: {cached}")
     pairs, skipped = [], []
     for target_lod in sorted(targets, key=_coarse_first):
-        source_lod = _closest(source_scheme.lods, target_lod.resolution, RESOLUTION_REL_TOL, "resolution")
+        source_lod = source_scheme.lod_for_resolution(target_lod.resolution, RESOLUTION_REL_TOL)
         if source_lod is not None:
             pairs.append((source_lod, target_lod))
         elif scales is not None:
@@ -76,16 +76,6 @@ def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
 
 def _coarse_first(lod):
     return -lod.resolution
-
-
-def _closest(lods, value, rel_tol, attribute):
-    best, best_error = None, rel_tol
-    for lod in lods:
-        reference = getattr(lod, attribute)
-        error = abs(reference - value) / max(abs(reference), abs(value), 1e-300)
-        if error <= best_error:
-            best, best_error = lod, error
-    return best
 
 
 # ---------------------------------------------------------------------------------------------- ranges
