@@ -63,10 +63,6 @@ def png_tile(pixels, size: int = 256, mode: str = "RGBA") -> bytes:
     return out.getvalue()
 
 
-def _extension(data: bytes) -> str:
-    return "png" if data.startswith(b"\x89PNG") else "jpg"
-
-
 def write_cache(folder, scheme: TilingScheme, tiles: dict, extent: Extent | None = None) -> Path:
     """Write conf.xml, conf.cdi (``extent`` or the tiles' bounds) and ``tiles`` {(level, row, col): bytes}."""
     folder = Path(folder)
@@ -80,15 +76,20 @@ def write_cache(folder, scheme: TilingScheme, tiles: dict, extent: Extent | None
             extent = extent.union(other)
     if extent is not None:
         write_conf_cdi(extent, folder / "conf.cdi", scheme.spatial_reference)
+    write_tiles(open_storage(DirectoryFS(folder), scheme), tiles)
+    return folder
+
+
+def write_tiles(storage, tiles: dict) -> None:
+    """Write {(level, row, col): bytes} through core's writers, one batch per bundle (exploded: the file
+    extension follows the bytes)."""
     by_bundle = defaultdict(list)
     for (level, row, col), data in tiles.items():
         by_bundle[bundle_key(level, row, col)].append((row, col, data))
-    storage = open_storage(DirectoryFS(folder), scheme)
     for key, group in sorted(by_bundle.items()):
         with storage.writer(key) as writer:
             for row, col, data in group:
-                writer.put(row, col, data, _extension(data))
-    return folder
+                writer.put(row, col, data)
 
 
 def root_json(scheme: TilingScheme, extent: Extent | None) -> dict:

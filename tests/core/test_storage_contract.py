@@ -4,6 +4,7 @@ import os
 import struct
 
 import pytest
+from cachebuilders import write_tiles
 
 from map_server_cache.core.errors import StorageError
 from map_server_cache.core.fs import DirectoryFS, ReadOnlyFS
@@ -30,16 +31,6 @@ def storage(request, tmp_path):
     return store
 
 
-def write(storage, tiles):
-    groups = {}
-    for (level, row, col), data in tiles.items():
-        groups.setdefault(bundle_key(level, row, col), []).append((row, col, data))
-    for key, items in groups.items():
-        with storage.writer(key) as writer:
-            for row, col, data in items:
-                writer.put(row, col, data)
-
-
 def everything(storage):
     found = {}
     for level in storage.levels():
@@ -56,7 +47,7 @@ def test_bundle_key_rounds_down_to_the_block():
 def test_round_trip(storage):
     tiles = {(2, 0, 0): png(1), (2, 1, 3): png(2, 5000), (2, 127, 127): png(3), (2, 128, 0): png(4),
              (5, 300, 700): png(5, 70000), (5, 301, 700): png(6, 1)}
-    write(storage, tiles)
+    write_tiles(storage, tiles)
     assert storage.levels() == [2, 5]
     assert storage.bundles(2) == [BundleKey(2, 0, 0), BundleKey(2, 128, 0)]
     assert storage.bundles(5) == [BundleKey(5, 256, 640)]
@@ -71,7 +62,7 @@ def test_round_trip(storage):
 
 
 def test_overwrite_repoints_and_keeps_others(storage):
-    write(storage, {(1, 0, 0): png(1), (1, 0, 1): png(2)})
+    write_tiles(storage, {(1, 0, 0): png(1), (1, 0, 1): png(2)})
     key = BundleKey(1, 0, 0)
     with storage.writer(key) as writer:
         assert writer.get(0, 0) == png(1)
@@ -111,7 +102,7 @@ def test_explicit_commit_then_more(storage):
 
 
 def test_failed_batch_changes_nothing(storage):
-    write(storage, {(1, 0, 0): png(1)})
+    write_tiles(storage, {(1, 0, 0): png(1)})
     with pytest.raises(RuntimeError):
         with storage.writer(BundleKey(1, 0, 0)) as writer:
             writer.put(0, 0, png(2))
@@ -157,8 +148,8 @@ def test_tile_heads(storage, tmp_path, monkeypatch, chunk):
     key = BundleKey(2, 128, 0)
     tiles = {(128, 0): png(1, 5000), (130, 7): b"\xff\xd8\xff", (255, 127): b"\xff\xd8",
              (200, 64): jpg(2, 70000)}
-    write(storage, {(2, *tile): data for tile, data in tiles.items()})
-    write(storage, {(2, 128, 0): png(3, 50)})                   # compact: the old record stays as dead space
+    write_tiles(storage, {(2, *tile): data for tile, data in tiles.items()})
+    write_tiles(storage, {(2, 128, 0): png(3, 50)})             # compact: the old record stays as dead space
     tiles[(128, 0)] = png(3, 50)
     for length in (8, 3, 20):
         heads = storage.tile_heads(key, length)
@@ -176,7 +167,7 @@ def test_tile_heads(storage, tmp_path, monkeypatch, chunk):
 
 def test_bundle_files_copy_into_an_empty_target(storage, tmp_path):
     tiles = {(3, 1, 1): png(1), (3, 2, 5): png(2, 900)}
-    write(storage, tiles)
+    write_tiles(storage, tiles)
     target = open_storage(DirectoryFS(tmp_path / "target"), storage.storage_format)
     seen = []
     assert copy_bundle(storage, BundleKey(3, 0, 0), target, BundleKey(6, 0, 0), seen.append) is None
@@ -212,8 +203,8 @@ def test_unknown_storage_format(tmp_path):
 
 def test_v2_header_fields(tmp_path):
     store = open_storage(DirectoryFS(tmp_path), StorageFormat.COMPACT_V2)
-    write(store, {(0, 0, 0): png(1, 500), (0, 3, 4): png(2, 2000)})
-    write(store, {(0, 3, 4): png(3, 100)})
+    write_tiles(store, {(0, 0, 0): png(1, 500), (0, 3, 4): png(2, 2000)})
+    write_tiles(store, {(0, 3, 4): png(3, 100)})
     path = tmp_path / "_alllayers" / "L00" / "R0000C0000.bundle"
     fields = struct.unpack("<4I3Q6I", path.read_bytes()[:64])
     assert fields == (3, 16384, 508, 5, 0, path.stat().st_size, 40, 131092, 3, 16, 16384, 5, 131072)
@@ -221,8 +212,8 @@ def test_v2_header_fields(tmp_path):
 
 def test_v1_header_fields_and_bundlx(tmp_path):
     store = open_storage(DirectoryFS(tmp_path), StorageFormat.COMPACT)
-    write(store, {(0, 130, 260): png(1, 500), (0, 140, 300): png(2, 2000)})
-    write(store, {(0, 140, 300): png(3, 100), (0, 141, 300): png(4, 10)})
+    write_tiles(store, {(0, 130, 260): png(1, 500), (0, 140, 300): png(2, 2000)})
+    write_tiles(store, {(0, 140, 300): png(3, 100), (0, 141, 300): png(4, 10)})
     bundle = tmp_path / "_alllayers" / "L00" / "R0080C0100.bundle"
     data = bundle.read_bytes()
     assert struct.unpack("<4I3Q5I", data[:60]) == (3, 16384, 2008, 5, 12, len(data), 40, 16,

@@ -10,9 +10,10 @@ from PIL import Image
 from map_server_cache.core.conf import write_conf_xml
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, SpatialReference, StorageFormat, TilingScheme
-from map_server_cache.core.storage import BundleKey, bundle_key, open_storage
+from map_server_cache.core.storage import BundleKey, open_storage
 
 compact = pytest.importorskip("mapproxy.cache.compact")
+from cachebuilders import write_tiles  # noqa: E402
 from mapproxy.cache.tile import Tile  # noqa: E402
 from mapproxy.image import ImageResult  # noqa: E402
 
@@ -34,16 +35,6 @@ def sample_tiles(seed: int = 1) -> dict:
     return {coord: tile_bytes(rng) for coord in coords}
 
 
-def write_ours(storage, tiles):
-    groups = {}
-    for (level, row, col), data in tiles.items():
-        groups.setdefault(bundle_key(level, row, col), []).append((row, col, data))
-    for key, items in groups.items():
-        with storage.writer(key) as writer:
-            for row, col, data in items:
-                writer.put(row, col, data)
-
-
 def mapproxy_read(cache, level, row, col):
     tile = Tile((col, row, level))
     if not cache.load_tile(tile):
@@ -60,9 +51,9 @@ def mapproxy_write(cache, tiles):
 def test_mapproxy_reads_what_we_write(tmp_path, storage_format):
     storage = open_storage(DirectoryFS(tmp_path), storage_format)
     tiles = sample_tiles()
-    write_ours(storage, tiles)
+    write_tiles(storage, tiles)
     updates = {coord: data[::-1] + b"x" for coord, data in list(tiles.items())[::3]}
-    write_ours(storage, updates)           # repointed records: MapProxy must follow the new index
+    write_tiles(storage, updates)           # repointed records: MapProxy must follow the new index
     tiles.update(updates)
     cache = MAPPROXY[storage_format](str(tmp_path / "_alllayers"))
     for (level, row, col), data in tiles.items():
@@ -124,8 +115,8 @@ def test_gdal_esric_reads_our_v2_cache(tmp_path):
     expected, tiles = {}, {}
     for coord in coords:
         tiles[coord], expected[coord] = random_png(rng)
-    write_ours(storage, tiles)
-    write_ours(storage, {(2, 3, 3): tiles[(2, 0, 2)]})      # a repointed tile
+    write_tiles(storage, tiles)
+    write_tiles(storage, {(2, 3, 3): tiles[(2, 0, 2)]})      # a repointed tile
     expected[(2, 3, 3)] = expected[(2, 0, 2)]
     dataset = gdal.Open(str(tmp_path / "conf.xml"))
     assert dataset.GetDriver().ShortName == "ESRIC"
@@ -146,7 +137,7 @@ def test_exploded_files_are_where_arcgis_puts_them(tmp_path):
     storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
     tiles = {(3, 0, 0): b"\x89PNG" + b"a", (3, 10, 171): b"\xff\xd8" + b"b",
              (12, 3000, 4095): b"\x89PNG" + b"c"}
-    write_ours(storage, tiles)
+    write_tiles(storage, tiles)
     for (level, row, col), data in tiles.items():
         ext = "png" if data.startswith(b"\x89PNG") else "jpg"
         path = tmp_path / "_alllayers" / f"L{level:02d}" / f"R{row:08x}" / f"C{col:08x}.{ext}"
