@@ -81,15 +81,15 @@ def write_cache(folder, scheme: TilingScheme, tiles: dict, extent: Extent | None
 
 
 def write_tiles(storage, tiles: dict) -> None:
-    """Write {(level, row, col): bytes} through core's writers, one batch per bundle (exploded: the file
-    extension follows the bytes)."""
+    """Write {(level, row, col): bytes} through core's writers, one batch per bundle (exploded: .png for PNG
+    bytes, else .jpg, so damaged tiles can be written too)."""
     by_bundle = defaultdict(list)
     for (level, row, col), data in tiles.items():
         by_bundle[bundle_key(level, row, col)].append((row, col, data))
     for key, group in sorted(by_bundle.items()):
         with storage.writer(key) as writer:
             for row, col, data in group:
-                writer.put(row, col, data)
+                writer.put(row, col, data, "png" if data.startswith(b"\x89PNG") else "jpg")
 
 
 def root_json(scheme: TilingScheme, extent: Extent | None) -> dict:
