@@ -3,20 +3,16 @@ staged copies are removed after success, failure and cancel."""
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
-
-from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core import pool  # noqa: E402
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.errors import ImportCancelled  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core import pool
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.errors import ImportCancelled
+from map_server_cache.core.sources import open_cache
 
 
 class Recorder:

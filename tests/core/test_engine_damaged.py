@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 import pytest
 import shapely
+from cachebuilders import make_scheme, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
-
-from cachebuilders import make_scheme, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.errors import TileFormatError  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.errors import TileFormatError
+from map_server_cache.core.sources import open_cache
 
 SIZE = 32
 HALF_RED = png_tile((255, 0, 0, 128), size=SIZE)

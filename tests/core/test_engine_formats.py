@@ -4,20 +4,15 @@ for PNG32, PNG8, JPEG and MIXED. Expected pixels are computed here with numpy an
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
+from cachebuilders import make_scheme, write_cache
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
-
-from cachebuilders import make_scheme, write_cache  # noqa: E402
-
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources import open_cache
 
 LEVEL = 3
 SIZE = 256

@@ -13,14 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
+from cachebuilders import make_scheme, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
-
-from cachebuilders import make_scheme, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core import pool  # noqa: E402
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core import pool
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources import open_cache
 
 SIZE = 32
 

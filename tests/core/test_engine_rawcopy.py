@@ -3,17 +3,11 @@ target, tile by tile into an existing one; for every storage format and from fol
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
-
-from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
-
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources import open_cache
 
 SIZE = 16
 

@@ -7,23 +7,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
+from cachebuilders import make_scheme, make_tpk, make_tpkx, write_cache
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders
-
-from cachebuilders import make_scheme, make_tpk, make_tpkx, write_cache  # noqa: E402
-
-from map_server_cache.core.conf import read_conf_cdi  # noqa: E402
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.errors import IncompatibleCacheError, SelectionError  # noqa: E402
-from map_server_cache.core.scheme import LOD, Extent  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core.conf import read_conf_cdi
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.errors import IncompatibleCacheError, SelectionError
+from map_server_cache.core.scheme import LOD, Extent
+from map_server_cache.core.sources import open_cache
 
 SIZE = 32
 

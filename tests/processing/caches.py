@@ -7,16 +7,12 @@ sources that fit it: blue tiles whose right half is transparent, so MERGE and OV
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import cachebuilders
 import numpy as np
 from PIL import Image
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "core"))
-
-import cachebuilders  # noqa: E402
 
 ALGORITHM_ID = "mapservercache:importmapservercache"
 LEVELS = range(0, 4)
