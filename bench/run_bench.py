@@ -302,15 +302,12 @@ def verdict(ok: bool) -> str:
 NOTES = """## What limits the figures
 
 - **Full import.** Every source bundle lands in a target bundle that does not exist yet, so the engine copies
-  it as a file (`storage.copy_bundle`: temporary file, fsync, rename) on 4 threads, after reading every tile
-  once to check its signature (damaged tiles must be counted and left out, so a bundle holding one goes tile
-  by tile instead). `cp -r` leaves its data in the page cache; the engine's copy is on disk when the import
-  returns, which crash safety needs (a bundle renamed into place before its bytes are on disk can come back
-  empty after a power cut). The comparable floor is therefore `cp -r` plus an fsync of each file. What
-  remains above that floor is mostly the signature check, about 2 µs of Python per tile through
-  `iter_bundle` (~0.4 s per 200 000 tiles); a storage primitive returning the first bytes of every tile of a
-  bundle in one vectorised read would remove most of it. Disk timings on this shared VM vary by 2× between
-  rounds.
+  it as a file (`storage.copy_bundle`: one pass of 1 MiB reads into a temporary file that checks each tile's
+  signature on the way, fsync, rename) on 4 threads; a MERGE journals the copy by one line per bundle. `cp -r`
+  leaves its data in the page cache; the engine's copy is on disk when the import returns, which crash safety
+  needs (a bundle renamed into place before its bytes are on disk can come back empty after a power cut). The
+  comparable floor is therefore `cp -r` plus an fsync of each file; without fsyncs the engine is the row
+  "target fsyncs off". Disk timings on this shared VM vary by 2× between rounds.
 - **2 workers.** MERGE work is almost all Pillow C code (decode, composite, encode); the engine adds reading
   and writing bundles and the pixel masks of boundary tiles, about the same as the floor's in-memory loop
   saves. With two workers the engine keeps pace with the bare Pillow loop run in two processes at the same
@@ -319,7 +316,8 @@ NOTES = """## What limits the figures
   costs 0.5–1 s once per import.
 - **Memory.** A unit is one bundle; tiles stream from the source bundle (one read chunk at a time) into the
   writer, which appends them to the bundle file through an 8 MB buffer and commits the index every 4 096 tiles
-  or 64 MB. Whole-bundle copies go through the kernel. Memory does not grow with the tile count.
+  or 64 MB. Whole-bundle copies go through one 1 MiB buffer per copy thread. Memory does not grow with the
+  tile count.
 """
 
 
