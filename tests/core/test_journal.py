@@ -11,6 +11,7 @@ import errno
 import io
 import os
 import random
+import re
 import signal
 
 import crashkit
@@ -321,6 +322,29 @@ def test_failure_between_journal_and_commit_resumes(uninterrupted, tmp_path, mon
             import_cache(case.request(target))
         monkeypatch.setattr(BundleJournal, "flush", real_flush)
         case.resume_and_check(target, f"{storage} failed after journal flush {failing}")
+
+
+@pytest.mark.parametrize(("storage", "published"), [("EXPLODED", 2), ("COMPACT", 1), ("COMPACT_V2", 0)])
+def test_whole_bundle_copy_cut_short_resumes(uninterrupted, tmp_path, monkeypatch, storage, published):
+    """The copy of level 9's bundle (0, 128), absent from the target, fails after ``published`` of its
+    files are renamed into place (exploded: two tiles; V1: the .bundle without its .bundlx)."""
+    case = uninterrupted(storage)
+    renamed, replace = [], os.replace
+
+    def failing_replace(source, destination, *args, **kwargs):
+        if re.search(r"L09/.*C0*8[0-9]\.(png|bundle|bundlx)$", str(destination)):
+            if len(renamed) == published:
+                raise OSError(errno.EIO, "injected failure while publishing the copy")
+            renamed.append(destination)
+        return replace(source, destination, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    target = crashkit.copy_cache(case.target, tmp_path / "Layers")
+    with pytest.raises(StorageError, match="injected"):
+        import_cache(case.request(target))
+    monkeypatch.setattr(os, "replace", replace)
+    assert len(renamed) == published
+    case.resume_and_check(target, f"{storage} copy cut short after {published} files")
 
 
 def crash_points(calls: int, count: int | None, seed: int) -> list[str]:
