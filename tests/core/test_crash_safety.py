@@ -22,6 +22,7 @@ from cachebuilders import make_scheme, png_tile, write_cache
 
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import ImportCancelled
+from map_server_cache.core.journal import JOURNAL_FOLDER
 from map_server_cache.core.scheme import Extent
 
 WORLD = Extent(-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)
@@ -134,6 +135,10 @@ def check_trial(case: Case, trial: Path, how: str, interrupt) -> dict:
     tiles = crashkit.read_tiles(target)
     counts = crashkit.check_old_or_new(tiles, case.old, case.new, where)
     crashkit.check_peers(target, tiles)
+    if not case.overwrite and tiles == case.new and not (target / JOURNAL_FOLDER).exists():
+        # Killed after the import finished (its journal removed, before the child could report): nothing to
+        # resume, and running it again would be a second MERGE, which blends again by design.
+        return {"killed": killed, "finished before the kill": True, **counts}
     import_cache(ImportRequest(target, case.source, SourceType.CACHE_DATASET, overwrite=case.overwrite,
                                workers=1))
     again = crashkit.read_tiles(target)
