@@ -360,8 +360,8 @@ def crash_and_resume(case: Uninterrupted, folder, count: int | None, seed: int) 
     assert code == 0 and details["outcome"] == "DONE", err
     assert_same_tiles(reference, case.tiles, "child import")
     killed = 0
-    # the last calls remove the finished import's journal
-    for point in crash_points(details["calls"], count, seed) + [f"{details['calls'] - 1}:after"]:
+    removing = f"{details['calls'] - 1}:after"           # the last calls remove the finished import's journal
+    for point in dict.fromkeys(crash_points(details["calls"], count, seed) + [removing]):
         target = crashkit.copy_cache(case.target, folder / point.replace(":", "-") / "Layers")
         child = crashkit.start_import(crashkit.ImportSpec(str(target), str(case.source), overwrite=False),
                                       crash_at=point)
