@@ -139,28 +139,18 @@ def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
     check; None when that does not apply (the tile-by-tile path then does the work).
 
     A MERGE journals the copy before publishing it, so a run again finds the bundle done rather than
-    blending its semi-transparent tiles over themselves: by one line when the storage publishes the bundle in
-    one step, else (exploded) tile by tile."""
+    blending its semi-transparent tiles over themselves."""
     source_key = BundleKey(*unit.source_keys[0])
-    atomic = target.storage.copies_bundles_atomically
     with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
         if target.storage.bundle_exists(key):
             if not journal.copied_whole:
                 return None
             return _copied(unit, source.storage.bundle_tiles(source_key), 0)   # an interrupted run copied it
-        if atomic:
-            journal.mark_whole_copy(True)
-        elif unit.import_id is not None:
-            for (row, col), data in source.storage.iter_bundle(source_key):
-                if not is_valid_signature(data, unit.tile_format):
-                    return None
-                if not is_opaque_by_format(data):
-                    journal.record(row, col, Outcome.COPIED_RAW, data)
+        journal.mark_whole_copy(True)
         tiles = copy_bundle(source.storage, source_key, target.storage, key,
                             accept=lambda head: is_valid_signature(head, unit.tile_format))
         if tiles is None:
-            if atomic:
-                journal.mark_whole_copy(False)         # a damaged tile: tile by tile, each journaled
+            journal.mark_whole_copy(False)             # a damaged tile: tile by tile, each journaled
             return None
     size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if tiles else 0
     return _copied(unit, tiles, size)

@@ -76,8 +76,6 @@ class TileStorage:
     """Reader (any ReadOnlyFS) and, over a DirectoryFS, writer of one cache's tiles."""
 
     storage_format = None  # the StorageFormat a subclass implements
-    # copy_bundle publishes a whole bundle in one step (a rename), so it exists entirely or not at all
-    copies_bundles_atomically = True
 
     def __init__(self, fs: ReadOnlyFS, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
         self.fs = fs

@@ -66,7 +66,6 @@ class ExplodedStorage(TileStorage):
     (writers, copy_bundle) its rows are listed afresh (``refresh``)."""
 
     storage_format = StorageFormat.EXPLODED
-    copies_bundles_atomically = False  # a block's tiles are renamed into place one file at a time
 
     def __init__(self, fs, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
         super().__init__(fs, tiles_dir, level_dir)
