@@ -3,18 +3,17 @@ not blend their semi-transparent pixels a second time.
 
 OVERWRITE and raw copies are idempotent, a MERGE is not: its result depends on what the target held. So, per
 target bundle, a MERGE appends one line per tile whose result depends on the target (blended, clipped, or
-copied where the target had no tile) to ``<target>/.import-journal/<import id>/L05-R0000C0080.journal``: ``row
-col outcome digest-of-the-new-bytes``; a bundle copied whole as a file gets the one line ``whole-bundle 1``
-instead, since the bundle did not exist before this import published it. The lines are written (and fsynced
-where the storage is durable) before the batch holding those tiles commits. On a run with the same import id,
-a tile listed there whose current bytes have the listed digest is done; any other tile (its batch never
-committed, or another import changed it since) is composed again. A line torn by a crash mid-append is
-ignored.
+copied where the target had no tile) to ``<target>/.import-journal/<import id>/L05-R0000C0080.journal``:
+``row col outcome digest-of-the-new-bytes``. The lines are written (and fsynced where the storage is durable)
+before the batch holding those tiles commits. On a run with the same import id, a tile listed there whose
+current bytes have the listed digest is done; any other tile (its batch never committed, or another import
+changed it since) is composed again. A line torn by a crash mid-append is ignored.
 
-One writer per journal: the bundle's writer, lock held (whole-bundle copies append theirs just before taking
-the lock; only two runs of one import at once could then share a journal, and whole-line appends keep it
-readable). The engine removes the import's folder once the whole import succeeded (a run killed during that
-removal counts as complete: see ``remove_journal``); journals of other import ids are never touched.
+One writer per journal: the bundle's writer, lock held (whole-bundle copies append theirs just before
+taking the lock; only two runs of one import at once could then share a journal, and whole-line appends
+keep it readable). The engine removes the import's folder once the whole import succeeded (a run killed
+during that removal counts as complete: see ``remove_journal``); journals of other import ids are never
+touched.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ DIGEST_SIZE = 16
 # Outcomes a journal may list: those whose bytes were written into the target.
 RESUMABLE = {outcome.value: outcome for outcome in (Outcome.COPIED_RAW, Outcome.BLENDED, Outcome.CLIPPED)}
 _LINE = re.compile(rb"(\d{1,9}) (\d{1,9}) ([a-z_]{1,20}) ([0-9a-f]{%d})" % (2 * DIGEST_SIZE))
-_WHOLE_LINE = re.compile(rb"whole-bundle ([01])")
 
 
 def tile_digest(data: bytes) -> bytes:
@@ -66,22 +64,20 @@ def journal_path(target_folder, import_id: str, key: BundleKey) -> Path:
     return journal_folder(target_folder, import_id) / f"L{key.level:02d}-{bundle_name(key)}.journal"
 
 
-def read_journal(path: Path) -> tuple[dict, bool]:
-    """(row, col) → (Outcome, digest) of the complete, well-formed lines of a journal ({} when absent), a
-    later line for a tile winning; and whether the last whole-bundle line says the bundle was copied whole."""
+def read_journal(path: Path) -> dict:
+    """(row, col) → (Outcome, digest) of the complete, well-formed lines of a journal ({} when absent);
+    a later line for a tile wins."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}, False
-    records, copied_whole = {}, False
+        return {}
+    records = {}
     for line in data.split(b"\n")[:-1]:        # after the last newline: nothing, or a torn line
         match = _LINE.fullmatch(line)
         if match and match.group(3).decode() in RESUMABLE:
             records[int(match.group(1)), int(match.group(2))] = (RESUMABLE[match.group(3).decode()],
                                                                   bytes.fromhex(match.group(4).decode()))
-        elif _WHOLE_LINE.fullmatch(line):
-            copied_whole = line.endswith(b"1")
-    return records, copied_whole
+    return records
 
 
 def open_journal(target_folder, import_id: str | None, storage, key: BundleKey):
@@ -99,7 +95,7 @@ class BundleJournal:
 
     def __init__(self, path: Path, durable: bool = True, immediate: bool = False):
         self.path, self.durable, self.immediate = path, durable, immediate
-        self.records, self.copied_whole = read_journal(path)
+        self.records = read_journal(path)
         self._lines: list[bytes] = []
         self._file = None
 
@@ -116,12 +112,6 @@ class BundleJournal:
         self._lines.append(line.encode())
         if self.immediate:
             self.flush()
-
-    def mark_whole_copy(self, copied: bool) -> None:
-        """Note, before a whole-bundle copy is published, that this bundle is (or, after a refused copy, is
-        not) the source bundle copied as a file: one line stands for every tile of it."""
-        self._lines.append(b"whole-bundle 1\n" if copied else b"whole-bundle 0\n")
-        self.flush()
 
     def flush(self) -> None:
         if not self._lines:
@@ -173,15 +163,10 @@ class BundleJournal:
 class NoJournal:
     """What OVERWRITE uses: idempotent, it records nothing and finds nothing done."""
 
-    copied_whole = False
-
     def done(self, row: int, col: int, current: bytes | None) -> None:
         return None
 
     def record(self, row: int, col: int, outcome: Outcome, data: bytes) -> None:
-        pass
-
-    def mark_whole_copy(self, copied: bool) -> None:
         pass
 
     def flush(self) -> None:

@@ -119,9 +119,7 @@ def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) ->
     target = dataset(unit.target)
     key = BundleKey(*unit.target_key)
     try:
-        # MERGE, every tile inside: maybe a whole copy that an interrupted run of this import published.
-        resumable = unit.codes is None and unit.import_id is not None and len(unit.source_keys) == 1
-        if unit.whole_file or resumable:
+        if unit.whole_file:
             copied = _copy_whole_bundle(unit, source, target, key)
             if copied is not None:
                 return copied
@@ -136,33 +134,27 @@ def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) ->
 
 def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
     """Copy the bundle as files when the target has no bundle there and every tile passes the signature
-    check; None when that does not apply (the tile-by-tile path then does the work).
-
-    A MERGE journals the copy before publishing it, so a run again finds the bundle done rather than
-    blending its semi-transparent tiles over themselves."""
+    check; None when that does not apply (the tile-by-tile path then does the work)."""
     source_key = BundleKey(*unit.source_keys[0])
-    with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
-        if target.storage.bundle_exists(key):
-            if not journal.copied_whole:
-                return None
-            return _copied(unit, source.storage.bundle_tiles(source_key), 0)   # an interrupted run copied it
-        journal.mark_whole_copy(True)
-        tiles = copy_bundle(source.storage, source_key, target.storage, key,
-                            accept=lambda head: is_valid_signature(head, unit.tile_format))
-        if tiles is None:
-            journal.mark_whole_copy(False)             # a damaged tile: tile by tile, each journaled
-            return None
-    size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if tiles else 0
-    return _copied(unit, tiles, size)
-
-
-def _copied(unit, tiles, bytes_written: int) -> UnitResult:
+    if target.storage.bundle_exists(key):
+        return None
+    if unit.import_id is not None:                     # MERGE: the journal needs the tiles' bytes first
+        with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
+            for (row, col), data in source.storage.iter_bundle(source_key):
+                if not is_valid_signature(data, unit.tile_format):
+                    return None
+                if not is_opaque_by_format(data):      # a MERGE run again must not blend it over itself
+                    journal.record(row, col, Outcome.COPIED_RAW, data)
+    tiles = copy_bundle(source.storage, source_key, target.storage, key,
+                        accept=lambda head: is_valid_signature(head, unit.tile_format))
+    if tiles is None:
+        return None
     result = UnitResult(unit.target_key, unit.tiles)
     if tiles:
         rows, cols = zip(*tiles)
         result.counts[Outcome.COPIED_RAW.value] = result.written = len(tiles)
         result.written_range = (min(rows), max(rows), min(cols), max(cols))
-        result.bytes_written = bytes_written
+        result.bytes_written = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key))
     return result
 
 

@@ -76,9 +76,9 @@ def test_flush_appends_and_a_later_line_wins(tmp_path):
     with BundleJournal(path) as journal:
         journal.record(1, 1, Outcome.BLENDED, b"first")
         journal.flush()
-        assert read_journal(path)[0][1, 1] == (Outcome.BLENDED, tile_digest(b"first"))
+        assert read_journal(path)[1, 1] == (Outcome.BLENDED, tile_digest(b"first"))
         journal.record(1, 1, Outcome.CLIPPED, b"second")
-    assert read_journal(path) == ({(1, 1): (Outcome.CLIPPED, tile_digest(b"second"))}, False)
+    assert read_journal(path) == {(1, 1): (Outcome.CLIPPED, tile_digest(b"second"))}
 
 
 def test_torn_last_line_is_ignored_and_the_next_append_starts_a_new_line(tmp_path):
@@ -87,22 +87,11 @@ def test_torn_last_line_is_ignored_and_the_next_append_starts_a_new_line(tmp_pat
         journal.record(1, 2, Outcome.BLENDED, b"a")
     whole = path.read_bytes()
     path.write_bytes(whole + whole[:20])                # a crash in the middle of appending a line
-    assert read_journal(path) == ({(1, 2): (Outcome.BLENDED, tile_digest(b"a"))}, False)
+    assert read_journal(path) == {(1, 2): (Outcome.BLENDED, tile_digest(b"a"))}
     with BundleJournal(path) as journal:
         journal.record(7, 8, Outcome.COPIED_RAW, b"b")
-    assert read_journal(path) == ({(1, 2): (Outcome.BLENDED, tile_digest(b"a")),
-                                   (7, 8): (Outcome.COPIED_RAW, tile_digest(b"b"))}, False)
-
-
-def test_the_last_whole_bundle_line_says_whether_the_bundle_was_copied_whole(tmp_path):
-    path = tmp_path / "j.journal"
-    with BundleJournal(path) as journal:
-        journal.mark_whole_copy(True)
-    assert BundleJournal(path).copied_whole
-    with BundleJournal(path) as journal:
-        journal.mark_whole_copy(False)                  # the copy was refused: tile by tile instead
-        journal.record(1, 2, Outcome.BLENDED, b"a")
-    assert read_journal(path) == ({(1, 2): (Outcome.BLENDED, tile_digest(b"a"))}, False)
+    assert read_journal(path) == {(1, 2): (Outcome.BLENDED, tile_digest(b"a")),
+                                  (7, 8): (Outcome.COPIED_RAW, tile_digest(b"b"))}
 
 
 def test_malformed_lines_and_other_outcomes_are_ignored(tmp_path):
@@ -110,7 +99,7 @@ def test_malformed_lines_and_other_outcomes_are_ignored(tmp_path):
     digest = tile_digest(b"a").hex()
     path.write_bytes(f"1 2 blended {digest}\n1 3 damaged {digest}\n1 4 blended xyz\n\0\0\0\n"
                      f"-1 5 blended {digest}\n1 6 blended {digest} extra\n".encode())
-    assert read_journal(path) == ({(1, 2): (Outcome.BLENDED, tile_digest(b"a"))}, False)
+    assert read_journal(path) == {(1, 2): (Outcome.BLENDED, tile_digest(b"a"))}
 
 
 def test_open_journal_chooses_by_mode_and_layout(tmp_path):
