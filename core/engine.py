@@ -53,6 +53,7 @@ class ImportRequest:
     area_of_interest: bytes | None = None         # (Multi)Polygon WKB in the cache's CRS; wins over extent
     overwrite: bool = False                       # False = MERGE
     uploads_dir: Path | None = None               # staging root; None: server uploads folder or beside target
+    flush_new_bundles: bool = False               # bundles copied whole reach the disk before they appear
 
 
 class Progress(Protocol):
@@ -154,7 +155,8 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 plans.append(plan_level(source, target, source_lod, target_lod,
                                         source_ref=SourceRef(str(source_path), _kind(source_path)),
                                         target_folder=str(target_folder), extent=extent, aoi=aoi,
-                                        overwrite=request.overwrite, import_id=journal_id))
+                                        overwrite=request.overwrite, import_id=journal_id,
+                                        flush_copies=request.flush_new_bundles))
             tally = _Tally(target.scheme, plans, progress)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             try:

@@ -9,11 +9,14 @@ before the batch holding those tiles commits. On a run with the same import id, 
 current bytes have the listed digest is done; any other tile (its batch never committed, or another import
 changed it since) is composed again. A line torn by a crash mid-append is ignored.
 
-One writer per journal: the bundle's writer, lock held (whole-bundle copies append theirs just before
-taking the lock; only two runs of one import at once could then share a journal, and whole-line appends
-keep it readable). The engine removes the import's folder once the whole import succeeded (a run killed
-during that removal counts as complete: see ``remove_journal``); journals of other import ids are never
-touched.
+A bundle copied whole as files into a compact target gets one line instead, ``whole-bundle <stamp>``, written
+just before the files are renamed into place: the stamp (``bundlecopy.files_stamp``) identifies the files
+as published, so a run again finds the bundle done while nothing changed it since, and otherwise (not
+published yet, or written by another import since) composes it as usual.
+
+One writer per journal: the bundle's writer or copy, lock held. The engine removes the import's folder once
+the whole import succeeded (a run killed during that removal counts as complete: see ``remove_journal``);
+journals of other import ids are never touched.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ DIGEST_SIZE = 16
 # Outcomes a journal may list: those whose bytes were written into the target.
 RESUMABLE = {outcome.value: outcome for outcome in (Outcome.COPIED_RAW, Outcome.BLENDED, Outcome.CLIPPED)}
 _LINE = re.compile(rb"(\d{1,9}) (\d{1,9}) ([a-z_]{1,20}) ([0-9a-f]{%d})" % (2 * DIGEST_SIZE))
+_WHOLE_LINE = re.compile(rb"whole-bundle ([0-9a-f]{%d})" % (2 * DIGEST_SIZE))
 
 
 def tile_digest(data: bytes) -> bytes:
@@ -67,17 +71,28 @@ def journal_path(target_folder, import_id: str, key: BundleKey) -> Path:
 def read_journal(path: Path) -> dict:
     """(row, col) → (Outcome, digest) of the complete, well-formed lines of a journal ({} when absent);
     a later line for a tile wins."""
+    return _parse(path)[0]
+
+
+def whole_copy_stamp(path: Path) -> str:
+    """The stamp of the last ``whole-bundle`` line of a journal, "" when there is none."""
+    return _parse(path)[1]
+
+
+def _parse(path: Path) -> tuple[dict, str]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}
-    records = {}
+        return {}, ""
+    records, stamp = {}, ""
     for line in data.split(b"\n")[:-1]:        # after the last newline: nothing, or a torn line
         match = _LINE.fullmatch(line)
         if match and match.group(3).decode() in RESUMABLE:
             records[int(match.group(1)), int(match.group(2))] = (RESUMABLE[match.group(3).decode()],
                                                                   bytes.fromhex(match.group(4).decode()))
-    return records
+        elif _WHOLE_LINE.fullmatch(line):
+            stamp = line[len(b"whole-bundle "):].decode()
+    return records, stamp
 
 
 def open_journal(target_folder, import_id: str | None, storage, key: BundleKey):
@@ -112,6 +127,11 @@ class BundleJournal:
         self._lines.append(line.encode())
         if self.immediate:
             self.flush()
+
+    def record_whole_copy(self, stamp: str) -> None:
+        """Note, just before a whole-bundle copy is published, the stamp of its files (see above)."""
+        self._lines.append(f"whole-bundle {stamp}\n".encode())
+        self.flush()
 
     def flush(self) -> None:
         if not self._lines:
@@ -167,6 +187,9 @@ class NoJournal:
         return None
 
     def record(self, row: int, col: int, outcome: Outcome, data: bytes) -> None:
+        pass
+
+    def record_whole_copy(self, stamp: str) -> None:
         pass
 
     def flush(self) -> None:

@@ -46,9 +46,11 @@ def _spaced(number: int) -> str:
 
 def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, target_lod: LOD, *,
                source_ref: SourceRef, target_folder: str, extent: Extent | None,
-               aoi: AreaOfInterest | None, overwrite: bool, import_id: str | None) -> LevelPlan:
+               aoi: AreaOfInterest | None, overwrite: bool, import_id: str | None,
+               flush_copies: bool = False) -> LevelPlan:
     """The units of one level pair; the area of interest wins over the extent, neither means every tile.
-    ``import_id`` names a MERGE's journal (None for OVERWRITE)."""
+    ``import_id`` names a MERGE's journal (None for OVERWRITE); ``flush_copies``: whole-bundle copies are
+    flushed to disk before they are published."""
     scheme = target.scheme
     source_level = source.level_of(source_lod)
     target_level = target.level_of(target_lod)
@@ -93,7 +95,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
             codes=codes, whole_file=codes is None and not target.storage.bundle_exists(target_key),
             aoi_wkb=aoi.wkb if boundary else None, overwrite=overwrite, import_id=import_id,
             tile_format=scheme.tile_format, quality=scheme.compression_quality, grid=grid, lod=target_lod,
-            tiles=count))
+            tiles=count, flush_copy=flush_copies))
         plan.tiles += count
     return plan
 

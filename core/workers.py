@@ -19,11 +19,12 @@ from typing import Callable, NamedTuple
 from .area import AreaOfInterest, TileClass, pixel_mask
 from .compose import Outcome, compose_tile
 from .errors import CacheError, StorageError
-from .journal import open_journal
+from .journal import journal_path, open_journal, whole_copy_stamp
 from .scheme import LOD
 from .selection import BUNDLE_SIZE, tile_bounds
 from .sources import CacheDataset, open_cache
-from .storage.base import BundleKey, copy_bundle
+from .storage.base import BundleKey
+from .storage.bundlecopy import copy_bundle, files_stamp
 from .tileformats import is_opaque_by_format, is_valid_signature
 
 # A batch is committed after this many tiles or bytes, whichever comes first. The writer streams appended
@@ -70,6 +71,7 @@ class WorkUnit:
     grid: TileGrid
     lod: LOD                                      # target level (its resolution places the tiles)
     tiles: int                                    # source tiles this unit will look at (for progress)
+    flush_copy: bool = False                      # whole-file copy: on disk before it is published
 
 
 @dataclass
@@ -123,6 +125,8 @@ def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) ->
             copied = _copy_whole_bundle(unit, source, target, key)
             if copied is not None:
                 return copied
+        elif _copied_whole_before(unit, target, key):     # by an interrupted run of this import
+            return _copied(unit, source.storage.bundle_tiles(BundleKey(*unit.source_keys[0])), 0)
         return _ComposeRun(unit, source, target, key, should_stop).run()
     except OSError as error:
         if isinstance(error, CacheError):
@@ -134,27 +138,48 @@ def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) ->
 
 def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
     """Copy the bundle as files when the target has no bundle there and every tile passes the signature
-    check; None when that does not apply (the tile-by-tile path then does the work)."""
+    check; None when that does not apply (the tile-by-tile path then does the work). A MERGE journals the
+    copy just before publishing it, so that a run again does not blend its tiles over themselves."""
     source_key = BundleKey(*unit.source_keys[0])
     if target.storage.bundle_exists(key):
         return None
-    if unit.import_id is not None:                     # MERGE: the journal needs the tiles' bytes first
-        with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
+    with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
+        def journal_copy(copy) -> None:
+            if target.storage.publishes_whole_bundles:
+                journal.record_whole_copy(copy.written_stamp())
+                return
             for (row, col), data in source.storage.iter_bundle(source_key):
-                if not is_valid_signature(data, unit.tile_format):
-                    return None
-                if not is_opaque_by_format(data):      # a MERGE run again must not blend it over itself
+                if not is_opaque_by_format(data):
                     journal.record(row, col, Outcome.COPIED_RAW, data)
-    tiles = copy_bundle(source.storage, source_key, target.storage, key,
-                        accept=lambda head: is_valid_signature(head, unit.tile_format))
+            journal.flush()
+
+        tiles = copy_bundle(source.storage, source_key, target.storage, key,
+                            accept=lambda head: is_valid_signature(head, unit.tile_format),
+                            before_publish=journal_copy if unit.import_id is not None else None,
+                            flush=unit.flush_copy)
     if tiles is None:
         return None
+    size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if tiles else 0
+    return _copied(unit, tiles, size)
+
+
+def _copied_whole_before(unit, target, key) -> bool:
+    """True when the journal of this MERGE says it published the target bundle as a whole-bundle copy and
+    the bundle's files are still exactly as published."""
+    if unit.import_id is None or unit.codes is not None or not target.storage.publishes_whole_bundles:
+        return False
+    stamp = whole_copy_stamp(journal_path(unit.target, unit.import_id, key))
+    files = [target.storage.real_file(path) for path in target.storage.bundle_files(key)]
+    return bool(stamp) and stamp == files_stamp(files)
+
+
+def _copied(unit, tiles, bytes_written: int) -> UnitResult:
     result = UnitResult(unit.target_key, unit.tiles)
     if tiles:
         rows, cols = zip(*tiles)
         result.counts[Outcome.COPIED_RAW.value] = result.written = len(tiles)
         result.written_range = (min(rows), max(rows), min(cols), max(cols))
-        result.bytes_written = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key))
+        result.bytes_written = bytes_written
     return result
 
 

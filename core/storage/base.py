@@ -7,18 +7,19 @@ return raw tile bytes and never decode. Writers hold a per-bundle lock from ``__
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Callable, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ..errors import StorageError
 from ..fs import DirectoryFS, ReadOnlyFS
-from .locks import BundleLock, publish
+from .locks import BundleLock
+
+if TYPE_CHECKING:
+    from .bundlecopy import BundleCopy
 
 BUNDLE_SIZE = 128
 TILES_PER_BUNDLE = BUNDLE_SIZE * BUNDLE_SIZE
@@ -76,6 +77,9 @@ class TileStorage:
     """Reader (any ReadOnlyFS) and, over a DirectoryFS, writer of one cache's tiles."""
 
     storage_format = None  # the StorageFormat a subclass implements
+    # A whole-bundle copy appears at once (its files renamed into place, the last one completing it), so one
+    # identity of the published files stands for all its tiles; exploded blocks appear tile by tile.
+    publishes_whole_bundles = True
 
     def __init__(self, fs: ReadOnlyFS, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
         self.fs = fs
@@ -222,86 +226,3 @@ def open_storage(fs: ReadOnlyFS, scheme_or_format, tiles_dir: str = "_alllayers"
         if cls.storage_format.value == value:
             return cls(fs, tiles_dir, level_dir)
     raise StorageError(f"{fs.describe(tiles_dir)}: unknown cache storage format {value!r}")
-
-
-def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
-                target_key: BundleKey | None = None,
-                accept: Callable[[bytes], bool] | None = None) -> list[tuple[int, int]] | None:
-    """Copy a whole bundle as files when the target has none there yet (fast path of full imports).
-
-    Both storages must be of the same layout; ``target_key`` may differ in level only (renumbered levels).
-    Under the target bundle's lock, the source is read once: its files go to temporary names while the
-    index and records are checked as ``iter_bundle`` checks them, and ``accept`` (a test of a tile's first
-    HEAD_LENGTH bytes, all of it when shorter; called once per distinct head) sees every tile. Then the files
-    are renamed into place in the order written (V1: .bundlx last). Returns the (row, col) of the copied
-    tiles, or None when the target bundle exists or a tile is refused (use a writer instead).
-    """
-    target_key = target_key or source_key
-    if type(source) is not type(target):
-        raise ValueError(f"cannot copy a {type(source).__name__} bundle into a {type(target).__name__}")
-    if target_key[1:] != source_key[1:]:
-        raise ValueError(f"bundle {source_key} can only be copied to the same rows and columns")
-    with target.lock(target_key):
-        target.recover(target_key)
-        target.refresh(target_key)
-        if target.bundle_exists(target_key):
-            return None
-        copy = BundleCopy(target, source.level_path(source_key.level), target.level_path(target_key.level))
-        try:
-            heads = source.stream(source_key, HEAD_LENGTH, copy)
-            if accept is not None and not all(map(accept, distinct_heads(heads))):
-                return None
-            copy.publish()
-        finally:
-            copy.discard()
-            target.refresh(target_key)
-    return list(map(tuple, heads.tiles.tolist()))
-
-
-def distinct_heads(heads: TileHeads) -> list[bytes]:
-    """Each different head once, cut to its tile's size."""
-    length = heads.heads.shape[1]
-    keyed = np.column_stack([heads.heads, np.minimum(heads.sizes, length).astype(np.uint8)])
-    rows = np.unique(np.ascontiguousarray(keyed).view(np.dtype((np.void, length + 1))).ravel())
-    return [row[:row[length]] for row in map(bytes, rows)]
-
-
-def copy_sink(copy: BundleCopy | None, relpath: str):
-    """``copy.file(relpath)``, or a context giving None when there is no copy."""
-    return contextlib.nullcontext() if copy is None else copy.file(relpath)
-
-
-class BundleCopy:
-    """Where ``TileStorage.stream`` writes a bundle's files: temporary names beside the target ones (synced
-    when the target is durable), renamed into place by ``publish`` in the order they were written."""
-
-    def __init__(self, target: TileStorage, source_level: str, target_level: str):
-        self.target, self.source_level, self.target_level = target, source_level, target_level
-        self.files: list[tuple[Path, Path]] = []      # (temporary, destination)
-        self._folders: set[Path] = set()
-
-    @contextlib.contextmanager
-    def file(self, relpath: str) -> Iterator[BinaryIO]:
-        """A new file standing for the source's ``relpath`` in the target."""
-        destination = self.target.real_file(self.target_level + relpath[len(self.source_level):])
-        if destination.parent not in self._folders:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(destination.parent)
-        temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
-        self.files.append((temporary, destination))
-        with open(temporary, "wb") as fp:
-            yield fp
-            fp.flush()
-            if self.target.durable:
-                os.fsync(fp.fileno())
-
-    def publish(self) -> None:
-        for temporary, destination in self.files:
-            publish(temporary, destination)
-        self.files.clear()
-
-    def discard(self) -> None:
-        """Remove the temporary files not published."""
-        for temporary, _ in self.files:
-            temporary.unlink(missing_ok=True)
-        self.files.clear()

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import StorageError
 from .base import READ_CHUNK, BundleWriter
+from .bundlecopy import copy_and_gather
 from .locks import publish
 
 # Records at most READ_GAP bytes apart are fetched together, in reads of at most READ_CHUNK bytes.
@@ -62,8 +63,13 @@ def gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO | None =
     """The ``width`` bytes at each of ``starts`` (sorted; zero past the end of the file), as (n, width) uint8.
 
     One pass of READ_CHUNK reads: only the pieces holding a start, or, when ``sink`` gets a copy of the whole
-    file, every piece; each read takes ``width`` bytes more, so no span is cut.
+    file, every piece; each read takes ``width`` bytes more, so no span is cut. Plain files are copied by the
+    kernel instead (``bundlecopy.copy_and_gather``).
     """
+    if sink is not None:
+        copied = copy_and_gather(fp, starts, width, sink)
+        if copied is not None:
+            return copied
     out = np.zeros((len(starts), width), np.uint8)
     buffer = bytearray(READ_CHUNK + width)
     view = np.frombuffer(buffer, np.uint8)

@@ -27,9 +27,9 @@ from .base import (
     TileHeads,
     TileStorage,
     bundle_key,
-    copy_sink,
     make_heads,
 )
+from .bundlecopy import copy_sink
 from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, read_intent
 
 HEADER = struct.Struct("<4I3Q6I")

@@ -66,6 +66,7 @@ class ExplodedStorage(TileStorage):
     (writers, copy_bundle) its rows are listed afresh (``refresh``)."""
 
     storage_format = StorageFormat.EXPLODED
+    publishes_whole_bundles = False
 
     def __init__(self, fs, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
         super().__init__(fs, tiles_dir, level_dir)

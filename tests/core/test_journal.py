@@ -336,6 +336,40 @@ def test_whole_bundle_copy_cut_short_resumes(uninterrupted, tmp_path, monkeypatc
     case.resume_and_check(target, f"{storage} copy cut short after {published} files")
 
 
+@pytest.mark.parametrize("storage", ["COMPACT_V2", "COMPACT"])
+def test_published_whole_copy_counts_as_done_while_unchanged(uninterrupted, tmp_path, monkeypatch, storage):
+    """Every tile-by-tile unit fails after the whole-bundle copy of level 9's bundle (0, 128) published: its
+    journal holds one line, and a run again leaves the bundle's files as they are, unless they changed."""
+    case = uninterrupted(storage)
+
+    def failing_run(self):
+        raise OSError(errno.EIO, "injected failure of a tile-by-tile unit")
+
+    for changed in (False, True):
+        target = crashkit.copy_cache(case.target, tmp_path / str(changed) / "Layers")
+        with monkeypatch.context() as patch:
+            patch.setattr(workers._ComposeRun, "run", failing_run)
+            with pytest.raises(StorageError, match="injected"):
+                import_cache(case.request(target))
+        journals = list((target / JOURNAL_FOLDER).glob("*/L09-R0000C0080.journal"))
+        assert len(journals) == 1 and re.fullmatch(rb"whole-bundle [0-9a-f]{32}\n", journals[0].read_bytes())
+        bundle = next((target / "_alllayers" / "L09").glob("R0000C0080.bundle"))
+        if changed:                          # another writer rewrote a tile of it: the stamp no longer holds
+            tile = crashkit.read_tiles(target)[9, 0, 128]
+            with open_cache(target) as cache, cache.storage.writer(BundleKey(9, 0, 128)) as writer:
+                writer.put(0, 128, tile)
+        before = bundle.stat()
+        again = import_cache(case.request(target))
+        after = bundle.stat()
+        assert (after.st_size == before.st_size) is not changed, f"changed={changed}"
+        if not changed:
+            expected = [getattr(case.result, name) for name in COUNTERS]
+            assert [getattr(again, name) for name in COUNTERS] == expected
+            assert_same_tiles(target, case.tiles, f"{storage} after the published copy")
+        else:
+            assert again.blended > case.result.blended     # the bundle's tiles were composed over themselves
+
+
 def crash_points(calls: int, count: int | None, seed: int) -> list[str]:
     points = [f"{number}:{when}" for number in range(1, calls + 1) for when in ("before", "after")]
     return points if count is None else sorted(random.Random(seed).sample(points, min(count, len(points))))

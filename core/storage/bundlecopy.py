@@ -1,0 +1,173 @@
+"""Whole-bundle copies: the fast path of full imports, where a source bundle lands where the target has none.
+
+The source is read once (``TileStorage.stream``) into temporary files beside the target's, checking its index
+and records as a reader would; the files are then renamed into place in the order the layout needs (V1: the
+.bundlx last), so readers see either no bundle or the whole one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import mmap
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+import numpy as np
+
+from .base import HEAD_LENGTH, BundleKey, TileHeads, TileStorage
+from .locks import publish
+
+
+def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
+                target_key: BundleKey | None = None,
+                accept: Callable[[bytes], bool] | None = None,
+                before_publish: Callable[[BundleCopy], None] | None = None,
+                flush: bool = True) -> list[tuple[int, int]] | None:
+    """Copy a whole bundle as files when the target has none there yet (fast path of full imports).
+
+    Both storages must be of the same layout; ``target_key`` may differ in level only (renumbered levels).
+    Under the target bundle's lock, the source is read once: its files go to temporary names while the
+    index and records are checked as ``iter_bundle`` checks them, and ``accept`` (a test of a tile's first
+    HEAD_LENGTH bytes, all of it when shorter; called once per distinct head) sees every tile. Then the files
+    are renamed into place in the order written (V1: .bundlx last); ``before_publish`` is called just before,
+    lock held, with every file written and closed (a MERGE journals the copy there). ``flush`` (and a durable
+    target): each file is on disk before it is renamed, so a power cut cannot leave an empty bundle in place;
+    without, the system writes them back later, as ``cp`` leaves them. Returns the (row, col)
+    of the copied tiles, or None when the target bundle exists or a tile is refused (use a writer instead).
+    """
+    target_key = target_key or source_key
+    if type(source) is not type(target):
+        raise ValueError(f"cannot copy a {type(source).__name__} bundle into a {type(target).__name__}")
+    if target_key[1:] != source_key[1:]:
+        raise ValueError(f"bundle {source_key} can only be copied to the same rows and columns")
+    with target.lock(target_key):
+        target.recover(target_key)
+        target.refresh(target_key)
+        if target.bundle_exists(target_key):
+            return None
+        copy = BundleCopy(target, source.level_path(source_key.level), target.level_path(target_key.level),
+                          flush and target.durable)
+        try:
+            heads = source.stream(source_key, HEAD_LENGTH, copy)
+            if accept is not None and not all(map(accept, distinct_heads(heads))):
+                return None
+            if before_publish is not None:
+                before_publish(copy)
+            copy.publish()
+        finally:
+            copy.discard()
+            target.refresh(target_key)
+    return list(map(tuple, heads.tiles.tolist()))
+
+
+def distinct_heads(heads: TileHeads) -> list[bytes]:
+    """Each different head once, cut to its tile's size."""
+    length = heads.heads.shape[1]
+    keyed = np.column_stack([heads.heads, np.minimum(heads.sizes, length).astype(np.uint8)])
+    rows = np.unique(np.ascontiguousarray(keyed).view(np.dtype((np.void, length + 1))).ravel())
+    return [row[:row[length]] for row in map(bytes, rows)]
+
+
+def copy_sink(copy: BundleCopy | None, relpath: str):
+    """``copy.file(relpath)``, or a context giving None when there is no copy."""
+    return contextlib.nullcontext() if copy is None else copy.file(relpath)
+
+
+class BundleCopy:
+    """Where ``TileStorage.stream`` writes a bundle's files: temporary names beside the target ones (synced
+    when ``flush``), renamed into place by ``publish`` in the order they were written."""
+
+    def __init__(self, target: TileStorage, source_level: str, target_level: str, flush: bool = True):
+        self.target, self.source_level, self.target_level = target, source_level, target_level
+        self.flush = flush
+        self.files: list[tuple[Path, Path]] = []      # (temporary, destination)
+        self._folders: set[Path] = set()
+
+    @contextlib.contextmanager
+    def file(self, relpath: str) -> Iterator[BinaryIO]:
+        """A new file standing for the source's ``relpath`` in the target."""
+        destination = self.target.real_file(self.target_level + relpath[len(self.source_level):])
+        if destination.parent not in self._folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(destination.parent)
+        temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
+        self.files.append((temporary, destination))
+        with open(temporary, "wb") as fp:
+            yield fp
+            fp.flush()
+            if self.flush:
+                os.fsync(fp.fileno())
+
+    def written_stamp(self) -> str:
+        """``files_stamp`` of the files written so far; the same as the published files' until they change."""
+        return files_stamp([temporary for temporary, _ in self.files])
+
+    def publish(self) -> None:
+        for temporary, destination in self.files:
+            publish(temporary, destination)
+        self.files.clear()
+
+    def discard(self) -> None:
+        """Remove the temporary files not published."""
+        for temporary, _ in self.files:
+            temporary.unlink(missing_ok=True)
+        self.files.clear()
+
+
+def files_stamp(paths: list) -> str:
+    """Identity of files as they stand: inode, size and modification time of each (a rename keeps all three,
+    any write changes the last two), hashed; "" when one is missing."""
+    try:
+        stats = [os.stat(path) for path in paths]
+    except FileNotFoundError:
+        return ""
+    text = ";".join(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+# copy_file_range refuses some pairs of files (other file systems on older kernels, some network ones).
+_NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+
+
+def copy_and_gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO) -> np.ndarray | None:
+    """``gather`` of a plain file while copying it whole to the plain file ``sink``, by the kernel
+    (copy_file_range: the bytes never pass through this process), the heads read through a memory map.
+    None when a file is not a plain one or the kernel cannot copy between the two (the caller reads and
+    writes itself then)."""
+    if not (_plain(fp) and _plain(sink) and hasattr(os, "copy_file_range")):
+        return None
+    source, target = fp.fileno(), sink.fileno()
+    size = os.fstat(source).st_size
+    sink.flush()
+    done = 0
+    try:
+        while done < size:
+            copied = os.copy_file_range(source, target, size - done, done, done)
+            if not copied:
+                break
+            done += copied
+    except OSError as error:
+        if error.errno not in _NO_KERNEL_COPY:
+            raise
+        os.ftruncate(target, 0)
+        return None
+    out = np.zeros((len(starts), width), np.uint8)
+    if done and len(starts):
+        with mmap.mmap(source, done, access=mmap.ACCESS_READ) as mapped:
+            data = np.frombuffer(mapped, np.uint8)
+            whole = starts + width <= done
+            out[whole] = data[starts[whole][:, None] + np.arange(width)]
+            for index in np.flatnonzero(~whole).tolist():      # the last record's head may pass the end
+                start = int(starts[index])
+                out[index, :max(0, done - start)] = data[start:done]
+            del data                                            # the map closes only without views
+    return out
+
+
+def _plain(file) -> bool:
+    return isinstance(getattr(file, "raw", None), io.FileIO)

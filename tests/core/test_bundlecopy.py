@@ -1,0 +1,127 @@
+"""Whole-bundle copies (core/storage/bundlecopy.py): the kernel copy agrees with the buffered one, a refused
+kernel copy falls back, ``flush`` decides the fsyncs, and file stamps follow writes but not renames."""
+
+import errno
+import os
+
+import pytest
+from cachebuilders import make_scheme, png_tile, write_cache, write_tiles
+
+from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.scheme import StorageFormat
+from map_server_cache.core.storage import BundleKey, compact, copy_bundle, open_storage
+from map_server_cache.core.storage.bundlecopy import files_stamp
+
+COMPACT = [StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
+KEY = BundleKey(4, 0, 0)
+
+
+def png(seed: int, size: int) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + (seed.to_bytes(4, "little") * (size // 4 + 1))[:size]
+
+
+def source_storage(folder, storage_format):
+    """A bundle whose last record is a 1-byte tile, so the heads of ``length`` bytes pass the file's end."""
+    storage = open_storage(DirectoryFS(folder), storage_format)
+    storage.durable = False
+    write_tiles(storage, {(4, row, col): png(row * 128 + col, 50 + 37 * col) for row in range(3)
+                          for col in range(20)})
+    with storage.writer(KEY) as writer:
+        writer.put(100, 100, b"\x89")
+    return storage
+
+
+def copied(source, folder, monkeypatch, kernel: bool):
+    """(tile heads, the copied files' bytes) of a copy_bundle with or without the kernel's copy."""
+    with monkeypatch.context() as patch:
+        if not kernel:
+            patch.setattr(compact, "copy_and_gather", lambda *args: None)
+        target = open_storage(DirectoryFS(folder), source.storage_format)
+        heads = []
+        tiles = copy_bundle(source, KEY, target, accept=lambda head: heads.append(head) or True)
+    return tiles, sorted(heads), [target.fs.path(path).read_bytes() for path in target.bundle_files(KEY)]
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="the kernel copy needs copy_file_range")
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_kernel_copy_agrees_with_the_buffered_copy(tmp_path, monkeypatch, storage_format):
+    source = source_storage(tmp_path / "source", storage_format)
+    calls, real = [], os.copy_file_range
+    monkeypatch.setattr(os, "copy_file_range", lambda *args: calls.append(args) or real(*args))
+    kernel = copied(source, tmp_path / "kernel", monkeypatch, True)
+    assert calls                                         # the bundle file went through the kernel
+    buffered = copied(source, tmp_path / "buffered", monkeypatch, False)
+    assert kernel == buffered
+    assert kernel[2] == [source.fs.path(path).read_bytes() for path in source.bundle_files(KEY)]
+    assert b"\x89" in kernel[1]                          # the last tile's head, cut at the end of the file
+    for length in (3, 30):
+        assert (source.stream(KEY, length).heads == source.tile_heads(KEY, length).heads).all()
+
+
+@pytest.mark.parametrize("error", [errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP])
+def test_refused_kernel_copy_falls_back_to_reading_and_writing(tmp_path, monkeypatch, error):
+    source = source_storage(tmp_path / "source", StorageFormat.COMPACT_V2)
+    expected = copied(source, tmp_path / "buffered", monkeypatch, False)
+
+    def refuse(*args):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
+    assert copied(source, tmp_path / "fallback", monkeypatch, True) == expected
+
+
+def test_other_kernel_copy_errors_are_raised_and_leave_nothing(tmp_path, monkeypatch):
+    source = source_storage(tmp_path / "source", StorageFormat.COMPACT_V2)
+
+    def disk_full(*args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "copy_file_range", disk_full, raising=False)
+    target = open_storage(DirectoryFS(tmp_path / "target"), StorageFormat.COMPACT_V2)
+    with pytest.raises(OSError, match="space"):
+        copy_bundle(source, KEY, target)
+    assert not [path for path in (tmp_path / "target").rglob("*") if path.suffix != ".lock" and path.is_file()]
+
+
+def counting_fsyncs(monkeypatch) -> list:
+    calls, real = [], os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: calls.append(os.readlink(f"/proc/self/fd/{fd}")) or real(fd))
+    return calls
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names fsynced files through /proc")
+@pytest.mark.parametrize("flush", [True, False])
+def test_flush_decides_whether_copied_files_are_synced(tmp_path, monkeypatch, flush):
+    source = source_storage(tmp_path / "source", StorageFormat.COMPACT)
+    target = open_storage(DirectoryFS(tmp_path / "target"), StorageFormat.COMPACT)
+    synced = counting_fsyncs(monkeypatch)
+    assert copy_bundle(source, KEY, target, flush=flush)
+    assert len([name for name in synced if name.endswith(".tmp")]) == (2 if flush else 0)   # .bundle, .bundlx
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="names fsynced files through /proc")
+@pytest.mark.parametrize("flush", [True, False])
+def test_import_flushes_new_bundles_only_when_asked(tmp_path, monkeypatch, flush):
+    scheme = make_scheme("COMPACT_V2", levels=range(4))
+    tile = png_tile((10, 20, 30, 255), 16)
+    source = write_cache(tmp_path / "source", scheme, {(3, row, 0): tile for row in range(3)})
+    target = write_cache(tmp_path / "target", scheme, {})
+    synced = counting_fsyncs(monkeypatch)
+    result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=1,
+                                        flush_new_bundles=flush))
+    assert result.copied_raw == 3
+    assert any(name.endswith(".bundle.%d.tmp" % os.getpid()) for name in synced) is flush
+
+
+def test_files_stamp_follows_writes_not_renames(tmp_path):
+    first, renamed = tmp_path / "a", tmp_path / "b"
+    first.write_bytes(b"bundle")
+    stamp = files_stamp([first])
+    assert len(stamp) == 32 and files_stamp([first]) == stamp
+    os.replace(first, renamed)
+    assert files_stamp([renamed]) == stamp
+    with open(renamed, "ab") as file:
+        file.write(b"+")
+    assert files_stamp([renamed]) != stamp
+    assert files_stamp([first]) == ""
