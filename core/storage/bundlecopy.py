@@ -132,6 +132,8 @@ def files_stamp(paths: list) -> str:
 
 # copy_file_range refuses some pairs of files (other file systems on older kernels, some network ones).
 _NO_KERNEL_COPY = {errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF}
+# Tile heads are read through maps of this many bytes (a multiple of every mmap.ALLOCATIONGRANULARITY).
+MAP_WINDOW = 16 * 1024 * 1024
 
 
 def copy_and_gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO) -> np.ndarray | None:
@@ -156,15 +158,26 @@ def copy_and_gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO
             raise
         os.ftruncate(target, 0)
         return None
+    return _mapped_heads(source, done, starts, width)
+
+
+def _mapped_heads(fd: int, size: int, starts: np.ndarray, width: int) -> np.ndarray:
+    """The ``width`` bytes at each of ``starts`` (sorted) of the first ``size`` bytes of a file, zero past
+    them, through memory maps of MAP_WINDOW bytes: the pages touched leave this process's memory with each
+    map instead of piling up over a whole bundle."""
     out = np.zeros((len(starts), width), np.uint8)
-    if done and len(starts):
-        with mmap.mmap(source, done, access=mmap.ACCESS_READ) as mapped:
+    for window in np.unique(starts[starts < size] // MAP_WINDOW).tolist():
+        begin = window * MAP_WINDOW
+        first, last = np.searchsorted(starts, (begin, begin + MAP_WINDOW)).tolist()
+        length = min(MAP_WINDOW + width, size - begin)
+        with mmap.mmap(fd, length, access=mmap.ACCESS_READ, offset=begin) as mapped:
             data = np.frombuffer(mapped, np.uint8)
-            whole = starts + width <= done
-            out[whole] = data[starts[whole][:, None] + np.arange(width)]
-            for index in np.flatnonzero(~whole).tolist():      # the last record's head may pass the end
-                start = int(starts[index])
-                out[index, :max(0, done - start)] = data[start:done]
+            local = starts[first:last] - begin
+            whole = local + width <= length
+            out[first:last][whole] = data[local[whole][:, None] + np.arange(width)]
+            for index in np.flatnonzero(~whole & (local < length)).tolist():   # a head passing the end
+                start = int(local[index])
+                out[first + index, :length - start] = data[start:length]
             del data                                            # the map closes only without views
     return out
 

@@ -2,6 +2,7 @@
 kernel copy falls back, ``flush`` decides the fsyncs, and file stamps follow writes but not renames."""
 
 import errno
+import mmap
 import os
 
 import pytest
@@ -10,7 +11,7 @@ from cachebuilders import make_scheme, png_tile, write_cache, write_tiles
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, compact, copy_bundle, open_storage
+from map_server_cache.core.storage import BundleKey, bundlecopy, compact, copy_bundle, open_storage
 from map_server_cache.core.storage.bundlecopy import files_stamp
 
 COMPACT = [StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
@@ -26,7 +27,7 @@ def source_storage(folder, storage_format):
     storage = open_storage(DirectoryFS(folder), storage_format)
     storage.durable = False
     write_tiles(storage, {(4, row, col): png(row * 128 + col, 50 + 37 * col) for row in range(3)
-                          for col in range(20)})
+                          for col in range(60)})
     with storage.writer(KEY) as writer:
         writer.put(100, 100, b"\x89")
     return storage
@@ -44,8 +45,12 @@ def copied(source, folder, monkeypatch, kernel: bool):
 
 
 @pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="the kernel copy needs copy_file_range")
+@pytest.mark.parametrize("window", ["default", "smallest"])
 @pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
-def test_kernel_copy_agrees_with_the_buffered_copy(tmp_path, monkeypatch, storage_format):
+def test_kernel_copy_agrees_with_the_buffered_copy(tmp_path, monkeypatch, storage_format, window):
+    """Also with the smallest memory-map window, so that heads straddle windows."""
+    if window == "smallest":
+        monkeypatch.setattr(bundlecopy, "MAP_WINDOW", mmap.ALLOCATIONGRANULARITY)
     source = source_storage(tmp_path / "source", storage_format)
     calls, real = [], os.copy_file_range
     monkeypatch.setattr(os, "copy_file_range", lambda *args: calls.append(args) or real(*args))
@@ -81,7 +86,8 @@ def test_other_kernel_copy_errors_are_raised_and_leave_nothing(tmp_path, monkeyp
     target = open_storage(DirectoryFS(tmp_path / "target"), StorageFormat.COMPACT_V2)
     with pytest.raises(OSError, match="space"):
         copy_bundle(source, KEY, target)
-    assert not [path for path in (tmp_path / "target").rglob("*") if path.suffix != ".lock" and path.is_file()]
+    left = [path for path in (tmp_path / "target").rglob("*") if path.suffix != ".lock" and path.is_file()]
+    assert not left
 
 
 def counting_fsyncs(monkeypatch) -> list:
@@ -111,7 +117,7 @@ def test_import_flushes_new_bundles_only_when_asked(tmp_path, monkeypatch, flush
     result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=1,
                                         flush_new_bundles=flush))
     assert result.copied_raw == 3
-    assert any(name.endswith(".bundle.%d.tmp" % os.getpid()) for name in synced) is flush
+    assert any(name.endswith(f".bundle.{os.getpid()}.tmp") for name in synced) is flush
 
 
 def test_files_stamp_follows_writes_not_renames(tmp_path):
