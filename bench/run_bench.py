@@ -13,7 +13,6 @@ Data lives in a temporary folder that is removed at the end; figures go to bench
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import multiprocessing
@@ -37,7 +36,6 @@ sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
 
 from cachebuilders import make_scheme, write_cache  # noqa: E402
 
-from map_server_cache.core import workers as workers_module  # noqa: E402
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.sources import open_cache  # noqa: E402
 
@@ -86,29 +84,11 @@ def scale_of(scheme, level: int) -> float:
 
 
 def copy_level(source: Path, target: Path, level: int, durable: bool) -> None:
-    """``cp -r`` of the level folder; durable: then fsync each copied file (what the engine's copy does)."""
+    """``cp -r`` of the level folder; durable: then fsync each copied file (what `flush_new_bundles` does)."""
     copied = target / "_alllayers" / f"L{level:02d}"
     subprocess.run(["cp", "-r", str(source / "_alllayers" / copied.name), str(copied.parent)], check=True)
     if durable:
         subprocess.run(["sync", *map(str, copied.iterdir())], check=True)
-
-
-@contextlib.contextmanager
-def durability(durable: bool):
-    """Turn the target storage's fsyncs off for an inline run (storage's ``durable`` switch), to compare
-    with a plain ``cp``."""
-    opened = workers_module.dataset
-
-    def dataset(path):
-        cache = opened(path)
-        cache.storage.durable = durable
-        return cache
-
-    workers_module.dataset = dataset
-    try:
-        yield
-    finally:
-        workers_module.dataset = opened
 
 
 def mapproxy_bulk(source: Path, target: Path, level: int) -> None:
@@ -130,18 +110,17 @@ def mapproxy_bulk(source: Path, target: Path, level: int) -> None:
 
 def bench_full(work: Path, scheme, source: Path, level: int, tiles: int) -> dict:
     """Each run on a fresh empty target, all runs in turn, ROUNDS times; the best time of each is kept."""
-    def engine(workers, durable):
+    def engine(workers, flush):
         def run(target):
             request = ImportRequest(target, source, SourceType.CACHE_DATASET, workers=workers,
-                                    scales=[scale_of(scheme, level)])
-            with durability(durable):
-                result = import_cache(request)
+                                    scales=[scale_of(scheme, level)], flush_new_bundles=flush)
+            result = import_cache(request)
             assert result.written == tiles, result
         return run
 
     runs = {"cp": lambda target: copy_level(source, target, level, False),
             "cp_sync": lambda target: copy_level(source, target, level, True),
-            "engine_1": engine(1, True), "engine_2": engine(2, True), "engine_nosync": engine(1, False),
+            "engine_1": engine(1, False), "engine_2": engine(2, False), "engine_flush": engine(2, True),
             "mapproxy": lambda target: mapproxy_bulk(source, target, level)}
     figures = {"tiles": tiles}
     for _ in range(ROUNDS):
@@ -302,12 +281,13 @@ def verdict(ok: bool) -> str:
 NOTES = """## What limits the figures
 
 - **Full import.** Every source bundle lands in a target bundle that does not exist yet, so the engine copies
-  it as a file (`storage.copy_bundle`: one pass of 1 MiB reads into a temporary file that checks each tile's
-  signature on the way, fsync, rename) on 4 threads; a MERGE journals the copy by one line per bundle. `cp -r`
-  leaves its data in the page cache; the engine's copy is on disk when the import returns, which crash safety
-  needs (a bundle renamed into place before its bytes are on disk can come back empty after a power cut). The
-  comparable floor is therefore `cp -r` plus an fsync of each file; without fsyncs the engine is the row
-  "target fsyncs off". Disk timings on this shared VM vary by 2× between rounds.
+  it as a file (`storage.copy_bundle`) on 4 threads: the kernel copies the bytes (`copy_file_range`, as `cp`
+  does), the engine reads only each tile's first bytes through a memory map to check its signature, then
+  renames the copy into place; a MERGE journals the copy by one line per bundle. What remains above `cp` is
+  planning (every source index is read), opening both caches, conf.cdi and the journal. Like `cp`, the
+  default leaves the new bundles to the system's write-back; with `flush_new_bundles` each is fsynced before
+  its rename (no power cut can then leave an empty bundle in place), and the floor to compare with is `cp -r`
+  plus a `sync` of each file. Disk timings on this shared VM vary by 2× between rounds.
 - **2 workers.** MERGE work is almost all Pillow C code (decode, composite, encode); the engine adds reading
   and writing bundles and the pixel masks of boundary tiles, about the same as the floor's in-memory loop
   saves. With two workers the engine keeps pace with the bare Pillow loop run in two processes at the same
@@ -316,15 +296,15 @@ NOTES = """## What limits the figures
   costs 0.5–1 s once per import.
 - **Memory.** A unit is one bundle; tiles stream from the source bundle (one read chunk at a time) into the
   writer, which appends them to the bundle file through an 8 MB buffer and commits the index every 4 096 tiles
-  or 64 MB. Whole-bundle copies go through one 1 MiB buffer per copy thread. Memory does not grow with the
-  tile count.
+  or 64 MB. Whole-bundle copies pass no tile bytes through the process (only a memory map of the source file,
+  page cache shared with the system). Memory does not grow with the tile count.
 """
 
 
 def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tuple) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
-    nosync, mapproxy = full["engine_nosync"], full["mapproxy"]
+    flush, mapproxy = full["engine_flush"], full["mapproxy"]
     m1, m2, floor, floor2 = merge["engine_1"], merge["engine_2"], merge["pillow"], merge["pillow_2"]
     peak = max(max(row["main_kb"], row["workers_kb"]) for row in memory) / 1024
 
@@ -344,10 +324,11 @@ def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tu
         row("`cp -r`, then `sync` of each copied bundle", cp_sync, tiles),
         row("engine, 1 worker", full["engine_1"], tiles),
         row("engine, 2 workers", full["engine_2"], tiles),
-        row("engine, 1 worker, target fsyncs off (storage `durable = False`)", nosync, tiles),
+        row("engine, 2 workers, `flush_new_bundles` (each new bundle fsynced before its rename)", flush,
+            tiles),
         row("MapProxy 7 CompactCacheV2 load_tiles/store_tiles per bundle", mapproxy, tiles), "",
         f"- engine / cp: {best / cp:.2f}× (target ≤ 1.5×: {verdict(best / cp <= 1.5)}); "
-        f"engine / (cp + sync): {best / cp_sync:.2f}×; engine without fsyncs / cp: {nosync / cp:.2f}×",
+        f"engine with `flush_new_bundles` / (cp + sync): {flush / cp_sync:.2f}×",
         f"- MapProxy / engine: {mapproxy / best:.1f}× (target ≥ 3×: {verdict(mapproxy / best >= 3)})", "",
         f"## MERGE through an area of interest over an existing target ({merge['tiles']:,} tiles, 8 bundles)",
         "", f"Engine counts (1 worker): {merge['engine_1_counts']}; the Pillow loop wrote "
