@@ -209,6 +209,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.engine import ImportRequest, SourceType, import_cache
         from ..core.errors import CacheError
+        from ..provider.connections import flush_new_bundles
 
         feedback = feedback or QgsProcessingFeedback()
         try:
@@ -221,7 +222,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             target=target, source=self._source_path(parameters, context, options["source_type"]),
             source_type=SourceType[options["source_type"]], upload=options["upload"],
             scales=options["scales"], workers=options["workers"], extent=extent,
-            area_of_interest=area_of_interest, overwrite=options["overwrite"])
+            area_of_interest=area_of_interest, overwrite=options["overwrite"],
+            flush_new_bundles=flush_new_bundles())
         feedback.pushInfo(self.tr("Importing {source} into {target} ({mode})").format(
             source=request.source, target=request.target,
             mode=OVERWRITE_WORDS[0] if request.overwrite else OVERWRITE_WORDS[1]))

@@ -4,7 +4,7 @@
 <context>
     <name>ConnectionsOptionsFactory</name>
     <message>
-        <location filename="../provider/options_page.py" line="31"/>
+        <location filename="../provider/options_page.py" line="32"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
@@ -12,65 +12,75 @@
 <context>
     <name>ConnectionsOptionsPage</name>
     <message>
-        <location filename="../provider/options_page.py" line="46"/>
+        <location filename="../provider/options_page.py" line="48"/>
         <source>Connection name</source>
         <translation>Verbindungsname</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="46"/>
+        <location filename="../provider/options_page.py" line="48"/>
         <source>Server directories root</source>
         <translation>Stammordner der Serververzeichnisse</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="49"/>
+        <location filename="../provider/options_page.py" line="51"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="49"/>
+        <location filename="../provider/options_page.py" line="51"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="49"/>
+        <location filename="../provider/options_page.py" line="51"/>
         <source>Choose Folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="58"/>
+        <location filename="../provider/options_page.py" line="60"/>
         <source>A connection maps the name used in service strings such as &lt;i&gt;GIS Servers/&amp;lt;connection&amp;gt;/&amp;lt;service&amp;gt;.MapServer&lt;/i&gt; to the folder holding &lt;i&gt;arcgiscache&lt;/i&gt; and &lt;i&gt;arcgissystem&lt;/i&gt;. For headless runs, the environment variable MAP_SERVER_CACHE_SERVERS may add connections as a JSON object.</source>
         <translation>Eine Verbindung ordnet den Namen, der in Dienstangaben wie &lt;i&gt;GIS Servers/&amp;lt;Verbindung&amp;gt;/&amp;lt;Dienst&amp;gt;.MapServer&lt;/i&gt; steht, dem Ordner zu, der &lt;i&gt;arcgiscache&lt;/i&gt; und &lt;i&gt;arcgissystem&lt;/i&gt; enthält. Für Läufe ohne Oberfläche kann die Umgebungsvariable MAP_SERVER_CACHE_SERVERS weitere Verbindungen als JSON-Objekt angeben.</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="90"/>
+        <location filename="../provider/options_page.py" line="103"/>
         <source>Server Directories Root</source>
         <translation>Stammordner der Serververzeichnisse</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="66"/>
+        <source>Flush new bundles to disk before publishing them</source>
+        <translation>Neue Bundles vor dem Veröffentlichen auf die Festplatte schreiben</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="68"/>
+        <source>Protects the bundles an import creates as whole-file copies against a power cut during or just after the import, which could leave such a bundle empty; tiles that existed before are always protected. The cost: imports into empty targets wait for the disk and take about twice as long as a plain copy. For headless runs, the environment variable MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES (1 or 0) overrides this setting.</source>
+        <translation>Schützt die Bundles, die ein Import als Kopien ganzer Dateien anlegt, davor, dass ein Stromausfall während oder kurz nach dem Import ein solches Bundle leer zurücklässt; bereits vorhandene Kacheln sind immer geschützt. Der Preis: Importe in leere Ziele warten auf die Festplatte und dauern etwa doppelt so lange wie eine einfache Kopie. Für Läufe ohne Oberfläche überschreibt die Umgebungsvariable MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES (1 oder 0) diese Einstellung.</translation>
     </message>
 </context>
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="89"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="90"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="92"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="93"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="98"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="99"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="104"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="105"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="109"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -83,197 +93,197 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="121"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="122"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="132"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="133"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="132"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="133"/>
         <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
         <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
         <source>Source cache type</source>
         <translation>Art des Quell-Caches</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="137"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
         <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
         <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="142"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="143"/>
         <source>Source cache dataset</source>
         <translation>Quell-Cache-Datensatz</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="142"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="143"/>
         <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
         <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="147"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
         <source>Source tile package</source>
         <translation>Quell-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="147"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
         <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
         <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="147"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
         <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
         <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="153"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="154"/>
         <source>Upload data to server</source>
         <translation>Daten auf den Server hochladen</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="153"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="154"/>
         <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
         <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="158"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="159"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="158"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="159"/>
         <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
         <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="162"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="163"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="162"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="163"/>
         <source>How many processes import tiles at the same time, each owning whole bundles. Empty: one per processor core.</source>
         <translation>Wie viele Prozesse gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig. Leer: einer je Prozessorkern.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="168"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="168"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="170"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="171"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="170"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="171"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="177"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="177"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="183"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="224"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="227"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="260"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="259"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="262"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="262"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="265"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="266"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="269"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="269"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="272"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>

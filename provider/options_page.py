@@ -1,4 +1,4 @@
-"""A "Map Server Cache" page in QGIS's Settings ▸ Options to edit the server connections."""
+"""A "Map Server Cache" page in QGIS's Settings ▸ Options: the server connections and the flush setting."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -19,7 +20,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from .connections import save_connections, saved_connections
+from .connections import save_connections, save_flush_new_bundles, saved_connections, saved_flush_new_bundles
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 
@@ -38,7 +39,8 @@ class ConnectionsOptionsFactory(QgsOptionsWidgetFactory):
 
 
 class ConnectionsOptionsPage(QgsOptionsPageWidget):
-    """A two-column table (connection name, server directories root); saved when the dialog is accepted."""
+    """A two-column table (connection name, server directories root) and the flush check box; saved when the
+    dialog is accepted."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,10 +63,21 @@ class ConnectionsOptionsPage(QgsOptionsPageWidget):
             "<i>arcgiscache</i> and <i>arcgissystem</i>. For headless runs, the environment variable "
             "MAP_SERVER_CACHE_SERVERS may add connections as a JSON object."))
         note.setWordWrap(True)
+        self.flush = QCheckBox(self.tr("Flush new bundles to disk before publishing them"))
+        self.flush.setChecked(saved_flush_new_bundles())
+        flush_note = QLabel(self.tr(
+            "Protects the bundles an import creates as whole-file copies against a power cut during or "
+            "just after the import, which could leave such a bundle empty; tiles that existed before are "
+            "always protected. The cost: imports into empty targets wait for the disk and take about twice "
+            "as long as a plain copy. For headless runs, the environment variable "
+            "MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES (1 or 0) overrides this setting."))
+        flush_note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        layout.addWidget(self.flush)
+        layout.addWidget(flush_note)
         for name, root in sorted(saved_connections().items()):
             self.add_row(name, root)
 
@@ -103,3 +116,4 @@ class ConnectionsOptionsPage(QgsOptionsPageWidget):
 
     def apply(self):
         save_connections(self.connections())
+        save_flush_new_bundles(self.flush.isChecked())

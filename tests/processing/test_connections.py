@@ -1,4 +1,5 @@
-"""input_service strings through server connections: QGIS settings, the environment, the Options page."""
+"""Plugin settings: server connections for input_service strings and the flush switch, from QGIS settings,
+the environment and the Options page."""
 
 from __future__ import annotations
 
@@ -6,27 +7,31 @@ import json
 
 import pytest
 from caches import BLUE, make_server, pixels, read_tile
-from qgis.core import QgsProcessingException, QgsSettings
+from qgis.core import Qgis, QgsApplication, QgsProcessingException, QgsSettings
 
 CONNECTION = "arcgis on MYSERVER (admin)"
 
 
 @pytest.fixture
 def saved():
-    """Saved connections restored after the test."""
+    """Saved connections and flush setting restored after the test."""
     from map_server_cache.provider import connections
 
-    before = QgsSettings().value(connections.SETTINGS_KEY, None)
+    keys = (connections.SETTINGS_KEY, connections.FLUSH_SETTINGS_KEY)
+    before = {key: QgsSettings().value(key, None) for key in keys}
+    QgsSettings().remove(connections.FLUSH_SETTINGS_KEY)
     yield connections
-    if before is None:
-        QgsSettings().remove(connections.SETTINGS_KEY)
-    else:
-        QgsSettings().setValue(connections.SETTINGS_KEY, before)
+    for key, value in before.items():
+        if value is None:
+            QgsSettings().remove(key)
+        else:
+            QgsSettings().setValue(key, value)
 
 
 @pytest.fixture(autouse=True)
-def no_environment_connections(monkeypatch):
+def no_environment_settings(monkeypatch):
     monkeypatch.delenv("MAP_SERVER_CACHE_SERVERS", raising=False)
+    monkeypatch.delenv("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES", raising=False)
 
 
 def import_through(run, service, source):
@@ -106,6 +111,75 @@ def test_options_page_edits_the_saved_connections(plugin, saved, tmp_path):
     page.apply()
     assert saved.saved_connections() == {CONNECTION: str(tmp_path)}
     page.deleteLater()
+
+
+def test_flush_new_bundles_is_off_by_default(saved):
+    assert saved.flush_new_bundles() is False
+
+
+def test_flush_new_bundles_saved_in_qgis_settings(saved):
+    saved.save_flush_new_bundles(True)
+    assert QgsSettings().value("map_server_cache/flush_new_bundles", type=bool) is True
+    assert saved.flush_new_bundles() is True
+
+
+@pytest.mark.parametrize("word, setting, expected", [
+    ("1", False, True), (" Yes ", False, True), ("TRUE", False, True),
+    ("0", True, False), ("no", True, False), ("False", True, False)])
+def test_flush_environment_wins_over_settings(saved, monkeypatch, word, setting, expected):
+    saved.save_flush_new_bundles(setting)
+    monkeypatch.setenv("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES", word)
+    assert saved.flush_new_bundles() is expected
+
+
+@pytest.mark.parametrize("setting", [False, True])
+def test_garbled_flush_environment_falls_back_to_settings(saved, monkeypatch, setting):
+    logged = []
+    received = QgsApplication.messageLog().messageReceived[str, str, Qgis.MessageLevel]
+    received.connect(logged.append)
+    saved.save_flush_new_bundles(setting)
+    monkeypatch.setenv("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES", "sometimes")
+    try:
+        assert saved.flush_new_bundles() is setting
+    finally:
+        received.disconnect(logged.append)
+    assert any("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES" in text and "sometimes" in text for text in logged)
+
+
+def test_options_page_edits_the_flush_setting(plugin, saved, monkeypatch):
+    from map_server_cache.provider.options_page import ConnectionsOptionsPage
+
+    monkeypatch.setenv("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES", "1")      # the page shows the saved setting
+    page = ConnectionsOptionsPage()
+    assert not page.flush.isChecked()
+    page.flush.setChecked(True)
+    page.apply()
+    assert saved.saved_flush_new_bundles() is True
+    page.deleteLater()
+    page = ConnectionsOptionsPage()
+    assert page.flush.isChecked()
+    page.flush.setChecked(False)
+    page.apply()
+    assert saved.saved_flush_new_bundles() is False
+    page.deleteLater()
+
+
+@pytest.mark.parametrize("setting", [False, True])
+def test_run_passes_the_flush_setting_to_the_engine(run, server, source, saved, monkeypatch, setting):
+    from map_server_cache.core import engine
+
+    requests = []
+    real_import = engine.import_cache
+
+    def recording_import(request, progress=None):
+        requests.append(request)
+        return real_import(request, progress)
+
+    monkeypatch.setattr(engine, "import_cache", recording_import)
+    saved.save_flush_new_bundles(setting)
+    import_through(run, str(server.target), source)
+    assert [request.flush_new_bundles for request in requests] == [setting]
+    assert_imported(server.target)
 
 
 def test_init_gui_registers_the_options_page(plugin, qgis_iface):
