@@ -95,7 +95,7 @@ class BundleCopy:
         if destination.parent not in self._folders:
             destination.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(destination.parent)
-        temporary = destination.with_name(f"{destination.name}.{os.getpid()}.tmp")
+        temporary = destination.with_name(f"{destination.name}.tmp")   # one copy at a time: lock held
         self.files.append((temporary, destination))
         with open(temporary, "wb") as fp:
             yield fp

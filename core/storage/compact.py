@@ -242,6 +242,13 @@ class CompactWriter(BundleWriter):
         raise NotImplementedError
 
 
+def remove_leftovers(storage, key, suffixes) -> None:
+    """Remove what a killed writer or copy of the bundle left: temporary files of fixed names (one writer at a
+    time, lock held), so that an interrupted whole-bundle copy does not leave a bundle's worth of bytes."""
+    for suffix in suffixes:
+        storage.real_file(storage.bundle_path(key, suffix)).unlink(missing_ok=True)
+
+
 # --- the intent file: a commit decided but perhaps not yet applied ------------------------------------
 def write_intent(path: Path, payload: bytes, durable: bool = True) -> None:
     """Write ``payload`` to ``path`` atomically (temporary name, fsync, rename)."""

@@ -31,7 +31,15 @@ from .base import (
     make_heads,
 )
 from .bundlecopy import copy_sink
-from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, read_intent
+from .compact import (
+    CompactWriter,
+    bad_record,
+    coalesced_reads,
+    gather,
+    read_exact,
+    read_intent,
+    remove_leftovers,
+)
 from .locks import publish
 
 HEADER = struct.Struct("<4I3Q5I")
@@ -209,6 +217,7 @@ class CompactV1Storage(TileStorage):
         return CompactV1Writer(self, key)
 
     def recover(self, key: BundleKey) -> None:
+        remove_leftovers(self, key, (".bundle.tmp", ".bundlx.tmp", ".bundlx.new", ".intent.tmp"))
         intent = self.real_file(self.bundle_path(key, ".intent"))
         payload = read_intent(intent, HEADER.size + BUNDLX_SIZE)
         if payload is not None:

@@ -30,7 +30,15 @@ from .base import (
     make_heads,
 )
 from .bundlecopy import copy_sink
-from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, read_intent
+from .compact import (
+    CompactWriter,
+    bad_record,
+    coalesced_reads,
+    gather,
+    read_exact,
+    read_intent,
+    remove_leftovers,
+)
 
 HEADER = struct.Struct("<4I3Q6I")
 INDEX_SIZE = TILES_PER_BUNDLE * 8
@@ -164,6 +172,7 @@ class CompactV2Storage(TileStorage):
         return CompactV2Writer(self, key)
 
     def recover(self, key: BundleKey) -> None:
+        remove_leftovers(self, key, (".bundle.tmp", ".intent.tmp"))
         intent = self.real_file(self.bundle_path(key, ".intent"))
         payload = read_intent(intent, DATA_START)
         if payload is not None:

@@ -243,7 +243,7 @@ class ExplodedWriter(BundleWriter):
         relpath = f"{storage.level_path(self.key.level)}/R{row:08x}/C{col:08x}.{ext}"
         path = storage.real_file(relpath)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary = path.with_name(f".{path.name}.tmp")   # one writer at a time: a leftover is overwritten
         try:
             with open(temporary, "wb") as fp:
                 fp.write(data)

@@ -117,7 +117,7 @@ def test_import_flushes_new_bundles_only_when_asked(tmp_path, monkeypatch, flush
     result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=1,
                                         flush_new_bundles=flush))
     assert result.copied_raw == 3
-    assert any(name.endswith(f".bundle.{os.getpid()}.tmp") for name in synced) is flush
+    assert any(name.endswith(".bundle.tmp") for name in synced) is flush
 
 
 def test_files_stamp_follows_writes_not_renames(tmp_path):
@@ -131,3 +131,25 @@ def test_files_stamp_follows_writes_not_renames(tmp_path):
         file.write(b"+")
     assert files_stamp([renamed]) != stamp
     assert files_stamp([first]) == ""
+
+
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_next_writer_removes_what_a_killed_copy_or_commit_left(tmp_path, storage_format):
+    source = source_storage(tmp_path / "source", storage_format)
+    target = open_storage(DirectoryFS(tmp_path / "target"), storage_format)
+    level = tmp_path / "target" / "_alllayers" / "L04"
+    level.mkdir(parents=True)
+    suffixes = (".bundle.tmp", ".intent.tmp") + ((".bundlx.tmp",) if storage_format.name == "COMPACT" else ())
+    leftovers = [level / f"R0000C0000{suffix}" for suffix in suffixes]
+    for path in leftovers:
+        path.write_bytes(b"half a bundle")
+    assert copy_bundle(source, KEY, target)
+    assert not [path for path in leftovers if path.exists()]
+    for path in leftovers:
+        path.write_bytes(b"half a bundle")
+    with target.writer(KEY) as writer:
+        writer.put(1, 1, png(1, 10))
+    assert not [path for path in leftovers if path.exists()]
+    assert sorted(path.name for path in level.iterdir()) == sorted(
+        ["R0000C0000.bundle", "R0000C0000.lock"] + (["R0000C0000.bundlx"] if storage_format.name == "COMPACT"
+                                                     else []))
