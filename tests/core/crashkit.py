@@ -46,10 +46,11 @@ def crash_point(function, point=os.environ.get("CRASHKIT_AT")):
         calls += 1
         if calls == number and when == "before":
             os.kill(os.getpid(), signal.SIGKILL)
-        result = function(*args, **kwargs)
-        if calls == number and when == "after":
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
+        try:
+            return function(*args, **kwargs)
+        finally:                       # also after a call that failed (an unlink of a missing file)
+            if calls == number and when == "after":
+                os.kill(os.getpid(), signal.SIGKILL)
     return wrapped
 for name in COMMIT_CALLS:
     setattr(os, name, crash_point(getattr(os, name)))

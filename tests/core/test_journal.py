@@ -391,8 +391,12 @@ def crash_and_resume(case: Uninterrupted, folder, count: int | None, seed: int) 
         code, _, err = crashkit.finish(child)
         crashkit.wait_group_gone(child.pid, 60)
         assert code in (-signal.SIGKILL, 0), err
-        killed += code == -signal.SIGKILL
-        case.resume_and_check(target, f"crash point {point} of {details['calls']} (seed {seed})")
+        where = f"crash point {point} of {details['calls']} (seed {seed})"
+        if code == 0:                  # copy threads ran in another order: fewer calls, the run completed
+            assert_same_tiles(target, case.tiles, f"{where}, not reached")
+            continue
+        killed += 1
+        case.resume_and_check(target, where)
     return killed
 
 
