@@ -242,11 +242,17 @@ class CompactWriter(BundleWriter):
         raise NotImplementedError
 
 
-def remove_leftovers(storage, key, suffixes) -> None:
-    """Remove what a killed writer or copy of the bundle left: temporary files of fixed names (one writer at a
-    time, lock held), so that an interrupted whole-bundle copy does not leave a bundle's worth of bytes."""
-    for suffix in suffixes:
+def recover_bundle(storage, key, payload_size: int, leftovers: tuple) -> None:
+    """``TileStorage.recover`` of a compact bundle (lock held): remove the temporary files a killed writer or
+    copy left (fixed names: one writer at a time), so that an interrupted whole-bundle copy does not leave a
+    bundle's worth of bytes; then redo a leftover intent (``payload_size`` bytes) and delete it."""
+    for suffix in leftovers:
         storage.real_file(storage.bundle_path(key, suffix)).unlink(missing_ok=True)
+    intent = storage.real_file(storage.bundle_path(key, ".intent"))
+    payload = read_intent(intent, payload_size)
+    if payload is not None:
+        storage.apply(key, payload)
+        intent.unlink()
 
 
 # --- the intent file: a commit decided but perhaps not yet applied ------------------------------------

@@ -37,8 +37,7 @@ from .compact import (
     coalesced_reads,
     gather,
     read_exact,
-    read_intent,
-    remove_leftovers,
+    recover_bundle,
 )
 from .locks import publish
 
@@ -217,12 +216,8 @@ class CompactV1Storage(TileStorage):
         return CompactV1Writer(self, key)
 
     def recover(self, key: BundleKey) -> None:
-        remove_leftovers(self, key, (".bundle.tmp", ".bundlx.tmp", ".bundlx.new", ".intent.tmp"))
-        intent = self.real_file(self.bundle_path(key, ".intent"))
-        payload = read_intent(intent, HEADER.size + BUNDLX_SIZE)
-        if payload is not None:
-            self.apply(key, payload)
-            intent.unlink()
+        recover_bundle(self, key, HEADER.size + BUNDLX_SIZE,
+                       (".bundle.tmp", ".bundlx.tmp", ".bundlx.new", ".intent.tmp"))
 
     def apply(self, key: BundleKey, payload: bytes, fh=None) -> None:
         """Publish a new .bundlx (temporary file, rename), then write the bundle header in place."""

@@ -36,8 +36,7 @@ from .compact import (
     coalesced_reads,
     gather,
     read_exact,
-    read_intent,
-    remove_leftovers,
+    recover_bundle,
 )
 
 HEADER = struct.Struct("<4I3Q6I")
@@ -172,12 +171,7 @@ class CompactV2Storage(TileStorage):
         return CompactV2Writer(self, key)
 
     def recover(self, key: BundleKey) -> None:
-        remove_leftovers(self, key, (".bundle.tmp", ".intent.tmp"))
-        intent = self.real_file(self.bundle_path(key, ".intent"))
-        payload = read_intent(intent, DATA_START)
-        if payload is not None:
-            self.apply(key, payload)
-            intent.unlink()
+        recover_bundle(self, key, DATA_START, (".bundle.tmp", ".intent.tmp"))
 
     def apply(self, key: BundleKey, payload: bytes, fh=None) -> None:
         """Write header and index (``payload``) into the bundle, in place."""
