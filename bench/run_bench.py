@@ -291,9 +291,9 @@ NOTES = """## What limits the figures
 - **2 workers.** MERGE work is almost all Pillow C code (decode, composite, encode); the engine adds reading
   and writing bundles and the pixel masks of boundary tiles, about the same as the floor's in-memory loop
   saves. With two workers the engine keeps pace with the bare Pillow loop run in two processes at the same
-  moment: the target of 1.7× needs a second core that is free, and other sessions' test runs keep this
-  2-core VM's load average between 2 and 5. Starting the workers (spawn, then numpy/Pillow/GDAL imports)
-  costs 0.5–1 s once per import.
+  moment, so the ratio depends on a second core being free: on this shared 2-core VM, earlier runs under
+  other sessions' load measured 1.08–1.23× while the bare loop gained no more. Starting the workers (spawn,
+  then numpy/Pillow/GDAL imports) costs 0.2–1 s once per import.
 - **Memory.** A unit is one bundle; tiles stream from the source bundle (one read chunk at a time) into the
   writer, which appends them to the bundle file through an 8 MB buffer and commits the index every 4 096 tiles
   or 64 MB. Whole-bundle copies pass no tile bytes through the process: the kernel copies them, and each of
