@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Protocol
 
 from .area import AreaOfInterest
-from .conf import read_conf_cdi, write_conf_cdi
+from .conf import read_conf_cdi
+from .conf_write import write_conf_cdi
 from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
 from .journal import import_id, journal_finished, journal_folder, remove_journal
+from .levels import select_levels
 from .plan import plan_level
 from .pool import run_units
 from .scheme import Extent, compare, format_differences
-from .selection import select_levels
 from .sources import find_dataframe_folder, open_cache
 from .staging import staged
 from .storage.locks import BundleLock

@@ -136,11 +136,7 @@ class TilingScheme:
         >>> s.tile_bounds(s.lods[0], 1, 2)
         Extent(xmin=28.0, ymin=-28.0, xmax=92.0, ymax=36.0)
         """
-        width = self.tile_cols * lod.resolution
-        height = self.tile_rows * lod.resolution
-        xmin = self.origin_x + col * width
-        ymax = self.origin_y - row * height
-        return Extent(xmin, ymax - height, xmin + width, ymax)
+        return grid_tile_bounds(self, lod, row, col)
 
     def tile_range(self, lod: LOD, extent: Extent) -> tuple[int, int, int, int]:
         """(row_min, row_max, col_min, col_max), inclusive: the whole tiles sharing area with extent.
@@ -154,15 +150,30 @@ class TilingScheme:
         >>> s.tile_range(s.lods[0], Extent(0.1 + 0.2, -2.0000000000000004, 2.9999999999999996, -0.5))
         (0, 1, 0, 2)
         """
-        if not all(math.isfinite(value) for value in extent):
-            raise SelectionError(f"extent {tuple(extent)} has a coordinate that is not a finite number")
-        width = self.tile_cols * lod.resolution
-        height = self.tile_rows * lod.resolution
-        col_min, col_max = _cell_span((extent.xmin - self.origin_x) / width,
-                                      (extent.xmax - self.origin_x) / width)
-        row_min, row_max = _cell_span((self.origin_y - extent.ymax) / height,
-                                      (self.origin_y - extent.ymin) / height)
-        return max(row_min, 0), row_max, max(col_min, 0), col_max
+        return grid_tile_range(self, lod, extent)
+
+
+def grid_tile_bounds(grid, lod: LOD, row: int, col: int) -> Extent:
+    """``TilingScheme.tile_bounds`` for anything with ``origin_x``, ``origin_y``, ``tile_cols``, ``tile_rows``
+    (the small grid a work unit carries)."""
+    width = grid.tile_cols * lod.resolution
+    height = grid.tile_rows * lod.resolution
+    xmin = grid.origin_x + col * width
+    ymax = grid.origin_y - row * height
+    return Extent(xmin, ymax - height, xmin + width, ymax)
+
+
+def grid_tile_range(grid, lod: LOD, extent) -> tuple[int, int, int, int]:
+    """``TilingScheme.tile_range`` for anything with ``origin_x``, ``origin_y``, ``tile_cols`` and
+    ``tile_rows``."""
+    xmin, ymin, xmax, ymax = extent
+    if not all(math.isfinite(value) for value in (xmin, ymin, xmax, ymax)):
+        raise SelectionError(f"extent {tuple(extent)} has a coordinate that is not a finite number")
+    width = grid.tile_cols * lod.resolution
+    height = grid.tile_rows * lod.resolution
+    col_min, col_max = _cell_span((xmin - grid.origin_x) / width, (xmax - grid.origin_x) / width)
+    row_min, row_max = _cell_span((grid.origin_y - ymax) / height, (grid.origin_y - ymin) / height)
+    return max(row_min, 0), row_max, max(col_min, 0), col_max
 
 
 def _snap(value: float) -> float:

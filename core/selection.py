@@ -1,7 +1,7 @@
-"""Which levels and tiles an import touches: levels by resolution, extent → tile range, tiles against an area.
+"""Which tiles an import touches (its levels: ``levels``): extent → tile range, tiles against an area.
 
-Schemes are duck-typed: only ``origin_x``, ``origin_y``, ``tile_cols``, ``tile_rows`` and ``lods`` (each with
-``level``, ``scale``, ``resolution``) are used, plus ``scheme.tile_range`` when the scheme has one.
+Schemes are duck-typed: only ``origin_x``, ``origin_y``, ``tile_cols`` and ``tile_rows`` are used, levels
+only for their ``resolution`` (``scheme.grid_tile_range``).
 
 Areas of interest are classified tile by tile with a quadtree over the tile range that prunes whole blocks
 (blocks above bundle size are split on bundle edges): a block the area misses is outside without per-tile
@@ -13,7 +13,6 @@ that deeper tests run on small geometries; blocks within one bundle are classifi
 
 from __future__ import annotations
 
-import math
 import struct
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -23,60 +22,9 @@ from osgeo import ogr
 
 from .area import AreaOfInterest, TileClass, classify_cells, polygonal_part
 from .errors import SelectionError
-from .scheme import Extent
+from .scheme import Extent, grid_tile_range
 
 BUNDLE_SIZE = 128
-
-# Scales in conf.xml files carry rounding noise (e.g. 591657527.591555 vs 591657527.5916).
-SCALE_REL_TOL = 1e-4
-# Same tolerance as TilingScheme.lod_for_resolution, which scheme.compare() uses to accept a source.
-RESOLUTION_REL_TOL = 1e-6
-
-
-# ---------------------------------------------------------------------------------------------- levels
-
-class LevelSelection(NamedTuple):
-    """Level pairs to import, coarsest first, and the requested scales that were skipped."""
-
-    pairs: list          # [(source_lod, target_lod)]
-    skipped: list        # [(requested_scale, reason)] — scales the target caches but the source lacks
-
-
-def select_levels(source_scheme, target_scheme, scales=None) -> LevelSelection:
-    """Pair source and target levels by resolution (never by LevelID: packages renumber from 0).
-
-    ``scales=None`` takes every level both caches share. A requested scale matches a target level within
-    ``SCALE_REL_TOL``; one the target does not cache raises SelectionError listing the target's scales, one
-    the source lacks is returned in ``skipped`` with a reason the caller can report.
-    """
-    if scales is None:
-        targets = list(target_scheme.lods)
-    else:
-        targets, unknown = [], []
-        for scale in scales:
-            lod = target_scheme.lod_for_scale(float(scale), SCALE_REL_TOL)
-            if lod is None:
-                unknown.append(scale)
-            elif lod not in targets:
-                targets.append(lod)
-        if unknown:
-            cached = ", ".join(f"{lod.scale:.15g}" for lod in sorted(target_scheme.lods, key=_coarse_first))
-            asked = ", ".join(f"{float(s):.15g}" for s in unknown)
-            raise SelectionError(f"the target does not cache the scale(s) {asked}; it caches: {cached}")
-    pairs, skipped = [], []
-    for target_lod in sorted(targets, key=_coarse_first):
-        source_lod = source_scheme.lod_for_resolution(target_lod.resolution, RESOLUTION_REL_TOL)
-        if source_lod is not None:
-            pairs.append((source_lod, target_lod))
-        elif scales is not None:
-            skipped.append((target_lod.scale, f"the source has no level at scale {target_lod.scale:.15g} "
-                                              f"(resolution {target_lod.resolution:.12g})"))
-    return LevelSelection(pairs, skipped)
-
-
-def _coarse_first(lod):
-    return -lod.resolution
-
 
 # ---------------------------------------------------------------------------------------------- ranges
 
@@ -109,29 +57,7 @@ def tile_range(scheme, lod, extent) -> TileRange:
     An extent ending exactly on a tile edge does not take the next tile; rows/columns before the origin
     are dropped.
     """
-    if hasattr(scheme, "tile_range"):
-        row_min, row_max, col_min, col_max = scheme.tile_range(lod, extent)
-    else:
-        xmin, ymin, xmax, ymax = extent
-        width, height = scheme.tile_cols * lod.resolution, scheme.tile_rows * lod.resolution
-        col_min, col_max = _cell_span((xmin - scheme.origin_x) / width, (xmax - scheme.origin_x) / width)
-        row_min, row_max = _cell_span((scheme.origin_y - ymax) / height, (scheme.origin_y - ymin) / height)
-    return TileRange(max(row_min, 0), row_max, max(col_min, 0), col_max)
-
-
-def _cell_span(low, high, snap=1e-6):
-    low = float(round(low)) if abs(low - round(low)) <= snap else low
-    high = float(round(high)) if abs(high - round(high)) <= snap else high
-    first = math.floor(low)
-    return first, max(first, math.ceil(high) - 1)
-
-
-def tile_bounds(scheme, lod, row, col):
-    """Extent of one tile; rows count down from the origin."""
-    width, height = scheme.tile_cols * lod.resolution, scheme.tile_rows * lod.resolution
-    xmin = scheme.origin_x + col * width
-    ymax = scheme.origin_y - row * height
-    return Extent(xmin, ymax - height, xmin + width, ymax)
+    return TileRange(*grid_tile_range(scheme, lod, extent))
 
 
 # ---------------------------------------------------------------------------------------------- results

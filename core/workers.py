@@ -20,8 +20,8 @@ from .area import AreaOfInterest, TileClass, pixel_mask
 from .compose import Outcome, compose_tile
 from .errors import CacheError, StorageError
 from .journal import journal_path, open_journal, whole_copy_stamp
-from .scheme import LOD
-from .selection import BUNDLE_SIZE, tile_bounds
+from .scheme import LOD, grid_tile_bounds
+from .selection import BUNDLE_SIZE
 from .sources import CacheDataset, open_cache
 from .storage.base import BundleKey
 from .storage.bundlecopy import copy_bundle, files_stamp
@@ -37,7 +37,7 @@ STOP_CHECK_SECONDS = 0.2
 
 
 class TileGrid(NamedTuple):
-    """What tile bounds need of a tiling scheme (``selection.tile_bounds`` takes it as a scheme)."""
+    """What tile bounds need of a tiling scheme (``scheme.grid_tile_bounds`` takes it as a scheme)."""
 
     origin_x: float
     origin_y: float
@@ -239,7 +239,7 @@ class _ComposeRun:
         unit = self.unit
         mask = None
         if status == _BOUNDARY:
-            bounds = tile_bounds(unit.grid, unit.lod, row, col)
+            bounds = grid_tile_bounds(unit.grid, unit.lod, row, col)
             mask = pixel_mask(self.aoi, bounds, *self.size)
         whole = mask is None or bool(mask.all())
         independent = whole and (unit.overwrite or is_opaque_by_format(data))

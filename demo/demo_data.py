@@ -17,7 +17,7 @@ from pathlib import Path
 from osgeo import ogr, osr
 from PIL import Image, ImageDraw
 
-from map_server_cache.core.conf import write_conf_cdi, write_conf_xml
+from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 from map_server_cache.core.storage.base import bundle_key, open_storage

@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from map_server_cache.core.conf import read_conf_cdi, read_conf_xml, write_conf_cdi, write_conf_xml
+from map_server_cache.core.conf import read_conf_cdi, read_conf_xml
+from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 from map_server_cache.core.storage.base import bundle_key, open_storage

@@ -15,9 +15,8 @@ from map_server_cache.core.conf import (
     parse_conf_xml,
     read_conf_cdi,
     read_conf_xml,
-    write_conf_cdi,
-    write_conf_xml,
 )
+from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.errors import SchemeError
 from map_server_cache.core.root_json import parse_root_json
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme

@@ -24,9 +24,8 @@ from hypothesis import strategies as st
 from map_server_cache.core.conf import (
     parse_conf_cdi,
     parse_conf_xml,
-    write_conf_cdi,
-    write_conf_xml,
 )
+from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.errors import CacheError
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.root_json import parse_root_json

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/con
 
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
 
-from map_server_cache.core import zipfs  # noqa: E402
+from map_server_cache.core import zipfs, zipindex  # noqa: E402
 from map_server_cache.core.errors import PackageError, SchemeError  # noqa: E402
 from map_server_cache.core.fs import DirectoryFS  # noqa: E402
 from map_server_cache.core.packages import open_tpk, open_tpkx  # noqa: E402
@@ -265,7 +265,7 @@ def test_duplicate_and_conflicting_entries_are_refused(tmp_path):
 
 
 def test_entry_count_is_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr(zipfs, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(zipindex, "MAX_ENTRIES", 2)
     path = zip_with(tmp_path / "many.zip", *[(f"f{i}", b"") for i in range(3)])
     with pytest.raises(PackageError, match="too large"):
         ZipFS(path)

@@ -23,7 +23,8 @@ from PIL import Image, ImageFile
 
 from map_server_cache.core import tileformats
 from map_server_cache.core.compose import Outcome, compose_tile
-from map_server_cache.core.conf import parse_conf_cdi, parse_conf_xml, write_conf_cdi, write_conf_xml
+from map_server_cache.core.conf import parse_conf_cdi, parse_conf_xml
+from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import PackageError, SchemeError, ServiceError
 from map_server_cache.core.scheme import Extent

@@ -10,8 +10,9 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from map_server_cache.core.area import AreaOfInterest, TileClass, pixel_mask
 from map_server_cache.core.errors import SelectionError
-from map_server_cache.core.scheme import LOD, Extent, SpatialReference, TilingScheme
-from map_server_cache.core.selection import TileRange, classify_tiles, select_levels, tile_bounds, tile_range
+from map_server_cache.core.levels import select_levels
+from map_server_cache.core.scheme import LOD, Extent, SpatialReference, TilingScheme, grid_tile_bounds
+from map_server_cache.core.selection import TileRange, classify_tiles, tile_range
 
 WEB_MERCATOR = TilingScheme(
     SpatialReference(102100, 3857), -20037508.342787, 20037508.342787, 256, 256, 96,
@@ -146,8 +147,8 @@ def test_bundles_wholly_inside_are_marked_whole():
     whole = [key for key, bundle in selection.bundles.items() if bundle.whole]
     assert len(whole) > 4
     for row0, col0 in whole:
-        xmin, ymin, _, _ = tile_bounds(WEB_MERCATOR, lod, row0 + 127, col0)
-        _, _, xmax, ymax = tile_bounds(WEB_MERCATOR, lod, row0, col0 + 127)
+        xmin, ymin, _, _ = grid_tile_bounds(WEB_MERCATOR, lod, row0 + 127, col0)
+        _, _, xmax, ymax = grid_tile_bounds(WEB_MERCATOR, lod, row0, col0 + 127)
         assert polygon.contains(box(xmin, ymin, xmax, ymax))
     partial = [bundle for bundle in selection.bundles.values() if not bundle.whole]
     assert all(bundle.count(TileClass.INSIDE) + bundle.count(TileClass.BOUNDARY) > 0 for bundle in partial)
@@ -173,7 +174,8 @@ def test_area_limited_by_range_and_bundles():
 
 def test_area_touching_tile_edges_only_is_not_boundary():
     lod = WEB_MERCATOR.lods[8]
-    corners = box(*tile_bounds(WEB_MERCATOR, lod, 90, 130)), box(*tile_bounds(WEB_MERCATOR, lod, 93, 133))
+    corners = (box(*grid_tile_bounds(WEB_MERCATOR, lod, 90, 130)),
+               box(*grid_tile_bounds(WEB_MERCATOR, lod, 93, 133)))
     square = shapely.union(*corners)
     aoi = AreaOfInterest(shapely.to_wkb(square.envelope))
     selection = classify_tiles(WEB_MERCATOR, lod, aoi=aoi)
@@ -229,11 +231,11 @@ def test_pixel_masks_follow_the_pixel_centre_rule(scheme, level, centre, size):
     assert len(boundary) > 20
     shapely.prepare(polygon)
     for row, col in boundary[:: max(1, len(boundary) // 40)]:
-        bounds = tile_bounds(scheme, lod, row, col)
+        bounds = grid_tile_bounds(scheme, lod, row, col)
         x, y = _pixel_centres(bounds, 256, 256)
         np.testing.assert_array_equal(pixel_mask(aoi, bounds, 256, 256), shapely.contains_xy(polygon, x, y))
     inside = [t for b in selection.bundles.values() for t in b.tiles(TileClass.INSIDE)][:5]
-    assert all(pixel_mask(aoi.wkb, tile_bounds(scheme, lod, r, c), 256, 256).all() for r, c in inside)
+    assert all(pixel_mask(aoi.wkb, grid_tile_bounds(scheme, lod, r, c), 256, 256).all() for r, c in inside)
 
 
 def test_pixel_mask_excludes_holes_and_handles_non_square_grids():

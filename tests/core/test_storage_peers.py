@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from map_server_cache.core.conf import write_conf_xml
+from map_server_cache.core.conf_write import write_conf_xml
 from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, SpatialReference, StorageFormat, TilingScheme
 from map_server_cache.core.storage import BundleKey, open_storage

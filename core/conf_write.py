@@ -1,0 +1,110 @@
+"""Write conf.xml and conf.cdi as ArcGIS 10.3+ lays them out, atomically (read back by ArcGIS, GDAL's ESRIC
+driver and ``conf``)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from .errors import SchemeError
+from .scheme import Extent, SpatialReference, TilingScheme
+
+_NAMESPACES = {
+    "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    "xmlns:xs": "http://www.w3.org/2001/XMLSchema",
+    "xmlns:typens": "http://www.esri.com/schemas/ArcGIS/10.3",
+}
+
+
+def write_conf_xml(scheme: TilingScheme, path) -> None:
+    """Write conf.xml the way ArcGIS 10.3+ lays it out (read back by ArcGIS, GDAL's ESRIC driver and us)."""
+    root = ET.Element("CacheInfo", {"xsi:type": "typens:CacheInfo", **_NAMESPACES})
+    info = _sub(root, "TileCacheInfo", xsi_type="TileCacheInfo")
+    info.append(_srs_element("SpatialReference", scheme.spatial_reference))
+    origin = _sub(info, "TileOrigin", xsi_type="PointN")
+    _sub(origin, "X", repr(float(scheme.origin_x)))
+    _sub(origin, "Y", repr(float(scheme.origin_y)))
+    _sub(info, "TileCols", str(scheme.tile_cols))
+    _sub(info, "TileRows", str(scheme.tile_rows))
+    _sub(info, "DPI", str(scheme.dpi))
+    _sub(info, "PreciseDPI", str(scheme.dpi))
+    lods = _sub(info, "LODInfos", xsi_type="ArrayOfLODInfo")
+    for lod in scheme.lods:
+        node = _sub(lods, "LODInfo", xsi_type="LODInfo")
+        _sub(node, "LevelID", str(lod.level))
+        _sub(node, "Scale", repr(float(lod.scale)))
+        _sub(node, "Resolution", repr(float(lod.resolution)))
+    image = _sub(root, "TileImageInfo", xsi_type="TileImageInfo")
+    _sub(image, "CacheTileFormat", scheme.tile_format)
+    if scheme.compression_quality is not None:
+        _sub(image, "CompressionQuality", str(scheme.compression_quality))
+    _sub(image, "Antialiasing", "false")
+    storage = _sub(root, "CacheStorageInfo", xsi_type="CacheStorageInfo")
+    _sub(storage, "StorageFormat", scheme.storage_format.value)
+    _sub(storage, "PacketSize", str(scheme.packet_size))
+    _write_xml(root, path)
+
+
+def write_conf_cdi(extent: Extent, path, spatial_reference: SpatialReference | None = None) -> None:
+    """Write conf.cdi: the envelope of cached data, with its spatial reference when given."""
+    root = ET.Element("EnvelopeN", {"xsi:type": "typens:EnvelopeN", **_NAMESPACES})
+    for name, value in zip(("XMin", "YMin", "XMax", "YMax"), extent):
+        _sub(root, name, repr(float(value)))
+    if spatial_reference is not None:
+        root.append(_srs_element("SpatialReference", spatial_reference))
+    _write_xml(root, path)
+
+
+def _sub(parent, name, text=None, xsi_type=None):
+    node = ET.SubElement(parent, name, {"xsi:type": f"typens:{xsi_type}"} if xsi_type else {})
+    node.text = text
+    return node
+
+
+def _srs_element(name, srs: SpatialReference):
+    """SpatialReference with a WKT always present (GDAL's ESRIC reads only the WKT; default would be 4326)."""
+    wkt = srs.wkt or _esri_wkt(srs)
+    kind = "Geographic" if wkt.lstrip().upper().startswith("GEOGCS") else "Projected"
+    node = ET.Element(name, {"xsi:type": f"typens:{kind}CoordinateSystem"})
+    _sub(node, "WKT", wkt)
+    if srs.wkid is not None:
+        _sub(node, "WKID", str(srs.wkid))
+    if srs.latest_wkid is not None:
+        _sub(node, "LatestWKID", str(srs.latest_wkid))
+    return node
+
+
+def _esri_wkt(srs: SpatialReference) -> str:
+    from osgeo import osr
+
+    ref = osr.SpatialReference()
+    try:
+        if ref.SetFromUserInput(srs.user_input()) != 0:
+            raise RuntimeError
+        return ref.ExportToWkt(["FORMAT=WKT1_ESRI"])
+    except RuntimeError:
+        raise SchemeError(f"spatial reference {srs.user_input()!r} unknown to GDAL: no WKT") from None
+
+
+def _write_xml(root, path) -> None:
+    ET.indent(root, "  ")
+    _write_atomic(Path(path), ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Temp file beside the target, then os.replace: readers see the old file or the new one, never half."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
