@@ -138,19 +138,20 @@ MAP_WINDOW = 4 * 1024 * 1024
 
 
 def copy_and_gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO) -> np.ndarray | None:
-    """``gather`` of a plain file while copying it whole to the plain file ``sink``, by the kernel
-    (copy_file_range: the bytes never pass through this process), the heads read through a memory map.
-    None when a file is not a plain one or the kernel cannot copy between the two (the caller reads and
-    writes itself then)."""
-    if not (_plain(fp) and _plain(sink) and hasattr(os, "copy_file_range")):
+    """``gather`` of a file while copying it whole to the plain file ``sink``, by the kernel (copy_file_range:
+    the bytes never pass through this process), the heads read through memory maps. ``fp`` is a plain file
+    or a range of one (a STORED package entry: ``byte_range``). None when it is neither or the kernel cannot
+    copy between the two (the caller reads and writes itself then)."""
+    source = _byte_range(fp)
+    if source is None or not _plain(sink) or not hasattr(os, "copy_file_range"):
         return None
-    source, target = fp.fileno(), sink.fileno()
-    size = os.fstat(source).st_size
+    fd, offset, size = source
+    target = sink.fileno()
     sink.flush()
     done = 0
     try:
         while done < size:
-            copied = os.copy_file_range(source, target, size - done, done, done)
+            copied = os.copy_file_range(fd, target, size - done, offset + done, done)
             if not copied:
                 break
             done += copied
@@ -159,21 +160,22 @@ def copy_and_gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO
             raise
         os.ftruncate(target, 0)
         return None
-    return _mapped_heads(source, done, starts, width)
+    return _mapped_heads(fd, offset, done, starts, width)
 
 
-def _mapped_heads(fd: int, size: int, starts: np.ndarray, width: int) -> np.ndarray:
-    """The ``width`` bytes at each of ``starts`` (sorted) of the first ``size`` bytes of a file, zero past
-    them, through memory maps of MAP_WINDOW bytes: the pages touched leave this process's memory with each
-    map instead of piling up over a whole bundle."""
+def _mapped_heads(fd: int, offset: int, size: int, starts: np.ndarray, width: int) -> np.ndarray:
+    """The ``width`` bytes at each of ``starts`` (sorted) of the ``size`` bytes at ``offset`` in a file, zero
+    past them, through memory maps of MAP_WINDOW bytes: the pages touched leave this process's memory with
+    each map instead of piling up over a whole bundle."""
     out = np.zeros((len(starts), width), np.uint8)
-    for window in np.unique(starts[starts < size] // MAP_WINDOW).tolist():
+    absolute, end = starts + offset, offset + size
+    for window in np.unique(absolute[absolute < end] // MAP_WINDOW).tolist():
         begin = window * MAP_WINDOW
-        first, last = np.searchsorted(starts, (begin, begin + MAP_WINDOW)).tolist()
-        length = min(MAP_WINDOW + width, size - begin)
+        first, last = np.searchsorted(absolute, (begin, begin + MAP_WINDOW)).tolist()
+        length = min(MAP_WINDOW + width, end - begin)
         with mmap.mmap(fd, length, access=mmap.ACCESS_READ, offset=begin) as mapped:
             data = np.frombuffer(mapped, np.uint8)
-            local = starts[first:last] - begin
+            local = absolute[first:last] - begin
             whole = local + width <= length
             out[first:last][whole] = data[local[whole][:, None] + np.arange(width)]
             for index in np.flatnonzero(~whole & (local < length)).tolist():   # a head passing the end
@@ -181,6 +183,14 @@ def _mapped_heads(fd: int, size: int, starts: np.ndarray, width: int) -> np.ndar
                 out[first + index, :length - start] = data[start:length]
             del data                                            # the map closes only without views
     return out
+
+
+def _byte_range(file) -> tuple[int, int, int] | None:
+    """(descriptor, offset, size) of what ``file`` reads when that is a range of a plain file, else None."""
+    if _plain(file):
+        return file.fileno(), 0, os.fstat(file.fileno()).st_size
+    byte_range = getattr(file, "byte_range", None)
+    return byte_range() if byte_range is not None else None
 
 
 def _plain(file) -> bool:

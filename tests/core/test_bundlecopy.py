@@ -4,6 +4,7 @@ kernel copy falls back, ``flush`` decides the fsyncs, and file stamps follow wri
 import errno
 import mmap
 import os
+import zipfile
 
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache, write_tiles
@@ -13,6 +14,7 @@ from map_server_cache.core.fs import DirectoryFS
 from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.storage import BundleKey, bundlecopy, compact, copy_bundle, open_storage
 from map_server_cache.core.storage.bundlecopy import files_stamp
+from map_server_cache.core.zipfs import ZipFS
 
 COMPACT = [StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
 KEY = BundleKey(4, 0, 0)
@@ -62,6 +64,28 @@ def test_kernel_copy_agrees_with_the_buffered_copy(tmp_path, monkeypatch, storag
     assert b"\x89" in kernel[1]                          # the last tile's head, cut at the end of the file
     for length in (3, 30):
         assert (source.stream(KEY, length).heads == source.tile_heads(KEY, length).heads).all()
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="the kernel copy needs copy_file_range")
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED], ids=str)
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_package_entries_are_copied_by_the_kernel(tmp_path, monkeypatch, storage_format, compression):
+    """A bundle inside a package: a STORED entry is a byte range of the package, copied from its offset;
+    a DEFLATEd one is inflated to a plain file first. Either way the copy equals the buffered one."""
+    folder = source_storage(tmp_path / "folder", storage_format)
+    package = tmp_path / "package.tpk"
+    with zipfile.ZipFile(package, "w", compression) as archive:
+        archive.writestr("readme.txt", b"x" * 1000)              # the bundle does not start the package
+        for path in folder.bundle_files(KEY):
+            archive.write(folder.fs.path(path), path)
+    with ZipFS(package) as fs:
+        source = open_storage(fs, storage_format)
+        expected = copied(source, tmp_path / "buffered", monkeypatch, False)
+        offsets, real = [], os.copy_file_range
+        monkeypatch.setattr(os, "copy_file_range", lambda *args: offsets.append(args[3]) or real(*args))
+        assert copied(source, tmp_path / "kernel", monkeypatch, True) == expected
+    assert expected[2] == [folder.fs.path(path).read_bytes() for path in folder.bundle_files(KEY)]
+    assert offsets and (min(offsets) > 1000) is (compression == zipfile.ZIP_STORED)
 
 
 @pytest.mark.parametrize("error", [errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP])
