@@ -1,8 +1,9 @@
 """Whole-bundle copies: the fast path of full imports, where a source bundle lands where the target has none.
 
-The source is read once (``TileStorage.stream``) into temporary files beside the target's, checking its index
-and records as a reader would; the files are then renamed into place in the order the layout needs (V1: the
-.bundlx last), so readers see either no bundle or the whole one.
+The source is copied once (``TileStorage.stream``) into temporary files beside the target's, by the kernel
+where both are plain files (``copy_and_gather``), its index and records checked as a reader would; the files
+are then renamed into place in the order the layout needs (V1: the .bundlx last), so readers see either no
+bundle or the whole one.
 """
 
 from __future__ import annotations
