@@ -149,12 +149,12 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                                                          level_folders))
             stack.callback(close_datasets)
             source = stack.enter_context(open_cache(source_path))
-            plans = []
+            source_ref, plans = SourceRef(str(source_path), _kind(source_path)), []
             for source_lod, target_lod in levels.pairs:           # reads every bundle index: may take a while
                 if progress.is_cancelled():
                     raise ImportCancelled("import cancelled while planning")
                 plans.append(plan_level(source, target, source_lod, target_lod,
-                                        source_ref=SourceRef(str(source_path), _kind(source_path)),
+                                        source_ref=source_ref,
                                         target_folder=str(target_folder), extent=extent, aoi=aoi,
                                         overwrite=request.overwrite, import_id=journal_id,
                                         flush_copies=request.flush_new_bundles))

@@ -189,9 +189,6 @@ class NoJournal:
     def record(self, row: int, col: int, outcome: Outcome, data: bytes) -> None:
         pass
 
-    def record_whole_copy(self, stamp: str) -> None:
-        pass
-
     def flush(self) -> None:
         pass
 

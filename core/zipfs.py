@@ -55,11 +55,9 @@ class _EntryFile(io.RawIOBase):
     def tell(self) -> int:
         return self._pos
 
-    def byte_range(self) -> tuple[int, int, int] | None:
-        """(descriptor, offset, size) of the entry's bytes in the package, so that whole-bundle copies go
-        through the kernel (``bundlecopy``); None when the package is not a plain file."""
-        if not isinstance(getattr(self._file, "raw", None), io.FileIO):
-            return None
+    def byte_range(self) -> tuple[int, int, int]:
+        """(descriptor, offset, size) of the entry's bytes in the package file, so that whole-bundle copies
+        go through the kernel (``bundlecopy``)."""
         return self._file.fileno(), self._start, self._size
 
     def read(self, size: int | None = -1) -> bytes:
