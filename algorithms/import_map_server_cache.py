@@ -207,8 +207,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     def processAlgorithm(self, parameters, context, feedback):
-        from ..core.engine import ImportRequest, SourceType, import_cache
         from ..core.errors import CacheError
+        from ..core.execution.engine import ImportRequest, SourceType, import_cache
         from ..provider.connections import flush_new_bundles
 
         feedback = feedback or QgsProcessingFeedback()
@@ -276,7 +276,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
     def _target_folder(self, parameters, context) -> Path:
         """The target's data-frame folder, from a folder or a service string and the server connections."""
         from ..core.errors import CacheError
-        from ..core.services import resolve_input_service
+        from ..core.sources.services import resolve_input_service
         from ..provider.connections import all_connections
 
         value = self.parameterAsString(parameters, self.INPUT_SERVICE, context)

@@ -17,8 +17,8 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 def target_crs(target_folder) -> QgsCoordinateReferenceSystem:
     """The CRS of the cache in a data-frame folder, from its conf.xml."""
-    from ..core.conf import find_conf_xml, read_conf_xml
     from ..core.errors import CacheError
+    from ..core.formats.conf import find_conf_xml, read_conf_xml
 
     try:
         conf = find_conf_xml(target_folder)

@@ -36,8 +36,8 @@ sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
 
 from cachebuilders import make_scheme, write_cache  # noqa: E402
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache  # noqa: E402
-from map_server_cache.core.sources import open_cache  # noqa: E402
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache  # noqa: E402
+from map_server_cache.core.sources.opening import open_cache  # noqa: E402
 
 TILE = 256
 MEMORY_LEVELS = (12, 13, 14, 15)           # one tile count per level, the largest last
@@ -232,7 +232,7 @@ import json, resource, sys, time
 sys.path.insert(0, {plugins!r})
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 started = time.perf_counter()
 result = import_cache(ImportRequest(Path({target!r}), Path({source!r}), SourceType.CACHE_DATASET,
                                     workers=2, overwrite=True, scales=[{scale!r}]))

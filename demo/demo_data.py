@@ -17,10 +17,11 @@ from pathlib import Path
 from osgeo import ogr, osr
 from PIL import Image, ImageDraw
 
-from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
+from map_server_cache.core.formats.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
-from map_server_cache.core.storage.base import bundle_key, open_storage
+from map_server_cache.core.storage.base import bundle_key
+from map_server_cache.core.storage.layouts import open_storage
 
 HALF_WORLD = 20037508.342787
 RESOLUTION_0 = 156543.03392800014      # Web Mercator level 0: one 256-pixel tile over the world

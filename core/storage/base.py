@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ..errors import StorageError
-from ..fs import DirectoryFS, ReadOnlyFS
+from ..formats.fs import DirectoryFS, ReadOnlyFS
 from .locks import BundleLock
 
 if TYPE_CHECKING:
@@ -211,18 +211,3 @@ class BundleWriter:
         if len(data) > MAX_TILE_SIZE:
             raise ValueError(f"tile L{key.level} row {row} column {col}: {len(data)} bytes, "
                              f"more than the {MAX_TILE_SIZE} a bundle may hold")
-
-
-def open_storage(fs: ReadOnlyFS, scheme_or_format, tiles_dir: str = "_alllayers",
-                 level_dir=default_level_dir) -> TileStorage:
-    """The storage for a StorageFormat, or for a tiling scheme's ``storage_format``."""
-    from .compact_v1 import CompactV1Storage
-    from .compact_v2 import CompactV2Storage
-    from .exploded import ExplodedStorage
-
-    storage_format = getattr(scheme_or_format, "storage_format", scheme_or_format)
-    value = getattr(storage_format, "value", storage_format)
-    for cls in (ExplodedStorage, CompactV1Storage, CompactV2Storage):
-        if cls.storage_format.value == value:
-            return cls(fs, tiles_dir, level_dir)
-    raise StorageError(f"{fs.describe(tiles_dir)}: unknown cache storage format {value!r}")

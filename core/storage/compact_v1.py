@@ -31,14 +31,7 @@ from .base import (
     make_heads,
 )
 from .bundlecopy import copy_sink
-from .compact import (
-    CompactWriter,
-    bad_record,
-    coalesced_reads,
-    gather,
-    read_exact,
-    recover_bundle,
-)
+from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, recover_bundle
 from .locks import publish
 
 HEADER = struct.Struct("<4I3Q5I")

@@ -20,24 +20,9 @@ import numpy as np
 
 from ..errors import StorageError
 from ..scheme import StorageFormat
-from .base import (
-    BUNDLE_SIZE,
-    TILES_PER_BUNDLE,
-    BundleKey,
-    TileHeads,
-    TileStorage,
-    bundle_key,
-    make_heads,
-)
+from .base import BUNDLE_SIZE, TILES_PER_BUNDLE, BundleKey, TileHeads, TileStorage, bundle_key, make_heads
 from .bundlecopy import copy_sink
-from .compact import (
-    CompactWriter,
-    bad_record,
-    coalesced_reads,
-    gather,
-    read_exact,
-    recover_bundle,
-)
+from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, recover_bundle
 
 HEADER = struct.Struct("<4I3Q6I")
 INDEX_SIZE = TILES_PER_BUNDLE * 8

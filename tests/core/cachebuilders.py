@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from map_server_cache.core.conf import read_conf_cdi, read_conf_xml
-from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.conf import read_conf_cdi, read_conf_xml
+from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
+from map_server_cache.core.formats.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
-from map_server_cache.core.storage.base import bundle_key, open_storage
+from map_server_cache.core.storage.base import bundle_key
+from map_server_cache.core.storage.layouts import open_storage
 
 # Web Mercator (WKID 102100 / EPSG 3857): level 0 is one 256-pixel tile over the world.
 WEB_MERCATOR_ORIGIN = (-20037508.342787, 20037508.342787)

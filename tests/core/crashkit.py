@@ -25,9 +25,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from map_server_cache.core.conf import find_conf_xml, read_conf_xml
+from map_server_cache.core.formats.conf import find_conf_xml, read_conf_xml
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.sources.opening import open_cache
 
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 # System calls at which a writer's state on disk changes step: crash points are chosen among their calls.
@@ -56,7 +56,7 @@ for name in COMMIT_CALLS:
     setattr(os, name, crash_point(getattr(os, name)))
 
 from pathlib import Path
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError
 from map_server_cache.core.scheme import Extent
 

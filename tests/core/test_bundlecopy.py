@@ -9,12 +9,13 @@ import zipfile
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache, write_tiles
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.formats.fs import DirectoryFS
+from map_server_cache.core.formats.zipfs import ZipFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, bundlecopy, compact, copy_bundle, open_storage
+from map_server_cache.core.storage import BundleKey, bundlecopy, compact, copy_bundle
 from map_server_cache.core.storage.bundlecopy import files_stamp
-from map_server_cache.core.zipfs import ZipFS
+from map_server_cache.core.storage.layouts import open_storage
 
 COMPACT = [StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
 KEY = BundleKey(4, 0, 0)

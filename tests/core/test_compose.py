@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from map_server_cache.core.compose import (
+from map_server_cache.core.errors import TileFormatError
+from map_server_cache.core.execution.compose import (
     Outcome,
     clip,
     compose_tile,
@@ -19,8 +20,7 @@ from map_server_cache.core.compose import (
     merge_with_mask,
     overwrite_with_mask,
 )
-from map_server_cache.core.errors import TileFormatError
-from map_server_cache.core.tileformats import decode, encode, is_opaque_by_format, is_valid_signature
+from map_server_cache.core.formats.tileformats import decode, encode, is_opaque_by_format, is_valid_signature
 
 SIZE = 64
 

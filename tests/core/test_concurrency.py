@@ -16,8 +16,8 @@ import crashkit
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache
 
-from map_server_cache.core.conf import read_conf_cdi
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.formats.conf import read_conf_cdi
 from map_server_cache.core.scheme import Extent
 
 WORLD = (-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)

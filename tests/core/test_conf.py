@@ -9,16 +9,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from osgeo import gdal, osr
 
-from map_server_cache.core.conf import (
+from map_server_cache.core.errors import SchemeError
+from map_server_cache.core.formats.conf import (
     find_conf_xml,
     parse_conf_cdi,
     parse_conf_xml,
     read_conf_cdi,
     read_conf_xml,
 )
-from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
-from map_server_cache.core.errors import SchemeError
-from map_server_cache.core.root_json import parse_root_json
+from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
+from map_server_cache.core.formats.root_json import parse_root_json
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 
 WEB_MERCATOR = 20037508.342787001

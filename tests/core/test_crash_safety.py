@@ -20,9 +20,9 @@ import crashkit
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import ImportCancelled
-from map_server_cache.core.journal import JOURNAL_FOLDER
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.execution.journal import JOURNAL_FOLDER
 from map_server_cache.core.scheme import Extent
 
 WORLD = Extent(-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.scheme import Extent
 
 WORLD = Extent(-20037508.342787, -20037508.342787, 20037508.342787, 20037508.342787)

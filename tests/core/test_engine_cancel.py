@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from cachebuilders import make_scheme, make_tpkx, png_tile, write_cache
 
-from map_server_cache.core import pool
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import ImportCancelled
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.execution import pool
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources.opening import open_cache
 
 
 class Recorder:

@@ -9,9 +9,9 @@ import pytest
 import shapely
 from cachebuilders import make_scheme, png_tile, write_cache
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import TileFormatError
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources.opening import open_cache
 
 SIZE = 32
 HALF_RED = png_tile((255, 0, 0, 128), size=SIZE)

@@ -11,8 +11,8 @@ import shapely
 from cachebuilders import make_scheme, write_cache
 from PIL import Image
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources.opening import open_cache
 
 LEVEL = 3
 SIZE = 256

@@ -15,9 +15,9 @@ import pytest
 import shapely
 from cachebuilders import make_scheme, png_tile, write_cache
 
-from map_server_cache.core import pool
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.execution import pool
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources.opening import open_cache
 
 SIZE = 32
 
@@ -102,9 +102,9 @@ def test_script_without_main_guard(tmp_path):
     script = tmp_path / "unguarded.py"
     script.write_text(
         "import sys\n"
-        f"sys.path.insert(0, {str(Path(pool.__file__).parents[2])!r})\n"
+        f"sys.path.insert(0, {str(Path(pool.__file__).parents[3])!r})\n"
         "from pathlib import Path\n"
-        "from map_server_cache.core.engine import ImportRequest, SourceType, import_cache\n"
+        "from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache\n"
         f"request = ImportRequest(Path({str(target)!r}), Path({str(source)!r}), SourceType.CACHE_DATASET,\n"
         f"                        workers=2, area_of_interest={area!r})\n"
         "result = import_cache(request)\n"

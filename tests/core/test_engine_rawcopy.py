@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache
 
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources.opening import open_cache
 
 SIZE = 16
 

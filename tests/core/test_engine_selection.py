@@ -15,11 +15,11 @@ import shapely
 from cachebuilders import make_scheme, make_tpk, make_tpkx, write_cache
 from PIL import Image
 
-from map_server_cache.core.conf import read_conf_cdi
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import IncompatibleCacheError, SelectionError
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.formats.conf import read_conf_cdi
 from map_server_cache.core.scheme import LOD, Extent
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.sources.opening import open_cache
 
 SIZE = 32
 

@@ -21,17 +21,15 @@ from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, root_json,
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from map_server_cache.core.conf import (
-    parse_conf_cdi,
-    parse_conf_xml,
-)
-from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.errors import CacheError
-from map_server_cache.core.fs import DirectoryFS
-from map_server_cache.core.root_json import parse_root_json
+from map_server_cache.core.formats.conf import parse_conf_cdi, parse_conf_xml
+from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
+from map_server_cache.core.formats.fs import DirectoryFS
+from map_server_cache.core.formats.root_json import parse_root_json
 from map_server_cache.core.scheme import Extent, StorageFormat, TilingScheme
-from map_server_cache.core.sources import open_cache
-from map_server_cache.core.storage.base import TILES_PER_BUNDLE, BundleKey, open_storage
+from map_server_cache.core.sources.opening import open_cache
+from map_server_cache.core.storage.base import TILES_PER_BUNDLE, BundleKey
+from map_server_cache.core.storage.layouts import open_storage
 
 STRESS_FACTOR = 20
 DEADLINE_MS = 2000

@@ -21,11 +21,11 @@ import shapely
 from cachebuilders import make_scheme, png_tile, write_cache
 from PIL import Image
 
-from map_server_cache.core import workers
-from map_server_cache.core.compose import Outcome
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import ImportCancelled, StorageError
-from map_server_cache.core.journal import (
+from map_server_cache.core.execution import workers
+from map_server_cache.core.execution.compose import Outcome
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.execution.journal import (
     JOURNAL_FOLDER,
     BundleJournal,
     NoJournal,
@@ -39,7 +39,7 @@ from map_server_cache.core.journal import (
     tile_digest,
 )
 from map_server_cache.core.scheme import Extent
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.sources.opening import open_cache
 from map_server_cache.core.storage.base import BundleKey
 
 KEY = BundleKey(5, 0, 128)

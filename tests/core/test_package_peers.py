@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/con
 
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
 
-from map_server_cache.core.packages import open_tpk, open_tpkx  # noqa: E402
+from map_server_cache.core.sources.packages import open_tpk, open_tpkx  # noqa: E402
 
 mapproxy_compact = pytest.importorskip("mapproxy.cache.compact")
 mapproxy_tile = pytest.importorskip("mapproxy.cache.tile")

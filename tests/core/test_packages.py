@@ -18,12 +18,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/con
 
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
 
-from map_server_cache.core import zipfs, zipindex  # noqa: E402
 from map_server_cache.core.errors import PackageError, SchemeError  # noqa: E402
-from map_server_cache.core.fs import DirectoryFS  # noqa: E402
-from map_server_cache.core.packages import open_tpk, open_tpkx  # noqa: E402
-from map_server_cache.core.storage.base import open_storage  # noqa: E402
-from map_server_cache.core.zipfs import ZipFS  # noqa: E402
+from map_server_cache.core.formats import zipfs, zipindex  # noqa: E402
+from map_server_cache.core.formats.fs import DirectoryFS  # noqa: E402
+from map_server_cache.core.formats.zipfs import ZipFS  # noqa: E402
+from map_server_cache.core.sources.packages import open_tpk, open_tpkx  # noqa: E402
+from map_server_cache.core.storage.layouts import open_storage  # noqa: E402
 
 SAMPLE_TPK = "arcgis-10.3-tpk-v1-png8/states_filled.tpk"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

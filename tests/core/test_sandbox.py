@@ -21,15 +21,15 @@ from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cach
 from crashkit import file_states, sha256_tree
 from PIL import Image, ImageFile
 
-from map_server_cache.core import tileformats
-from map_server_cache.core.compose import Outcome, compose_tile
-from map_server_cache.core.conf import parse_conf_cdi, parse_conf_xml
-from map_server_cache.core.conf_write import write_conf_cdi, write_conf_xml
-from map_server_cache.core.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import PackageError, SchemeError, ServiceError
+from map_server_cache.core.execution.compose import Outcome, compose_tile
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.formats import tileformats
+from map_server_cache.core.formats.conf import parse_conf_cdi, parse_conf_xml
+from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.scheme import Extent
-from map_server_cache.core.services import resolve_input_service
-from map_server_cache.core.sources import open_cache
+from map_server_cache.core.sources.opening import open_cache
+from map_server_cache.core.sources.services import resolve_input_service
 
 LAUGHS = ('<!DOCTYPE CacheInfo [<!ENTITY l0 "ha">'
           + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)) + "]>")

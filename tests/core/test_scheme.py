@@ -145,7 +145,7 @@ def test_wkt_only_compared_through_gdal():
 
 
 def test_arcgis_wkt_with_authority_node(samples):
-    from map_server_cache.core.conf import read_conf_xml
+    from map_server_cache.core.formats.conf import read_conf_xml
 
     wkt = read_conf_xml(samples / "conf-xml-variants" / "arcgis_10.0_conf.xml").spatial_reference.wkt
     assert same_spatial_reference(SpatialReference(wkt=wkt), SpatialReference(wkid=2193))

@@ -8,11 +8,11 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
-from map_server_cache.core.area import AreaOfInterest, TileClass, pixel_mask
 from map_server_cache.core.errors import SelectionError
-from map_server_cache.core.levels import select_levels
+from map_server_cache.core.planning.area import AreaOfInterest, TileClass, pixel_mask
+from map_server_cache.core.planning.levels import select_levels
+from map_server_cache.core.planning.selection import TileRange, classify_tiles, tile_range
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, TilingScheme, grid_tile_bounds
-from map_server_cache.core.selection import TileRange, classify_tiles, tile_range
 
 WEB_MERCATOR = TilingScheme(
     SpatialReference(102100, 3857), -20037508.342787, 20037508.342787, 256, 256, 96,

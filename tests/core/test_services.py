@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from map_server_cache.core import services as services_module
 from map_server_cache.core.errors import ServiceError
-from map_server_cache.core.services import (
+from map_server_cache.core.sources import services as services_module
+from map_server_cache.core.sources.services import (
     ServiceName,
     connections_from_environment,
     parse_service_string,

@@ -13,7 +13,8 @@ from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cach
 
 from map_server_cache.core.errors import PackageError, SchemeError  # noqa: E402
 from map_server_cache.core.scheme import StorageFormat  # noqa: E402
-from map_server_cache.core.sources import CacheDataset, find_dataframe_folder, open_cache  # noqa: E402
+from map_server_cache.core.sources.dataset import CacheDataset, find_dataframe_folder  # noqa: E402
+from map_server_cache.core.sources.opening import open_cache
 
 TILES = {(0, 0, 0): png_tile((255, 0, 0, 255), size=8), (1, 1, 0): png_tile((0, 255, 0, 128), size=8)}
 

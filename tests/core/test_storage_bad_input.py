@@ -6,10 +6,11 @@ import zipfile
 import pytest
 
 from map_server_cache.core.errors import StorageError
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.fs import DirectoryFS
+from map_server_cache.core.formats.zipfs import ZipFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, copy_bundle, open_storage
-from map_server_cache.core.zipfs import ZipFS
+from map_server_cache.core.storage import BundleKey, copy_bundle
+from map_server_cache.core.storage.layouts import open_storage
 
 KEY = BundleKey(0, 0, 0)
 V2_DATA = 64 + 131072

@@ -7,9 +7,10 @@ import pytest
 from cachebuilders import write_tiles
 
 from map_server_cache.core.errors import StorageError
-from map_server_cache.core.fs import DirectoryFS, ReadOnlyFS
+from map_server_cache.core.formats.fs import DirectoryFS, ReadOnlyFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, bundle_key, compact, copy_bundle, open_storage
+from map_server_cache.core.storage import BundleKey, bundle_key, compact, copy_bundle
+from map_server_cache.core.storage.layouts import open_storage
 
 FORMATS = [StorageFormat.EXPLODED, StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
 

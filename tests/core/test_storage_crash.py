@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 import map_server_cache
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.fs import DirectoryFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, open_storage
+from map_server_cache.core.storage import BundleKey
+from map_server_cache.core.storage.layouts import open_storage
 
 compact = pytest.importorskip("mapproxy.cache.compact")
 from mapproxy.cache.tile import Tile  # noqa: E402
@@ -30,9 +31,10 @@ NEW = {**{coord: b"new" + data for coord, data in list(OLD.items())[::2]},
 CHILD = textwrap.dedent("""
     import os, sys
     sys.path.insert(0, {plugins!r})
-    from map_server_cache.core.fs import DirectoryFS
+    from map_server_cache.core.formats.fs import DirectoryFS
     from map_server_cache.core.scheme import StorageFormat
-    from map_server_cache.core.storage import BundleKey, open_storage
+    from map_server_cache.core.storage import BundleKey
+    from map_server_cache.core.storage.layouts import open_storage
 
     storage = open_storage(DirectoryFS({root!r}), StorageFormat[{storage_format!r}])
     key = BundleKey(*{key!r})
@@ -157,9 +159,10 @@ def test_exploded_ignores_leftover_temporary_files(tmp_path):
 KILL_WRITER = textwrap.dedent("""
     import sys
     sys.path.insert(0, {plugins!r})
-    from map_server_cache.core.fs import DirectoryFS
+    from map_server_cache.core.formats.fs import DirectoryFS
     from map_server_cache.core.scheme import StorageFormat
-    from map_server_cache.core.storage import BundleKey, open_storage
+    from map_server_cache.core.storage import BundleKey
+    from map_server_cache.core.storage.layouts import open_storage
 
     storage = open_storage(DirectoryFS({root!r}), StorageFormat[{storage_format!r}])
     for version in range(1, 10 ** 6):
@@ -201,9 +204,10 @@ def test_sigkill_at_random_moments(tmp_path, storage_format):
 PARALLEL_WRITER = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {plugins!r})
-    from map_server_cache.core.fs import DirectoryFS
+    from map_server_cache.core.formats.fs import DirectoryFS
     from map_server_cache.core.scheme import StorageFormat
-    from map_server_cache.core.storage import BundleKey, open_storage
+    from map_server_cache.core.storage import BundleKey
+    from map_server_cache.core.storage.layouts import open_storage
 
     storage = open_storage(DirectoryFS({root!r}), StorageFormat[{storage_format!r}])
     while not os.path.exists({start!r}):

@@ -2,9 +2,10 @@
 
 import collections
 
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.fs import DirectoryFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, copy_bundle, open_storage
+from map_server_cache.core.storage import BundleKey, copy_bundle
+from map_server_cache.core.storage.layouts import open_storage
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

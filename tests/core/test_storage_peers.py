@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from map_server_cache.core.conf_write import write_conf_xml
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.conf_write import write_conf_xml
+from map_server_cache.core.formats.fs import DirectoryFS
 from map_server_cache.core.scheme import LOD, SpatialReference, StorageFormat, TilingScheme
-from map_server_cache.core.storage import BundleKey, open_storage
+from map_server_cache.core.storage import BundleKey
+from map_server_cache.core.storage.layouts import open_storage
 
 compact = pytest.importorskip("mapproxy.cache.compact")
 from cachebuilders import write_tiles  # noqa: E402

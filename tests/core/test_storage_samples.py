@@ -4,10 +4,11 @@ import struct
 
 import pytest
 
-from map_server_cache.core.fs import DirectoryFS
+from map_server_cache.core.formats.fs import DirectoryFS
+from map_server_cache.core.formats.zipfs import ZipFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, copy_bundle, open_storage
-from map_server_cache.core.zipfs import ZipFS
+from map_server_cache.core.storage import BundleKey, copy_bundle
+from map_server_cache.core.storage.layouts import open_storage
 
 JPEG_SOI = b"\xff\xd8"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

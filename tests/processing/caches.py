@@ -62,8 +62,8 @@ def make_source(folder: Path, storage: str = "COMPACT_V2", levels=LEVELS) -> Pat
 
 
 def read_tile(target: Path, level: int, row: int, col: int, storage: str = "COMPACT_V2") -> bytes | None:
-    from map_server_cache.core.fs import DirectoryFS
-    from map_server_cache.core.storage.base import open_storage
+    from map_server_cache.core.formats.fs import DirectoryFS
+    from map_server_cache.core.storage.layouts import open_storage
 
     scheme = cachebuilders.make_scheme(storage, "PNG32", LEVELS)
     return open_storage(DirectoryFS(target), scheme).get_tile(level, row, col)

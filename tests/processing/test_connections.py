@@ -166,7 +166,7 @@ def test_options_page_edits_the_flush_setting(plugin, saved, monkeypatch):
 
 @pytest.mark.parametrize("setting", [False, True])
 def test_run_passes_the_flush_setting_to_the_engine(run, server, source, saved, monkeypatch, setting):
-    from map_server_cache.core import engine
+    from map_server_cache.core.execution import engine
 
     requests = []
     real_import = engine.import_cache

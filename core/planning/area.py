@@ -12,8 +12,8 @@ import enum
 import numpy as np
 from osgeo import ogr
 
-from .errors import SelectionError
-from .scheme import Extent
+from ..errors import SelectionError
+from ..scheme import Extent
 
 
 class TileClass(enum.IntEnum):

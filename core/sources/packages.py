@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conf import parse_conf_cdi, parse_conf_xml
-from .errors import PackageError, SchemeError
-from .root_json import parse_root_json
-from .sources import CacheDataset
-from .storage.base import open_storage
-from .zipfs import ZipFS
+from ..errors import PackageError, SchemeError
+from ..formats.conf import parse_conf_cdi, parse_conf_xml
+from ..formats.root_json import parse_root_json
+from ..formats.zipfs import ZipFS
+from ..storage.layouts import open_storage
+from .dataset import CacheDataset
 
 # Scheme files are kilobytes; this only keeps a huge entry out of memory (the scheme parsers apply their own).
 MAX_SCHEME_FILE = 16 * 1024 * 1024

@@ -1,27 +1,29 @@
 """Read the files describing a cache: conf.xml (ArcGIS 9.2 → 10.x) and conf.cdi (``conf_write`` writes them).
 
 Input may be hostile (caches come from anywhere): XML with a DTD is refused before any entity can expand,
-sizes are capped, and every malformed value ends in a SchemeError naming the file and the problem. The
-``checked_*`` validators are shared with root_json.py, which reads the same scheme from a .tpkx.
+sizes are capped, and every malformed value ends in a SchemeError naming the file and the problem. Values are
+checked by ``checks``, shared with root_json.py, which reads the same scheme from a .tpkx.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 from xml.parsers import expat
 
-from .errors import SchemeError
-from .scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme, normalise_tile_format
+from ..errors import SchemeError
+from ..scheme import LOD, Extent, SpatialReference, TilingScheme
+from .checks import (
+    checked_extent,
+    checked_integer,
+    checked_number,
+    checked_scheme,
+    checked_storage,
+    checked_wkid,
+)
 
-# Real files are a few kilobytes; the caps bound the memory a hostile file can take.
+# Real files are a few kilobytes; the cap bounds the memory a hostile file can take.
 MAX_XML_BYTES = 1024 * 1024
-MAX_LODS = 256
-MAX_TILE_PIXELS = 8192
-# Bounds that keep tile maths finite: coordinates in any map unit, resolutions in map units per pixel.
-MAX_COORDINATE = 1e15
-RESOLUTION_RANGE = (1e-10, 1e10)
 
 
 class _Node:
@@ -80,33 +82,6 @@ def _parse_xml(data, where) -> _Node:
     except (LookupError, ValueError) as error:  # an unknown, wrong or multi-byte encoding in the declaration
         raise SchemeError(f"{where}: unreadable text encoding ({error})") from None
     return roots[0]
-
-
-def checked_number(value, where, what) -> float:
-    """A finite float from XML text or a JSON number (booleans refused)."""
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        problem = "missing" if value is None else f"{value!r}, not a number"
-        raise SchemeError(f"{where}: {what} is {problem}") from None
-    if not math.isfinite(number):
-        raise SchemeError(f"{where}: {what} is not a finite number ({value!r})")
-    return number
-
-
-def checked_integer(value, where, what, low, high) -> int:
-    number = (value if isinstance(value, int) and not isinstance(value, bool)
-              else checked_number(value, where, what))
-    if number != int(number) or not low <= number <= high:
-        raise SchemeError(f"{where}: {what} must be a whole number in [{low}, {high}], not {value!r}")
-    return int(number)
-
-
-def checked_wkid(value, where, what):
-    """A WKID: absent (None, empty) or a positive whole number."""
-    return None if value in (None, "") else checked_integer(value, where, what, 1, 1 << 31)
 
 
 def find_conf_xml(folder) -> Path:
@@ -177,51 +152,6 @@ def _srs_from_xml(node, where) -> SpatialReference:
                             node.value("WKT") or None)
 
 
-def checked_storage(name, packet_size, where) -> tuple[StorageFormat, int]:
-    if not name:
-        return StorageFormat.EXPLODED, 0
-    try:
-        storage_format = StorageFormat(name)
-    except ValueError:
-        raise SchemeError(f"{where}: unknown storage format {name!r}") from None
-    if storage_format is StorageFormat.EXPLODED:
-        return storage_format, 0
-    if packet_size in (None, ""):
-        return storage_format, 128
-    return storage_format, checked_integer(packet_size, where, "packet size", 1, 1 << 16)
-
-
-def checked_scheme(where, srs, origin_x, origin_y, cols, rows, dpi, lods, tile_format, quality,
-                   storage_format, packet_size) -> TilingScheme:
-    """Validate the pieces shared by conf.xml and root.json and build the scheme."""
-    if srs.wkid is None and srs.latest_wkid is None and not srs.wkt:
-        raise SchemeError(f"{where}: spatial reference has neither WKID nor WKT")
-    if not lods:
-        raise SchemeError(f"{where}: no levels of detail")
-    if len(lods) > MAX_LODS:
-        raise SchemeError(f"{where}: {len(lods)} levels of detail, at most {MAX_LODS} are supported")
-    low, high = RESOLUTION_RANGE
-    for lod in lods:
-        if not low <= lod.resolution <= high or not 0 < lod.scale <= MAX_COORDINATE:
-            raise SchemeError(f"{where}: level {lod.level} has resolution {lod.resolution!r} or scale "
-                              f"{lod.scale!r} out of range (resolution {low:g} to {high:g}, scale above 0)")
-    if abs(origin_x) > MAX_COORDINATE or abs(origin_y) > MAX_COORDINATE:
-        raise SchemeError(f"{where}: tile origin {(origin_x, origin_y)} out of range")
-    if len({lod.level for lod in lods}) != len(lods) or len({lod.resolution for lod in lods}) != len(lods):
-        raise SchemeError(f"{where}: two levels of detail share a level id or a resolution")
-    if not isinstance(tile_format, str) or not tile_format.strip():
-        raise SchemeError(f"{where}: tile image format is missing")
-    return TilingScheme(
-        spatial_reference=srs, origin_x=origin_x, origin_y=origin_y,
-        tile_cols=checked_integer(cols, where, "tile columns", 1, MAX_TILE_PIXELS),
-        tile_rows=checked_integer(rows, where, "tile rows", 1, MAX_TILE_PIXELS),
-        dpi=checked_integer(dpi, where, "DPI", 1, 10000),
-        lods=tuple(lods), tile_format=normalise_tile_format(tile_format),
-        compression_quality=None if quality in (None, "") else checked_integer(quality, where,
-                                                                               "compression quality", 0, 100),
-        storage_format=storage_format, packet_size=packet_size)
-
-
 def read_conf_cdi(path) -> Extent | None:
     """Extent of cached data; None when the file (any case of its name) is absent or the envelope empty."""
     path = Path(path)
@@ -245,10 +175,3 @@ def parse_conf_cdi(data: bytes, where: str) -> Extent | None:
     return checked_extent([checked_number(v, where, n) for v, n in zip(values, names)], where)
 
 
-def checked_extent(values, where) -> Extent:
-    extent = Extent(*values)
-    if any(abs(value) > MAX_COORDINATE for value in extent):
-        raise SchemeError(f"{where}: extent {tuple(extent)} out of range")
-    if extent.xmin > extent.xmax or extent.ymin > extent.ymax:
-        raise SchemeError(f"{where}: extent has its minimum above its maximum {tuple(extent)}")
-    return extent

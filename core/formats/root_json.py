@@ -2,14 +2,16 @@
 
 The document may be hostile like any cache file: its size is capped, NaN and Infinity are refused, and every
 malformed value ends in a SchemeError naming the file and the JSON path of the problem. Values are checked
-by the validators conf.xml uses (conf.py), so both files yield the same TilingScheme for the same cache.
+by the validators conf.xml uses (checks.py), so both files yield the same TilingScheme for the same cache.
 """
 
 from __future__ import annotations
 
 import json
 
-from .conf import (
+from ..errors import SchemeError
+from ..scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
+from .checks import (
     MAX_LODS,
     checked_extent,
     checked_integer,
@@ -18,8 +20,6 @@ from .conf import (
     checked_storage,
     checked_wkid,
 )
-from .errors import SchemeError
-from .scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 
 # Real files are a few kilobytes; the cap bounds the memory a hostile file can take.
 MAX_JSON_BYTES = 1024 * 1024

@@ -16,16 +16,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
 
-from .area import AreaOfInterest, TileClass, pixel_mask
+from ..errors import CacheError, StorageError
+from ..formats.tileformats import is_opaque_by_format, is_valid_signature
+from ..planning.area import AreaOfInterest, TileClass, pixel_mask
+from ..planning.selection import BUNDLE_SIZE
+from ..scheme import LOD, grid_tile_bounds
+from ..sources.dataset import CacheDataset
+from ..sources.opening import open_cache
+from ..storage.base import BundleKey
+from ..storage.bundlecopy import copy_bundle, files_stamp
 from .compose import Outcome, compose_tile
-from .errors import CacheError, StorageError
 from .journal import journal_path, open_journal, whole_copy_stamp
-from .scheme import LOD, grid_tile_bounds
-from .selection import BUNDLE_SIZE
-from .sources import CacheDataset, open_cache
-from .storage.base import BundleKey
-from .storage.bundlecopy import copy_bundle, files_stamp
-from .tileformats import is_opaque_by_format, is_valid_signature
 
 # A batch is committed after this many tiles or bytes, whichever comes first. The writer streams appended
 # tiles to disk, so memory does not grow with the batch; each commit costs fsyncs, so batches are large.

@@ -28,9 +28,9 @@ import re
 import shutil
 from pathlib import Path
 
+from ..scheme import StorageFormat
+from ..storage.base import BundleKey, bundle_name
 from .compose import Outcome
-from .scheme import StorageFormat
-from .storage.base import BundleKey, bundle_name
 
 JOURNAL_FOLDER = ".import-journal"
 DIGEST_SIZE = 16

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import TileFormatError
+from ..execution.workers import SourceRef, TileGrid, WorkUnit
+from ..formats.tileformats import can_compose
+from ..scheme import LOD, Extent
+from ..sources.dataset import CacheDataset
+from ..storage.base import BundleKey
 from .area import AreaOfInterest, TileClass
-from .errors import TileFormatError
-from .scheme import LOD, Extent
 from .selection import classify_tiles, tile_range
-from .sources import CacheDataset
-from .storage.base import BundleKey
-from .tileformats import can_compose
-from .workers import SourceRef, TileGrid, WorkUnit
 
 
 @dataclass

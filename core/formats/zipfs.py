@@ -21,7 +21,7 @@ import zlib
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 
-from .errors import PackageError
+from ..errors import PackageError
 from .fs import ReadOnlyFS
 from .zipindex import ZipIndex
 

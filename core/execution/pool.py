@@ -20,7 +20,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolE
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
-from .errors import CacheError, ImportCancelled
+from ..errors import CacheError, ImportCancelled
 from .workers import UnitResult, WorkUnit, close_datasets, run_unit
 
 # How often (seconds) the pool's owner polls for finished units and for a cancel.

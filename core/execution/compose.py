@@ -15,8 +15,8 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
-from .errors import TileFormatError
-from .tileformats import (
+from ..errors import TileFormatError
+from ..formats.tileformats import (
     alpha_range,
     can_compose,
     encode,

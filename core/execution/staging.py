@@ -19,9 +19,9 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Callable
 
-from .errors import CacheError, ImportCancelled
-from .services import server_root_for
-from .sources import find_dataframe_folder
+from ..errors import CacheError, ImportCancelled
+from ..sources.dataset import find_dataframe_folder
+from ..sources.services import server_root_for
 
 UPLOADS_SUBFOLDER = Path("arcgissystem") / "arcgisuploads"
 STAGING_PREFIX = "import_map_server_cache_"

@@ -1,19 +1,16 @@
-"""The one entry point that opens any cache source: a cache folder, a .tpk or a .tpkx, as a CacheDataset."""
+"""An opened cache (CacheDataset) and the cache folders on disk: the data-frame folder holding conf.xml."""
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .conf import find_conf_xml, read_conf_cdi, read_conf_xml
-from .errors import PackageError, SchemeError
-from .fs import DirectoryFS, ReadOnlyFS
-from .scheme import LOD, Extent, TilingScheme
-from .storage.base import TileStorage, open_storage
-from .zipfs import ZipFS
-
-PACKAGE_SUFFIXES = (".tpk", ".tpkx")
+from ..errors import SchemeError
+from ..formats.conf import find_conf_xml, read_conf_cdi, read_conf_xml
+from ..formats.fs import DirectoryFS, ReadOnlyFS
+from ..scheme import LOD, Extent, TilingScheme
+from ..storage.base import TileStorage
+from ..storage.layouts import open_storage
 
 
 @dataclass
@@ -79,32 +76,3 @@ def open_folder(path) -> CacheDataset:
         fs.close()
         raise
     return CacheDataset(root=str(folder), scheme=scheme, extent=extent, storage=storage, fs=fs)
-
-
-def open_cache(path) -> CacheDataset:
-    """Open a cache folder, a conf.xml, a .tpk or a .tpkx; other files are told apart by their content."""
-    # packages builds CacheDataset from this module, so it is imported here rather than at the top.
-    from .packages import open_tpk, open_tpkx
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if path.is_dir():
-        return open_folder(path)
-    if not path.is_file():
-        error = PackageError if suffix in PACKAGE_SUFFIXES else SchemeError
-        raise error(f"{path}: no such file or folder")
-    if path.name.lower() == "conf.xml":
-        return open_folder(path.parent)
-    if suffix == ".tpk":
-        return open_tpk(path)
-    if suffix == ".tpkx":
-        return open_tpkx(path)
-    if not zipfile.is_zipfile(path):
-        raise PackageError(f"{path}: not a cache folder, conf.xml, .tpk or .tpkx (and not a zip)")
-    with ZipFS(path) as fs:
-        top = {name.lower() for name in fs.listdir("")}
-    if "root.json" in top:
-        return open_tpkx(path)
-    if "v101" in top:
-        return open_tpk(path)
-    raise PackageError(f"{path}: a zip, but neither a .tpkx (root.json) nor a .tpk (v101/<folder>/conf.xml)")

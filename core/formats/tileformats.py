@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from PIL import Image
 
-from .errors import TileFormatError
+from ..errors import TileFormatError
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SchemeError, ServiceError
-from .sources import find_dataframe_folder
+from ..errors import SchemeError, ServiceError
+from .dataset import find_dataframe_folder
 
 ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_SERVERS"
 SERVICE_TYPES = ("MapServer", "ImageServer")

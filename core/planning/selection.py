@@ -20,9 +20,9 @@ from typing import NamedTuple
 import numpy as np
 from osgeo import ogr
 
+from ..errors import SelectionError
+from ..scheme import Extent, grid_tile_range
 from .area import AreaOfInterest, TileClass, classify_cells, polygonal_part
-from .errors import SelectionError
-from .scheme import Extent, grid_tile_range
 
 BUNDLE_SIZE = 128
 

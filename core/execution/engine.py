@@ -22,18 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .area import AreaOfInterest
-from .conf import read_conf_cdi
-from .conf_write import write_conf_cdi
-from .errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
+from ..errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
+from ..formats.conf import read_conf_cdi
+from ..formats.conf_write import write_conf_cdi
+from ..planning.area import AreaOfInterest
+from ..planning.levels import select_levels
+from ..planning.plan import plan_level
+from ..scheme import Extent, compare, format_differences
+from ..sources.dataset import find_dataframe_folder
+from ..sources.opening import open_cache
+from ..storage.locks import BundleLock
 from .journal import import_id, journal_finished, journal_folder, remove_journal
-from .levels import select_levels
-from .plan import plan_level
 from .pool import run_units
-from .scheme import Extent, compare, format_differences
-from .sources import find_dataframe_folder, open_cache
 from .staging import staged
-from .storage.locks import BundleLock
 from .workers import SourceRef, UnitResult, close_datasets
 
 

@@ -8,8 +8,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .errors import SchemeError
-from .scheme import Extent, SpatialReference, TilingScheme
+from ..errors import SchemeError
+from ..scheme import Extent, SpatialReference, TilingScheme
 
 _NAMESPACES = {
     "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",

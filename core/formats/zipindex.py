@@ -12,7 +12,7 @@ import struct
 import zipfile
 from pathlib import Path
 
-from .errors import PackageError
+from ..errors import PackageError
 
 # A real tpk needs ~90 directory bytes per entry (two entries per V1 bundle): 32 MiB hold ~350 000 entries,
 # billions of tiles. zipfile keeps ~700 bytes per entry, so even a hostile directory of minimal entries

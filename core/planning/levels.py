@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .errors import SelectionError
+from ..errors import SelectionError
 
 # Scales in conf.xml files carry rounding noise (e.g. 591657527.591555 vs 591657527.5916).
 SCALE_REL_TOL = 1e-4

@@ -1,0 +1,1 @@
+"""Running an import: the engine, workers and pool, the MERGE journal, staging, per-tile compositing."""
