@@ -28,6 +28,7 @@ from ..formats.conf_write import write_conf_cdi
 from ..planning.area import AreaOfInterest
 from ..planning.levels import select_levels
 from ..planning.plan import plan_level
+from ..planning.units import ImportSettings, UnitResult
 from ..scheme import Extent, compare, format_differences
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
@@ -35,7 +36,7 @@ from ..storage.locks import BundleLock
 from .journal import import_id, journal_finished, journal_folder, remove_journal
 from .pool import run_units
 from .staging import staged
-from .workers import SourceRef, UnitResult, close_datasets
+from .workers import close_datasets
 
 
 class SourceType(enum.Enum):
@@ -150,20 +151,22 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                                                          level_folders))
             stack.callback(close_datasets)
             source = stack.enter_context(open_cache(source_path))
-            source_ref, plans = SourceRef(str(source_path), _kind(source_path)), []
+            settings = ImportSettings(
+                source=str(source_path), target=str(target_folder), scheme=target.scheme,
+                overwrite=request.overwrite, import_id=journal_id,
+                area_of_interest=aoi.wkb if aoi is not None else None,
+                flush_copies=request.flush_new_bundles)
+            plans = []
             for source_lod, target_lod in levels.pairs:           # reads every bundle index: may take a while
                 if progress.is_cancelled():
                     raise ImportCancelled("import cancelled while planning")
-                plans.append(plan_level(source, target, source_lod, target_lod,
-                                        source_ref=source_ref,
-                                        target_folder=str(target_folder), extent=extent, aoi=aoi,
-                                        overwrite=request.overwrite, import_id=journal_id,
-                                        flush_copies=request.flush_new_bundles))
+                plans.append(plan_level(source, target, source_lod, target_lod, extent=extent, aoi=aoi,
+                                        overwrite=request.overwrite))
             tally = _Tally(target.scheme, plans, progress)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             try:
-                run_units([unit for plan in plans for unit in plan.units], request.workers, progress,
-                          tally.finished)
+                run_units(settings, [unit for plan in plans for unit in plan.units], request.workers,
+                          progress, tally.finished)
             except BaseException:                 # conf.cdi still grows by what was written
                 with contextlib.suppress(CacheError, OSError):
                     _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
@@ -206,10 +209,6 @@ def _remove_journal(target_folder: Path, journal_id: str, progress) -> None:
         progress.message(f"Warning: {journal_folder(target_folder, journal_id)}: cannot remove this import's "
                          f"journal ({error.strerror or error}); delete it by hand, or running the same MERGE "
                          "again skips the tiles it lists")
-
-
-def _kind(path: Path) -> str:
-    return path.suffix.lower().lstrip(".") if path.is_file() else "folder"
 
 
 def _check_compatible(source, target) -> None:

@@ -21,7 +21,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
 from ..errors import CacheError, ImportCancelled
-from .workers import UnitResult, WorkUnit, close_datasets, run_unit
+from ..planning.units import ImportSettings, UnitResult, WorkUnit
+from .workers import close_datasets, run_unit
 
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
 POLL_SECONDS = 0.1
@@ -29,20 +30,23 @@ POLL_SECONDS = 0.1
 COPY_THREADS = 4
 
 _STOP = None
+_SETTINGS: ImportSettings | None = None
 
 
-def init_worker(stop_event) -> None:
-    """Pool initializer: remember the shared stop event."""
-    global _STOP
-    _STOP = stop_event
+def init_worker(stop_event, settings: ImportSettings) -> None:
+    """Pool initializer: remember the shared stop event and the import's settings (sent once per worker)."""
+    global _STOP, _SETTINGS
+    _STOP, _SETTINGS = stop_event, settings
 
 
 def run_in_worker(unit: WorkUnit) -> UnitResult:
     """Entry point of pool workers: run the unit, stopping early when the shared event is set."""
-    return run_unit(unit, _STOP.is_set if _STOP is not None else (lambda: False))
+    assert _SETTINGS is not None, "init_worker runs first"
+    return run_unit(_SETTINGS, unit, _STOP.is_set if _STOP is not None else (lambda: False))
 
 
-def run_units(units: list, workers: int | None, progress, finished: Callable[[UnitResult], None]) -> None:
+def run_units(settings: ImportSettings, units: list, workers: int | None, progress,
+              finished: Callable[[UnitResult], None]) -> None:
     """Run every unit, calling ``finished`` with each result as it comes; raises ImportCancelled on cancel.
 
     Whole-bundle file copies are disk-bound: they run on COPY_THREADS threads of this process, so that their
@@ -56,15 +60,15 @@ def run_units(units: list, workers: int | None, progress, finished: Callable[[Un
     if count > 1 and executable is None:
         progress.message("No Python interpreter found next to this application to start worker processes; "
                          "importing in this process")
-    _Dispatch(progress, finished).run(copies, others, count if executable else 1, executable)
+    _Dispatch(settings, progress, finished).run(copies, others, count if executable else 1, executable)
 
 
 class _Dispatch:
     """Feeds units to the copy threads, the worker processes or this thread; stops them all on cancel or
     error, and still reports the units that finished meanwhile."""
 
-    def __init__(self, progress, finished):
-        self.progress, self.finished = progress, finished
+    def __init__(self, settings, progress, finished):
+        self.settings, self.progress, self.finished = settings, progress, finished
         self.thread_stop = threading.Event()
         self.process_stop = None
         self.futures, self.reported = [], set()
@@ -74,7 +78,8 @@ class _Dispatch:
         processes = self._processes(count, executable) if count > 1 else None
         try:
             if threads is not None:
-                self.futures += [threads.submit(run_unit, unit, self.thread_stop.is_set) for unit in copies]
+                self.futures += [threads.submit(run_unit, self.settings, unit,
+                                                              self.thread_stop.is_set) for unit in copies]
             inline = [] if processes is not None else list(others)
             if processes is not None:
                 with _main_module_hidden():                # workers are started by the first submits
@@ -104,13 +109,13 @@ class _Dispatch:
             context.set_executable(executable)
         self.process_stop = context.Event()
         return ProcessPoolExecutor(count, mp_context=context, initializer=init_worker,
-                                   initargs=(self.process_stop,))
+                                   initargs=(self.process_stop, self.settings))
 
     def _loop(self, inline: list) -> None:
         pending = set(self.futures)
         while pending or inline:
             if inline:
-                result = run_unit(inline.pop(0), self.progress.is_cancelled)
+                result = run_unit(self.settings, inline.pop(0), self.progress.is_cancelled)
                 self.finished(result)
                 if result.stopped:
                     raise ImportCancelled("import cancelled")

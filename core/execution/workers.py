@@ -1,26 +1,27 @@
-"""Work units (plain, picklable task descriptions) and what a worker does with one (``pool`` runs them).
+"""What a worker does with one work unit (``planning.units``) under its import's settings.
 
-A unit is one target bundle. It names its source by path, so any process (or, later, any machine) can run it:
-the worker opens source and target itself and keeps them open for the next unit. Within one bundle writer (the
-bundle's lock held) each source tile is copied byte for byte when its pixels need no change, else decoded and
-composed (``compose.compose_tile``); pending tiles are committed in batches so memory stays flat and a stop
-request is honoured at the next batch boundary, leaving the bundle committed and readable. A MERGE lists each
-tile whose result depends on the target in the bundle's journal before its batch commits, and skips the tiles
-an interrupted run of the same import committed (``journal``), so running it again does not blend twice.
+A unit is one target bundle. Its settings name source and target by path, so any process or machine can run
+it: the worker opens source and target itself and keeps them open for the next unit. Within one bundle
+writer (the bundle's lock held) each source tile is copied byte for byte when its pixels need no change,
+else decoded and composed (``compose.compose_tile``); pending tiles are committed in batches so memory stays
+flat and a stop request is honoured at the next batch boundary, leaving the bundle committed and readable.
+A MERGE lists each tile whose result depends on the target in the bundle's journal before its batch
+commits, and skips the tiles an interrupted run of the same import committed (``journal``), so running it
+again does not blend twice.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from functools import lru_cache
+from typing import Callable
 
 from ..errors import CacheError, StorageError
 from ..formats.tileformats import is_opaque_by_format, is_valid_signature
 from ..planning.area import AreaOfInterest, TileClass, pixel_mask
 from ..planning.selection import BUNDLE_SIZE
-from ..scheme import LOD, grid_tile_bounds
+from ..planning.units import ImportSettings, UnitResult, WorkUnit
 from ..sources.dataset import CacheDataset
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
@@ -35,57 +36,6 @@ BATCH_BYTES = 64 * 1024 * 1024
 _INSIDE, _OUTSIDE, _BOUNDARY = int(TileClass.INSIDE), int(TileClass.OUTSIDE), int(TileClass.BOUNDARY)
 # How often (seconds) a running unit asks whether it should stop.
 STOP_CHECK_SECONDS = 0.2
-
-
-class TileGrid(NamedTuple):
-    """What tile bounds need of a tiling scheme (``scheme.grid_tile_bounds`` takes it as a scheme)."""
-
-    origin_x: float
-    origin_y: float
-    tile_cols: int
-    tile_rows: int
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """Where a worker opens the source: a cache folder, .tpk or .tpkx (``kind`` for executors, messages)."""
-
-    path: str
-    kind: str            # "folder", "tpk" or "tpkx"
-
-
-@dataclass(frozen=True)
-class WorkUnit:
-    """One target bundle to fill; everything a worker needs, nothing it must share."""
-
-    source: SourceRef
-    target: str                                   # target data-frame folder
-    target_key: tuple                             # (level, row0, col0) of the target bundle
-    source_keys: tuple                            # ((level, row0, col0), ...) source bundles feeding it
-    codes: bytes | None                           # 128×128 TileClass codes, row-major; None: all inside
-    whole_file: bool                              # all inside, target bundle absent when planned: file copy
-    aoi_wkb: bytes | None                         # only when some tile is on the area's boundary
-    overwrite: bool
-    import_id: str | None                         # MERGE: names the journal (``journal``); None: OVERWRITE
-    tile_format: str
-    quality: int | None
-    grid: TileGrid
-    lod: LOD                                      # target level (its resolution places the tiles)
-    tiles: int                                    # source tiles this unit will look at (for progress)
-    flush_copy: bool = False                      # whole-file copy: on disk before it is published
-
-
-@dataclass
-class UnitResult:
-    """What one unit did: tile counts by outcome, bytes written, the range of written tiles."""
-
-    target_key: tuple
-    tiles: int
-    counts: dict = field(default_factory=dict)    # Outcome.value → tiles
-    written: int = 0
-    bytes_written: int = 0
-    written_range: tuple | None = None            # (row_min, row_max, col_min, col_max)
-    stopped: bool = False                         # a stop request ended the unit early
 
 
 # ------------------------------------------------------------------------------------ opened caches
@@ -112,23 +62,24 @@ def close_datasets() -> None:
 
 # ------------------------------------------------------------------------------------ one unit
 
-def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) -> UnitResult:
+def run_unit(settings: ImportSettings, unit: WorkUnit,
+             should_stop: Callable[[], bool] = lambda: False) -> UnitResult:
     """Import the tiles of one unit into its target bundle.
 
     A file-system failure (disk full, permissions) becomes a StorageError naming the file, or the target
     bundle when the system does not say which file failed.
     """
-    source = dataset(unit.source.path)
-    target = dataset(unit.target)
+    source = dataset(settings.source)
+    target = dataset(settings.target)
     key = BundleKey(*unit.target_key)
     try:
         if unit.whole_file:
-            copied = _copy_whole_bundle(unit, source, target, key)
+            copied = _copy_whole_bundle(settings, unit, source, target, key)
             if copied is not None:
                 return copied
-        elif _copied_whole_before(unit, target, key):     # by an interrupted run of this import
-            return _copied(unit, source.storage.bundle_tiles(BundleKey(*unit.source_keys[0])), 0)
-        return _ComposeRun(unit, source, target, key, should_stop).run()
+        elif _copied_whole_before(settings, unit, target, key):     # by an interrupted run of this import
+            return _copied(unit, source.storage.bundle_tiles(BundleKey(*unit.source_key)), 0)
+        return _ComposeRun(settings, unit, source, target, key, should_stop).run()
     except OSError as error:
         if isinstance(error, CacheError):
             raise
@@ -137,14 +88,14 @@ def run_unit(unit: WorkUnit, should_stop: Callable[[], bool] = lambda: False) ->
                            f"{key.col0}: {error.strerror or error}") from error
 
 
-def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
+def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None:
     """Copy the bundle as files when the target has no bundle there and every tile passes the signature
     check; None when that does not apply (the tile-by-tile path then does the work). A MERGE journals the
     copy just before publishing it, so that a run again does not blend its tiles over themselves."""
-    source_key = BundleKey(*unit.source_keys[0])
+    source_key = BundleKey(*unit.source_key)
     if target.storage.bundle_exists(key):
         return None
-    with open_journal(unit.target, unit.import_id, target.storage, key) as journal:
+    with open_journal(settings.target, settings.import_id, target.storage, key) as journal:
         def journal_copy(copy) -> None:
             if target.storage.publishes_whole_bundles:
                 journal.record_whole_copy(copy.written_stamp())
@@ -155,21 +106,21 @@ def _copy_whole_bundle(unit, source, target, key) -> UnitResult | None:
             journal.flush()
 
         tiles = copy_bundle(source.storage, source_key, target.storage, key,
-                            accept=lambda head: is_valid_signature(head, unit.tile_format),
-                            before_publish=journal_copy if unit.import_id is not None else None,
-                            flush=unit.flush_copy)
+                            accept=lambda head: is_valid_signature(head, settings.tile_format),
+                            before_publish=journal_copy if settings.import_id is not None else None,
+                            flush=settings.flush_copies)
     if tiles is None:
         return None
     size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if tiles else 0
     return _copied(unit, tiles, size)
 
 
-def _copied_whole_before(unit, target, key) -> bool:
+def _copied_whole_before(settings, unit, target, key) -> bool:
     """True when the journal of this MERGE says it published the target bundle as a whole-bundle copy and
     the bundle's files are still exactly as published."""
-    if unit.import_id is None or unit.codes is not None or not target.storage.publishes_whole_bundles:
+    if settings.import_id is None or unit.codes is not None or not target.storage.publishes_whole_bundles:
         return False
-    stamp = whole_copy_stamp(journal_path(unit.target, unit.import_id, key))
+    stamp = whole_copy_stamp(journal_path(settings.target, settings.import_id, key))
     files = [target.storage.real_file(path) for path in target.storage.bundle_files(key)]
     return bool(stamp) and stamp == files_stamp(files)
 
@@ -187,47 +138,46 @@ def _copied(unit, tiles, bytes_written: int) -> UnitResult:
 class _ComposeRun:
     """Tile by tile through one writer, committing in batches."""
 
-    def __init__(self, unit, source, target, key, should_stop):
-        self.unit, self.source, self.target, self.key = unit, source, target, key
+    def __init__(self, settings, unit, source, target, key, should_stop):
+        self.settings, self.unit, self.source, self.target, self.key = settings, unit, source, target, key
         self.should_stop = should_stop
         self.result = UnitResult(unit.target_key, unit.tiles)
-        self.aoi = AreaOfInterest(unit.aoi_wkb) if unit.aoi_wkb is not None else None
-        self.size = (unit.grid.tile_cols, unit.grid.tile_rows)
+        self.lod = settings.lod(key.level)
+        self.size = (settings.scheme.tile_cols, settings.scheme.tile_rows)
 
     def run(self) -> UnitResult:
-        unit, result = self.unit, self.result
+        settings, unit, result = self.settings, self.unit, self.result
         codes, row0, col0 = unit.codes, unit.target_key[1], unit.target_key[2]
         counts, rows, cols = {}, set(), set()
         try:
             storage = self.target.storage
-            with storage.writer(self.key) as writer, open_journal(unit.target, unit.import_id, storage,
-                                                                    self.key) as journal:
+            with storage.writer(self.key) as writer, open_journal(settings.target, settings.import_id,
+                                                                    storage, self.key) as journal:
                 pending_tiles = pending_bytes = 0
                 next_check = time.monotonic() + STOP_CHECK_SECONDS
-                for source_key in unit.source_keys:
-                    for (row, col), data in self.source.storage.iter_bundle(BundleKey(*source_key)):
-                        status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
-                        if status == _OUTSIDE:
-                            continue
-                        outcome, size = self._tile(writer, journal, row, col, data, status)
-                        counts[outcome] = counts.get(outcome, 0) + 1
-                        if size is not None:
-                            result.written += 1
-                            rows.add(row)
-                            cols.add(col)
-                        if size:
-                            result.bytes_written += size
-                            pending_tiles += 1
-                            pending_bytes += size
-                            if pending_tiles >= BATCH_TILES or pending_bytes >= BATCH_BYTES:
-                                journal.flush()    # a batch is journaled before it commits
-                                writer.commit()
-                                pending_tiles = pending_bytes = 0
-                        if time.monotonic() >= next_check:
-                            if self.should_stop():
-                                result.stopped = True
-                                return result      # on exit the journal flushes, then the writer commits
-                            next_check = time.monotonic() + STOP_CHECK_SECONDS
+                for (row, col), data in self.source.storage.iter_bundle(BundleKey(*unit.source_key)):
+                    status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
+                    if status == _OUTSIDE:
+                        continue
+                    outcome, size = self._tile(writer, journal, row, col, data, status)
+                    counts[outcome] = counts.get(outcome, 0) + 1
+                    if size is not None:
+                        result.written += 1
+                        rows.add(row)
+                        cols.add(col)
+                    if size:
+                        result.bytes_written += size
+                        pending_tiles += 1
+                        pending_bytes += size
+                        if pending_tiles >= BATCH_TILES or pending_bytes >= BATCH_BYTES:
+                            journal.flush()    # a batch is journaled before it commits
+                            writer.commit()
+                            pending_tiles = pending_bytes = 0
+                    if time.monotonic() >= next_check:
+                        if self.should_stop():
+                            result.stopped = True
+                            return result      # on exit the journal flushes, then the writer commits
+                        next_check = time.monotonic() + STOP_CHECK_SECONDS
         finally:
             result.counts = {outcome.value: count for outcome, count in counts.items()}
             result.written_range = (min(rows), max(rows), min(cols), max(cols)) if rows else None
@@ -237,23 +187,29 @@ class _ComposeRun:
         """Decide and write one tile → (outcome, bytes written): None when nothing is written, 0 when an
         interrupted run of this import wrote it (then counted as that run counted it, so a resumed import
         reports what an uninterrupted one would, and conf.cdi covers the tile)."""
-        unit = self.unit
+        settings = self.settings
         mask = None
         if status == _BOUNDARY:
-            bounds = grid_tile_bounds(unit.grid, unit.lod, row, col)
-            mask = pixel_mask(self.aoi, bounds, *self.size)
+            bounds = settings.scheme.tile_bounds(self.lod, row, col)
+            mask = pixel_mask(_area(settings.area_of_interest), bounds, *self.size)
         whole = mask is None or bool(mask.all())
-        independent = whole and (unit.overwrite or is_opaque_by_format(data))
+        independent = whole and (settings.overwrite or is_opaque_by_format(data))
         below = None if independent else writer.get(row, col)   # independent: the source replaces the target
         if not independent:
             done = journal.done(row, col, below)
             if done is not None:
                 return done, 0
-        outcome, out, ext = compose_tile(data, below, None if whole else mask, unit.overwrite,
-                                         unit.tile_format, unit.quality, *self.size)
+        outcome, out, ext = compose_tile(data, below, None if whole else mask, settings.overwrite,
+                                         settings.tile_format, settings.quality, *self.size)
         if out is None:
             return outcome, None
         if not independent:
             journal.record(row, col, outcome, out)
         writer.put(row, col, out, ext)
         return outcome, len(out)
+
+
+@lru_cache(maxsize=2)
+def _area(wkb: bytes) -> AreaOfInterest:
+    """The import's area of interest, parsed once per process (an import's units share one)."""
+    return AreaOfInterest(wkb)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import TileFormatError
-from ..execution.workers import SourceRef, TileGrid, WorkUnit
 from ..formats.tileformats import can_compose
 from ..scheme import LOD, Extent
 from ..sources.dataset import CacheDataset
 from ..storage.base import BundleKey
 from .area import AreaOfInterest, TileClass
 from .selection import classify_tiles, tile_range
+from .units import WorkUnit
 
 
 @dataclass
@@ -45,12 +45,8 @@ def _spaced(number: int) -> str:
 
 
 def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, target_lod: LOD, *,
-               source_ref: SourceRef, target_folder: str, extent: Extent | None,
-               aoi: AreaOfInterest | None, overwrite: bool, import_id: str | None,
-               flush_copies: bool = False) -> LevelPlan:
-    """The units of one level pair; the area of interest wins over the extent, neither means every tile.
-    ``import_id`` names a MERGE's journal (None for OVERWRITE); ``flush_copies``: whole-bundle copies are
-    flushed to disk before they are published."""
+               extent: Extent | None, aoi: AreaOfInterest | None, overwrite: bool) -> LevelPlan:
+    """The units of one level pair; the area of interest wins over the extent, neither means every tile."""
     scheme = target.scheme
     source_level = source.level_of(source_lod)
     target_level = target.level_of(target_lod)
@@ -62,7 +58,6 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         limit = tile_range(scheme, target_lod, extent)
         selection = classify_tiles(scheme, target_lod, limit, None, bundles=keys)
     plan = LevelPlan(source_lod, target_lod, [])
-    grid = TileGrid(scheme.origin_x, scheme.origin_y, scheme.tile_cols, scheme.tile_rows)
     for key in keys:
         present = source.storage.bundle_tiles(key)
         if not present:
@@ -91,11 +86,8 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         if not can_compose(scheme.tile_format):
             _refuse_pixel_work(target, target_key, present, boundary, overwrite, scheme.tile_format)
         plan.units.append(WorkUnit(
-            source=source_ref, target=target_folder, target_key=tuple(target_key), source_keys=(tuple(key),),
-            codes=codes, whole_file=codes is None and not target.storage.bundle_exists(target_key),
-            aoi_wkb=aoi.wkb if boundary else None, overwrite=overwrite, import_id=import_id,
-            tile_format=scheme.tile_format, quality=scheme.compression_quality, grid=grid, lod=target_lod,
-            tiles=count, flush_copy=flush_copies))
+            target_key=tuple(target_key), source_key=tuple(key), codes=codes,
+            whole_file=codes is None and not target.storage.bundle_exists(target_key), tiles=count))
         plan.tiles += count
     return plan
 

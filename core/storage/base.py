@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import BinaryIO, NamedTuple, Protocol
 
 import numpy as np
 
 from ..errors import StorageError
 from ..formats.fs import DirectoryFS, ReadOnlyFS
 from .locks import BundleLock
-
-if TYPE_CHECKING:
-    from .bundlecopy import BundleCopy
 
 BUNDLE_SIZE = 128
 TILES_PER_BUNDLE = BUNDLE_SIZE * BUNDLE_SIZE
@@ -54,6 +52,12 @@ def bundle_name(key: BundleKey) -> str:
 
 def default_level_dir(level: int) -> str:
     return f"L{level:02d}"
+
+
+class FileSink(Protocol):
+    """Where ``TileStorage.stream`` writes the files of a bundle it reads (``bundlecopy.BundleCopy``)."""
+
+    def file(self, relpath: str) -> AbstractContextManager[BinaryIO]: ...
 
 
 class TileHeads(NamedTuple):
@@ -140,7 +144,7 @@ class TileStorage:
         """The first ``length`` bytes and the size of every tile, checked as ``iter_bundle`` checks them."""
         return self.stream(key, length)
 
-    def stream(self, key: BundleKey, length: int, copy: BundleCopy | None = None) -> TileHeads:
+    def stream(self, key: BundleKey, length: int, copy: FileSink | None = None) -> TileHeads:
         """Read the bundle once for ``tile_heads``; with ``copy``, write each of its files there too."""
         raise NotImplementedError
 

@@ -113,8 +113,8 @@ def test_staging_removed_on_failure(tmp_path, monkeypatch):
     source, target, _tiles = sparse_caches(tmp_path)
     seen = []
 
-    def failing_unit(unit, should_stop=None):
-        seen.append(Path(unit.source.path))
+    def failing_unit(settings, unit, should_stop=None):
+        seen.append(Path(settings.source))
         raise RuntimeError("injected failure")
 
     monkeypatch.setattr(pool, "run_unit", failing_unit)
@@ -154,9 +154,9 @@ def test_upload_copies_only_the_levels_imported(tmp_path, monkeypatch):
     target = write_cache(tmp_path / "svc" / "Layers", scheme, {}, extent=None)
     staged_levels = []
 
-    def spy(unit, should_stop=None):
-        staged_levels.append(sorted(p.name for p in (Path(unit.source.path) / "_alllayers").iterdir()))
-        return run_unit(unit, should_stop)
+    def spy(settings, unit, should_stop=None):
+        staged_levels.append(sorted(p.name for p in (Path(settings.source) / "_alllayers").iterdir()))
+        return run_unit(settings, unit, should_stop)
 
     run_unit = pool.run_unit
     monkeypatch.setattr(pool, "run_unit", spy)
