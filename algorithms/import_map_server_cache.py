@@ -49,6 +49,9 @@ class FeedbackProgress:
     def message(self, text: str) -> None:
         self.feedback.pushInfo(text)
 
+    def warning(self, text: str) -> None:
+        self.feedback.pushWarning(text)
+
     def progress(self, done: int, total: int) -> None:
         if total > 0:
             self.feedback.setProgress(100.0 * done / total)
@@ -209,7 +212,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.errors import CacheError
         from ..core.execution.engine import ImportRequest, SourceType, import_cache
-        from ..provider.connections import flush_new_bundles
+        from ..settings import flush_new_bundles
 
         feedback = feedback or QgsProcessingFeedback()
         try:
@@ -277,7 +280,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         """The target's data-frame folder, from a folder or a service string and the server connections."""
         from ..core.errors import CacheError
         from ..core.sources.services import resolve_input_service
-        from ..provider.connections import all_connections
+        from ..settings import all_connections
 
         value = self.parameterAsString(parameters, self.INPUT_SERVICE, context)
         try:

@@ -20,7 +20,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from .connections import save_connections, save_flush_new_bundles, saved_connections, saved_flush_new_bundles
+from ..settings import save_connections, save_flush_new_bundles, saved_connections, saved_flush_new_bundles
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 

@@ -60,7 +60,11 @@ class ImportRequest:
 
 
 class Progress(Protocol):
+    """What an import reports: information, warnings (something the user should look at; the import goes
+    on), progress in tiles; and whether the user asked to stop."""
+
     def message(self, text: str) -> None: ...
+    def warning(self, text: str) -> None: ...
     def progress(self, done: int, total: int) -> None: ...
     def is_cancelled(self) -> bool: ...
 
@@ -69,6 +73,9 @@ class SilentProgress:
     """The progress used when the caller gives none."""
 
     def message(self, text: str) -> None:
+        pass
+
+    def warning(self, text: str) -> None:
         pass
 
     def progress(self, done: int, total: int) -> None:
@@ -137,7 +144,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
             journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
         for _scale, reason in levels.skipped:
-            progress.message(f"Skipped: {reason}")
+            progress.warning(f"Skipped: {reason}")
         if journal_id is not None and journal_finished(target_folder, journal_id):
             progress.message("This import already completed (it was stopped while removing its journal): "
                              "nothing to do")
@@ -206,7 +213,7 @@ def _remove_journal(target_folder: Path, journal_id: str, progress) -> None:
     try:
         remove_journal(target_folder, journal_id)
     except OSError as error:
-        progress.message(f"Warning: {journal_folder(target_folder, journal_id)}: cannot remove this import's "
+        progress.warning(f"{journal_folder(target_folder, journal_id)}: cannot remove this import's "
                          f"journal ({error.strerror or error}); delete it by hand, or running the same MERGE "
                          "again skips the tiles it lists")
 

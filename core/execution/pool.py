@@ -58,7 +58,7 @@ def run_units(settings: ImportSettings, units: list, workers: int | None, progre
     count = min(workers or os.cpu_count() or 1, len(others))
     executable = python_executable() if count > 1 else None
     if count > 1 and executable is None:
-        progress.message("No Python interpreter found next to this application to start worker processes; "
+        progress.warning("No Python interpreter found next to this application to start worker processes; "
                          "importing in this process")
     _Dispatch(settings, progress, finished).run(copies, others, count if executable else 1, executable)
 

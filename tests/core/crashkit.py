@@ -64,6 +64,7 @@ spec = json.loads(sys.argv[2])
 class Progress:
     started = 0.0
     def message(self, text): pass
+    def warning(self, text): pass
     def progress(self, done, total):
         if not Progress.started:
             Progress.started = time.time()

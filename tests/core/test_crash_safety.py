@@ -232,6 +232,8 @@ class CancelAfterFirstBundle:
     def message(self, text):
         pass
 
+    warning = message
+
     def progress(self, done, total):
         self.done = done
 

@@ -25,6 +25,8 @@ class Recorder:
     def message(self, text):
         self.messages.append(text)
 
+    warning = message
+
     def progress(self, done, total):
         self.done.append((done, total))
 

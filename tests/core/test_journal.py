@@ -259,6 +259,8 @@ class CancelAfter:
     def message(self, text):
         pass
 
+    warning = message
+
     def progress(self, done, total):
         pass
 

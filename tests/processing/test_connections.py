@@ -15,7 +15,7 @@ CONNECTION = "arcgis on MYSERVER (admin)"
 @pytest.fixture
 def saved():
     """Saved connections and flush setting restored after the test."""
-    from map_server_cache.provider import connections
+    from map_server_cache import settings as connections
 
     keys = (connections.SETTINGS_KEY, connections.FLUSH_SETTINGS_KEY)
     before = {key: QgsSettings().value(key, None) for key in keys}

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from caches import BLUE, LEVELS, RED, cachebuilders, make_server, make_source, pixels, read_tile
-from qgis.core import QgsProcessingException
+from qgis.core import QgsProcessingException, QgsProcessingFeedback
 
 SCHEME = cachebuilders.make_scheme("COMPACT_V2", "PNG32", LEVELS)
 SCALE = {lod.level: lod.scale for lod in SCHEME.lods}
@@ -166,3 +166,24 @@ def test_counts_match_the_tiles_written(run, server, source):
                   for level in LEVELS for row in range(2 ** level) for col in range(2 ** level))
     assert results["imported"] == written == sum(4 ** level for level in LEVELS)
     assert np.asarray([results[name] for name in ("clipped", "skipped", "damaged")]).sum() == 0
+
+
+class WarningRecorder(QgsProcessingFeedback):
+    def __init__(self):
+        super().__init__()
+        self.warnings, self.infos = [], []
+
+    def pushWarning(self, warning):
+        self.warnings.append(warning)
+
+    def pushInfo(self, info):
+        self.infos.append(info)
+
+
+def test_engine_warnings_reach_qgis_as_warnings(run, server, tmp_path):
+    """A scale the source does not hold is skipped with a warning (pushWarning), not an info line."""
+    source = make_source(tmp_path / "partial", levels=[1])
+    feedback = WarningRecorder()
+    run(parameters(server, source, scales=[SCALE[1], SCALE[3]]), feedback=feedback)
+    assert any(warning.startswith("Skipped") for warning in feedback.warnings), feedback.warnings
+    assert not any(info.startswith("Skipped") for info in feedback.infos)

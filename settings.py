@@ -46,7 +46,7 @@ def save_connections(connections: dict[str, str]) -> None:
 
 def environment_connections() -> dict[str, str]:
     """Connections from MAP_SERVER_CACHE_SERVERS (raises ServiceError when the variable is garbled)."""
-    from ..core.sources.services import connections_from_environment
+    from .core.sources.services import connections_from_environment
 
     return connections_from_environment()
 
