@@ -6,6 +6,7 @@ checksum a source, snapshot every tile of a target, check a target with our read
     tiles = read_tiles(folder)                 # {(level, row, col): bytes} via core's reader
     check_old_or_new(tiles, old, new)          # every tile is its old or its new version
     check_peers(folder, tiles)                 # MapProxy (V1/V2) and GDAL ESRIC (V2) read the same tiles
+    points = crash_points(calls, count, seed)  # where start_import(..., crash_at=point) kills the child
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -111,6 +113,13 @@ def start_import(spec: ImportSpec, preexec_fn=None, crash_at: str | None = None)
     return subprocess.Popen([sys.executable, "-c", CHILD, str(PLUGINS), json.dumps(asdict(spec))],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, preexec_fn=preexec_fn)
+
+
+def crash_points(calls: int, count: int | None, seed: int) -> list[str]:
+    """``count`` crash points ("7:before", "7:after") spread over a run's ``calls`` commit-step calls (all of
+    them when None), the same ones for the same seed."""
+    points = [f"{number}:{when}" for number in range(1, calls + 1) for when in ("before", "after")]
+    return points if count is None else sorted(random.Random(seed).sample(points, min(count, len(points))))
 
 
 def finish(child: subprocess.Popen, timeout: float = 120) -> tuple[int, dict, str]:

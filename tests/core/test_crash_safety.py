@@ -172,19 +172,13 @@ def test_killed_import_stress(cases, tmp_path, storage):
     assert sum(outcome["killed"] for outcome in outcomes) >= 4
 
 
-def crash_points(case: Case, count: int | None, seed: int) -> list[str]:
-    """``count`` crash points spread over the run's commit-step calls (all of them when None)."""
-    points = [f"{number}:{when}" for number in range(1, case.calls + 1) for when in ("before", "after")]
-    return points if count is None else sorted(random.Random(seed).sample(points, min(count, len(points))))
-
-
 @pytest.mark.parametrize("storage", ["COMPACT", "COMPACT_V2", "EXPLODED"])
 def test_crash_at_commit_steps(cases, tmp_path, storage):
     """Kills just before or after an fsync, rename or unlink: the moments a commit changes state on disk,
     which a kill at a random time rarely hits."""
     case = cases(storage, 1)
     seed = int.from_bytes(os.urandom(4), "little")
-    for point in crash_points(case, 2, seed):
+    for point in crashkit.crash_points(case.calls, 2, seed):
         crash_and_check(case, tmp_path / point.replace(":", "-"), point)
 
 
@@ -192,7 +186,7 @@ def test_crash_at_commit_steps(cases, tmp_path, storage):
 @pytest.mark.parametrize("storage", ["COMPACT", "COMPACT_V2", "EXPLODED"])
 def test_crash_at_every_commit_step(cases, tmp_path, storage):
     case = cases(storage, 1)
-    points = crash_points(case, None if storage != "EXPLODED" else 60, 0)
+    points = crashkit.crash_points(case.calls, None if storage != "EXPLODED" else 60, 0)
     outcomes = [crash_and_check(case, tmp_path / point.replace(":", "-"), point) for point in points]
     print(f"{storage}: {len(points)} crash points, {sum(o['killed'] for o in outcomes)} killed the import")
 
@@ -208,7 +202,7 @@ def test_merge_killed_and_resumed(cases, tmp_path, storage):
     case = cases(storage, 1, False, MERGE_ALPHA)
     seed = int.from_bytes(os.urandom(4), "little")
     # the last calls remove the finished import's journal: a kill between two of them must not matter
-    for point in crash_points(case, 1, seed) + [f"{case.calls - 1}:after"]:
+    for point in crashkit.crash_points(case.calls, 1, seed) + [f"{case.calls - 1}:after"]:
         crash_and_check(case, tmp_path / point.replace(":", "-"), point)
     kill_and_check(case, tmp_path / "random", seed)
 
@@ -218,7 +212,7 @@ def test_merge_killed_and_resumed(cases, tmp_path, storage):
 def test_merge_killed_and_resumed_stress(cases, tmp_path, storage):
     """Every crash point of a semi-transparent MERGE (60 at most), then six random kills with 2 workers."""
     case = cases(storage, 1, False, MERGE_ALPHA)
-    for point in crash_points(case, None if case.calls <= 30 else 60, 0):
+    for point in crashkit.crash_points(case.calls, None if case.calls <= 30 else 60, 0):
         crash_and_check(case, tmp_path / point.replace(":", "-"), point)
     case = cases(storage, 2, False, MERGE_ALPHA)
     outcomes = [kill_and_check(case, tmp_path / f"trial{trial}", int.from_bytes(os.urandom(4), "little"))

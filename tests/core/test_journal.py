@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import random
 import re
 import signal
 
@@ -372,11 +371,6 @@ def test_published_whole_copy_counts_as_done_while_unchanged(uninterrupted, tmp_
             assert again.blended > case.result.blended     # the bundle's tiles were composed over themselves
 
 
-def crash_points(calls: int, count: int | None, seed: int) -> list[str]:
-    points = [f"{number}:{when}" for number in range(1, calls + 1) for when in ("before", "after")]
-    return points if count is None else sorted(random.Random(seed).sample(points, min(count, len(points))))
-
-
 def crash_and_resume(case: Uninterrupted, folder, count: int | None, seed: int) -> int:
     """SIGKILL a child import at chosen commit-step system calls (journal fsyncs included), run again."""
     reference = crashkit.copy_cache(case.target, folder / "child" / "Layers")
@@ -386,7 +380,7 @@ def crash_and_resume(case: Uninterrupted, folder, count: int | None, seed: int) 
     assert_same_tiles(reference, case.tiles, "child import")
     killed = 0
     removing = f"{details['calls'] - 1}:after"           # the last calls remove the finished import's journal
-    for point in dict.fromkeys(crash_points(details["calls"], count, seed) + [removing]):
+    for point in dict.fromkeys(crashkit.crash_points(details["calls"], count, seed) + [removing]):
         target = crashkit.copy_cache(case.target, folder / point.replace(":", "-") / "Layers")
         child = crashkit.start_import(crashkit.ImportSpec(str(target), str(case.source), overwrite=False),
                                       crash_at=point)
