@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ..compatibility import compare, format_differences
 from ..errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
 from ..formats.conf import read_conf_cdi
 from ..formats.conf_write import write_conf_cdi
@@ -29,7 +30,7 @@ from ..planning.area import AreaOfInterest
 from ..planning.levels import select_levels
 from ..planning.plan import plan_level
 from ..planning.units import ImportSettings, UnitResult
-from ..scheme import Extent, compare, format_differences
+from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
 from ..storage.locks import BundleLock

@@ -7,19 +7,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from map_server_cache.core import compatibility as compatibility_module
 from map_server_cache.core import scheme as scheme_module
-from map_server_cache.core.errors import SelectionError
-from map_server_cache.core.scheme import (
-    LOD,
+from map_server_cache.core.compatibility import (
     Difference,
-    Extent,
-    SpatialReference,
-    StorageFormat,
-    TilingScheme,
     compare,
     format_differences,
     same_spatial_reference,
 )
+from map_server_cache.core.errors import SelectionError
+from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 
 WEB_MERCATOR_ORIGIN = 20037508.342787001
 WEB_MERCATOR_LODS = tuple(LOD(level, 591657527.591555 / 2**level, 156543.03392800014 / 2**level)
@@ -35,6 +32,7 @@ def web_mercator(**changes) -> TilingScheme:
 
 def test_doctests():
     assert doctest.testmod(scheme_module).failed == 0
+    assert doctest.testmod(compatibility_module).failed == 0
 
 
 def test_lods_sorted_by_resolution_descending():
