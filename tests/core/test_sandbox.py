@@ -1,7 +1,9 @@
 """Sandbox: hostile XML, package entries, image headers and service strings never reach outside their place.
 
 The import-level checks (nothing written outside the target and the staging folder, the source never
-modified) are at the end; they snapshot the whole temporary tree before and after a real import.
+modified) are at the end; they snapshot the test's own tree (server root, source, temporary folder) before
+and after a real import. No test snapshots more than its own folder: the session's temporary root holds
+every other test's files too.
 """
 
 from __future__ import annotations
@@ -114,13 +116,24 @@ HOSTILE_NAMES = {
 }
 
 
+# Deeper than any hostile name climbs ("..", three at most): an entry that got out of its place would still
+# land inside the test's own folder, the only tree the test has to snapshot.
+PACKAGE_DEPTH = ("a", "b", "c", "d")
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE_NAMES))
-def test_package_entries_leaving_their_place_refused(tmp_path, name):
-    package = _tpkx_with(tmp_path, name)
-    before = file_states(tmp_path.parent)
+def test_package_entries_leaving_their_place_refused(tmp_path, monkeypatch, name):
+    """Refused with the entry named, and nothing written: neither beside the package, nor above it, nor in the
+    temporary folder (inflated entries go there)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    package = _tpkx_with(tmp_path.joinpath(*PACKAGE_DEPTH), name)
+    before = file_states(tmp_path), sorted(tmp_path.rglob("*"))
     with pytest.raises(PackageError, match=f"{package}: entry .* refused: .*{HOSTILE_NAMES[name]}"):
         open_cache(package)
-    assert file_states(tmp_path.parent) == before
+    assert (file_states(tmp_path), sorted(tmp_path.rglob("*"))) == before
 
 
 def test_package_symlink_and_nul_entries_refused(tmp_path):
