@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -27,7 +28,7 @@ class KeywordError(ValueError):
 
 def parse_keyword_parameters(raw: dict) -> dict:
     """source_type, upload, overwrite, scales, workers from raw values keyed by the arcpy parameter names."""
-    parsers = {
+    parsers: dict[str, tuple[str, Callable[[object], object]]] = {
         "source_type": ("source_cache_type", parse_source_type),
         "upload": ("upload_data_to_server", lambda value: parse_flag(value, UPLOAD_WORDS)),
         "overwrite": ("overwrite", lambda value: parse_flag(value, OVERWRITE_WORDS)),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -112,7 +113,7 @@ class BundleJournal:
         self.path, self.durable, self.immediate = path, durable, immediate
         self.records = read_journal(path)
         self._lines: list[bytes] = []
-        self._file = None
+        self._file: io.BufferedWriter | None = None
 
     def done(self, row: int, col: int, current: bytes | None) -> Outcome | None:
         """The outcome this import gave the tile when ``current`` (the target's bytes) is its result."""
@@ -144,7 +145,7 @@ class BundleJournal:
         if self.durable:
             os.fsync(self._file.fileno())
 
-    def _open(self):
+    def _open(self) -> io.BufferedWriter:
         """Open for appending; a torn last line (no newline) is closed by one, so it stays a line of its own.
         A new file's folders are synced too (durable storage), so that a power loss cannot lose the file
         while keeping the commit that follows."""

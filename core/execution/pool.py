@@ -133,7 +133,7 @@ class _Dispatch:
 def _main_module_hidden():
     """Start workers without the caller's ``__main__``: units need nothing from it, and a script lacking the
     ``if __name__ == "__main__"`` guard would otherwise run again in every worker (spawn imports it)."""
-    main = sys.modules.get("__main__")
+    main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
     try:
         yield

@@ -148,7 +148,8 @@ class _ComposeRun:
     def run(self) -> UnitResult:
         settings, unit, result = self.settings, self.unit, self.result
         codes, row0, col0 = unit.codes, unit.target_key[1], unit.target_key[2]
-        counts, rows, cols = {}, set(), set()
+        counts: dict[Outcome, int] = {}
+        rows, cols = set(), set()
         try:
             storage = self.target.storage
             with storage.writer(self.key) as writer, open_journal(settings.target, settings.import_id,

@@ -33,8 +33,8 @@ class _Node:
 
     def __init__(self, name):
         self.name = name.rpartition(":")[2]
-        self.text = []
-        self.children = []
+        self.text: list[str] = []
+        self.children: list[_Node] = []
 
     def child(self, name):
         return next((node for node in self.children if node.name == name), None)
@@ -50,7 +50,8 @@ def _parse_xml(data, where) -> _Node:
         raise SchemeError(f"{where}: file larger than {MAX_XML_BYTES} bytes")
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    stack, roots = [], []
+    stack: list[_Node] = []
+    roots: list[_Node] = []
 
     def refuse(*_args):
         raise SchemeError(f"{where}: DTDs and entity declarations are not allowed")

@@ -100,7 +100,7 @@ class ZipFS(ReadOnlyFS):
         self._inflating: dict[str, tuple[threading.Lock, Path]] = {}   # entry → its lock and target file
         self._lock = threading.Lock()                                  # guards the temp folder and both dicts
         self._temp: Path | None = None
-        self._remove_temp = None
+        self._remove_temp: multiprocessing_util.Finalize | None = None
 
     @property
     def junk(self) -> list[str]:

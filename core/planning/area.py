@@ -37,7 +37,7 @@ class AreaOfInterest:
         self.wkb = bytes(self.geometry.ExportToWkb(ogr.wkbNDR))
         xmin, xmax, ymin, ymax = self.geometry.GetEnvelope()
         self.envelope = Extent(xmin, ymin, xmax, ymax)
-        self._edges = None
+        self._edges: tuple[np.ndarray, ...] | None = None
 
     def __reduce__(self):
         return AreaOfInterest, (self.wkb, self.where)

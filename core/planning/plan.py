@@ -67,7 +67,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
             plan.skipped_outside += len(present)
             continue
         codes, boundary, count = None, False, len(present)
-        if chosen is not None and not chosen.whole:
+        if chosen is not None and chosen.codes is not None:       # not whole: some tiles are not inside
             positions = np.asarray(present, dtype=np.int64)
             classes = chosen.codes[positions[:, 0] - key.row0, positions[:, 1] - key.col0]
             inside = int(np.count_nonzero(classes == TileClass.INSIDE))

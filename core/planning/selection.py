@@ -41,7 +41,7 @@ class TileRange(NamedTuple):
         return self.row_max < self.row_min or self.col_max < self.col_min
 
     @property
-    def count(self) -> int:
+    def tile_count(self) -> int:
         return 0 if self.empty else (self.row_max - self.row_min + 1) * (self.col_max - self.col_min + 1)
 
     def intersection(self, other: TileRange | None) -> TileRange:
@@ -136,11 +136,13 @@ def _bundle_origin(key):
 class _Classifier:
     """Quadtree walk over half-open [r0, r1) × [c0, c1) blocks, filling per-bundle code arrays."""
 
-    def __init__(self, scheme, lod, limit, aoi, wanted):
+    def __init__(self, scheme, lod, limit: TileRange | None, aoi: AreaOfInterest | None,
+                 wanted: set[tuple[int, int]] | None):
         self.ox, self.oy = scheme.origin_x, scheme.origin_y
         self.tw, self.th = scheme.tile_cols * lod.resolution, scheme.tile_rows * lod.resolution
         self.limit, self.aoi, self.wanted = limit, aoi, wanted
-        self.codes, self.whole = {}, set()
+        self.codes: dict[tuple[int, int], np.ndarray] = {}     # (row0, col0) → TileClass codes
+        self.whole: set[tuple[int, int]] = set()                # bundles wholly inside
 
     def run(self) -> TileSelection:
         result = TileSelection(self.limit)
@@ -159,9 +161,11 @@ class _Classifier:
         result.outside = self._considered() - result.inside - result.boundary
         return result
 
-    def _top_block(self):
+    def _top_block(self) -> tuple[int, int, int, int] | None:
+        """The half-open block covering the limit and the wanted bundles (at least one of them is given)."""
         r0 = c0 = 0
-        r1 = c1 = None
+        r1: int | None = None
+        c1: int | None = None
         if self.wanted is not None:
             if not self.wanted:
                 return None
@@ -173,16 +177,18 @@ class _Classifier:
             r0, c0 = max(r0, self.limit.row_min), max(c0, self.limit.col_min)
             r1 = self.limit.row_max + 1 if r1 is None else min(r1, self.limit.row_max + 1)
             c1 = self.limit.col_max + 1 if c1 is None else min(c1, self.limit.col_max + 1)
+        assert r1 is not None and c1 is not None
         return (r0, r1, c0, c1) if r0 < r1 and c0 < c1 else None
 
     def _considered(self):
         """Tiles in the range, or in the wanted bundles within the range."""
         if self.wanted is None:
-            return self.limit.count
+            assert self.limit is not None           # classify_tiles asks for a limit or wanted bundles
+            return self.limit.tile_count
         total = 0
         for row0, col0 in self.wanted:
             span = TileRange(row0, row0 + BUNDLE_SIZE - 1, col0, col0 + BUNDLE_SIZE - 1)
-            total += span.intersection(self.limit).count
+            total += span.intersection(self.limit).tile_count
         return total
 
     def _bounds(self, r0, r1, c0, c1):
@@ -210,6 +216,7 @@ class _Classifier:
             self._mark(r0, r1, c0, c1, TileClass.INSIDE, wanted)
             return
         if r0 // BUNDLE_SIZE == (r1 - 1) // BUNDLE_SIZE and c0 // BUNDLE_SIZE == (c1 - 1) // BUNDLE_SIZE:
+            assert self.aoi is not None                    # a geometry is walked only under an area
             self._store(r0, c0, classify_cells(self.aoi, self._bounds(r0, r1, c0, c1), r1 - r0, c1 - c0))
             return
         clipped = geometry.Intersection(rect)

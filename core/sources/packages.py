@@ -50,6 +50,7 @@ def open_tpk(path) -> CacheDataset:
     fs = ZipFS(path, f"{v101}/{roots[0]}", top.index)
     try:
         conf_xml = _child(fs, "", "conf.xml")
+        assert conf_xml is not None                     # the root was chosen for holding one
         scheme = parse_conf_xml(_read_small(fs, conf_xml), fs.describe(conf_xml))
         conf_cdi = _child(fs, "", "conf.cdi")
         extent = parse_conf_cdi(_read_small(fs, conf_cdi), fs.describe(conf_cdi)) if conf_cdi else None

@@ -136,7 +136,7 @@ def test_multipart_area_with_hole_matches_shapely_per_tile():
     np.testing.assert_array_equal(_classes_of(selection, rows, cols), expected)
     assert selection.inside == np.count_nonzero(expected == TileClass.INSIDE)
     assert selection.boundary == np.count_nonzero(expected == TileClass.BOUNDARY)
-    assert selection.outside == selection.limit.count - selection.inside - selection.boundary
+    assert selection.outside == selection.limit.tile_count - selection.inside - selection.boundary
 
 
 def test_bundles_wholly_inside_are_marked_whole():
