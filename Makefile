@@ -43,8 +43,10 @@ $(PLUGIN_LINK):
 test: deps
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
 
+# ruff on everything; mypy on core/ and the QGIS adapter (what it checks: [tool.mypy] in pyproject.toml).
 lint: deps
 	$(VPY) -m ruff check .
+	$(VPY) -m mypy
 
 demo: deps
 	$(VPY) demo/run_demo.py
