@@ -8,7 +8,7 @@ from ..errors import SelectionError
 
 # Scales in conf.xml files carry rounding noise (e.g. 591657527.591555 vs 591657527.5916).
 SCALE_REL_TOL = 1e-4
-# Same tolerance as TilingScheme.lod_for_resolution, which scheme.compare() uses to accept a source.
+# Same tolerance as TilingScheme.lod_for_resolution, which compatibility.compare() uses to accept a source.
 RESOLUTION_REL_TOL = 1e-6
 
 
