@@ -7,6 +7,7 @@
 2. MERGE through an area of interest over an existing target vs a plain single-process Pillow loop doing the
    same decode/composite/encode per tile (tiles already in memory, results kept in memory); 1 vs 2 workers.
 3. Peak memory (VmHWM of the importing process and of its workers) as the tile count grows.
+4. Compaction: tile-by-tile imports rewriting one full bundle, and one compaction of it alone.
 Data lives in a temporary folder that is removed at the end; figures go to bench/RESULTS.md.
 """
 
@@ -37,12 +38,15 @@ sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
 from cachebuilders import make_scheme, write_cache  # noqa: E402
 
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache  # noqa: E402
+from map_server_cache.core.formats.fs import DirectoryFS  # noqa: E402
 from map_server_cache.core.sources.opening import open_cache  # noqa: E402
+from map_server_cache.core.storage import BundleKey, open_storage  # noqa: E402
 
 TILE = 256
 MEMORY_LEVELS = (12, 13, 14, 15)           # one tile count per level, the largest last
 MERGE_LEVEL = 9                            # 4×4 bundles, 2×4 of them used
 PNG_LEVEL = 6
+COMPACTION_LEVEL = 11                      # one full bundle rewritten until its writer compacts it
 ROUNDS = 3                                 # every timed run is repeated; the best time is reported
 SEED_TILE = b"\x89PNG\r\n\x1a\n seed"
 
@@ -263,6 +267,31 @@ def bench_memory(work: Path, scheme, source: Path, counts: dict) -> list:
     return rows
 
 
+def bench_compaction(work: Path, scheme, pool: list) -> dict:
+    """A full bundle (16 384 tiles) in the target, then imported over twice from sources of other tiles
+    (OVERWRITE, tile by tile into the existing bundle): the writer compacts when the dead bytes pass the
+    live ones, in one of the two runs. Then one compaction alone (``CompactWriter.compact``) of the bundle."""
+    count, key = 128 * 128, BundleKey(COMPACTION_LEVEL, 0, 0)
+    target = write_cache(work / "compaction" / "Layers", scheme, grid_tiles(COMPACTION_LEVEL, count, pool))
+    bundle = target / "_alllayers" / f"L{COMPACTION_LEVEL:02d}" / "R0000C0000.bundle"
+    figures: dict = {"tiles": count, "runs": []}
+    for shift in (1, 2):
+        source = write_cache(work / f"compaction_src{shift}" / "Layers", scheme,
+                             grid_tiles(COMPACTION_LEVEL, count, pool[shift:] + pool[:shift]))
+        before = bundle.stat().st_size
+        seconds, _ = timed(import_cache, ImportRequest(target, source, SourceType.CACHE_DATASET, workers=1,
+                                                       scales=[scale_of(scheme, COMPACTION_LEVEL)]))
+        figures["runs"].append({"seconds": seconds, "mb_before": before / 1e6,
+                                "mb_after": bundle.stat().st_size / 1e6})
+        shutil.rmtree(source.parent)
+    storage = open_storage(DirectoryFS(target), scheme)
+    with storage.writer(key) as writer:
+        figures["compaction"], _ = timed(writer.compact)
+    figures["live_mb"] = bundle.stat().st_size / 1e6
+    shutil.rmtree(target.parent)
+    return figures
+
+
 def machine() -> str:
     import PIL
     from osgeo import gdal
@@ -303,7 +332,7 @@ NOTES = """## What limits the figures
 """
 
 
-def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tuple) -> str:
+def report(full: dict, merge: dict, memory: list, compaction: dict, setup_seconds: float, load: tuple) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
     flush, mapproxy = full["engine_flush"], full["mapproxy"]
@@ -351,7 +380,16 @@ def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tu
         bundles = "exist (tile by tile)" if figures["existing"] else "new (file copy)"
         lines.append(f"| {figures['tiles']:,} | {bundles} | {figures['seconds']:.2f} | "
                      f"{figures['main_kb'] / 1024:.0f} | {figures['workers_kb'] / 1024:.0f} |")
-    lines += ["", f"- peak {peak:.0f} MB (target flat and < 300 MB: {verdict(peak < 300)})", "", NOTES]
+    lines += ["", f"- peak {peak:.0f} MB (target flat and < 300 MB: {verdict(peak < 300)})", "",
+              f"## Compaction of a full bundle ({compaction['tiles']:,} tiles, "
+              f"{compaction['live_mb']:.0f} MB live, compact V2, 1 worker)", "",
+              "| run | seconds | bundle MB before → after |", "|---|---:|---|"]
+    for number, run in enumerate(compaction["runs"], 1):
+        lines.append(f"| OVERWRITE import {number} of the whole bundle, tile by tile | "
+                     f"{run['seconds']:.2f} | {run['mb_before']:.0f} → {run['mb_after']:.0f} |")
+    lines += ["| one compaction alone (live bytes written twice, two commits) | "
+              f"{compaction['compaction']:.2f} | {compaction['live_mb']:.0f} → {compaction['live_mb']:.0f} |",
+              "", NOTES]
     return "\n".join(lines)
 
 
@@ -379,8 +417,10 @@ def main() -> None:
         merge = bench_merge(work)
         print(merge, "\nmemory", flush=True)
         memory = bench_memory(work, scheme, source, counts)
-        print(memory, flush=True)
-    text = report(full, merge, memory, setup, (load_before, os.getloadavg()[0]))
+        print(memory, "\ncompaction", flush=True)
+        compaction = bench_compaction(work, scheme, pool)
+        print(compaction, flush=True)
+    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]))
     Path(args.output).write_text(text + "\n")
     print(text)
 

@@ -33,7 +33,7 @@ from ..planning.units import ImportSettings, UnitResult
 from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
-from ..storage.locks import BundleLock
+from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .journal import import_id, journal_finished, journal_folder, remove_journal
 from .pool import run_units
 from .staging import staged
@@ -272,8 +272,9 @@ class _Tally:
 def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:
     """Union the imported extent into conf.cdi (only when the file exists and grows).
 
-    Read, union and write happen under a lock (``conf.cdi.lock`` beside it), so that two imports into one
-    service finishing together both leave their extent.
+    Read, union and write happen under a lock (``.map_server_cache/conf.cdi.lock`` beside it; earlier
+    versions kept ``conf.cdi.lock`` beside conf.cdi), so that two imports into one service finishing
+    together both leave their extent.
     """
     if imported is None:
         return
@@ -281,7 +282,7 @@ def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:
     if path is None:
         return
     try:
-        with BundleLock(folder / "conf.cdi.lock"):
+        with BundleLock(folder / BOOKKEEPING_FOLDER / "conf.cdi.lock", [folder / "conf.cdi.lock"]):
             current = read_conf_cdi(path)
             grown = imported if current is None else current.union(imported)
             if grown != current:

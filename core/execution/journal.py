@@ -3,7 +3,8 @@ not blend their semi-transparent pixels a second time.
 
 OVERWRITE and raw copies are idempotent, a MERGE is not: its result depends on what the target held. So, per
 target bundle, a MERGE appends one line per tile whose result depends on the target (blended, clipped, or
-copied where the target had no tile) to ``<target>/.import-journal/<import id>/L05-R0000C0080.journal``:
+copied where the target had no tile) to
+``<target>/.map_server_cache/journals/<import id>/L05-R0000C0080.journal`` (the plugin's bookkeeping folder):
 ``row col outcome digest-of-the-new-bytes``. The lines are written (and fsynced where the storage is durable)
 before the batch holding those tiles commits. On a run with the same import id, a tile listed there whose
 current bytes have the listed digest is done; any other tile (its batch never committed, or another import
@@ -29,11 +30,13 @@ import re
 import shutil
 from pathlib import Path
 
+from ..atomic import sync_folder
 from ..scheme import StorageFormat
 from ..storage.base import BundleKey, bundle_name
+from ..storage.locks import BOOKKEEPING_FOLDER
 from .compose import Outcome
 
-JOURNAL_FOLDER = ".import-journal"
+JOURNAL_FOLDER = f"{BOOKKEEPING_FOLDER}/journals"
 DIGEST_SIZE = 16
 # Outcomes a journal may list: those whose bytes were written into the target.
 RESUMABLE = {outcome.value: outcome for outcome in (Outcome.COPIED_RAW, Outcome.BLENDED, Outcome.CLIPPED)}
@@ -150,7 +153,7 @@ class BundleJournal:
         A new file's folders are synced too (durable storage), so that a power loss cannot lose the file
         while keeping the commit that follows."""
         created = not self.path.exists()
-        for attempt in range(3):             # another import may remove an empty .import-journal meanwhile
+        for attempt in range(3):             # another import may remove an empty journals folder meanwhile
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 file = open(self.path, "ab")
@@ -160,9 +163,9 @@ class BundleJournal:
                     raise
         if file.tell() and _last_byte(self.path) != b"\n":
             file.write(b"\n")
-        if created and self.durable and os.name != "nt":
-            for folder in (self.path.parent, self.path.parent.parent, self.path.parent.parent.parent):
-                _sync_folder(folder)
+        if created and self.durable:
+            for folder in list(self.path.parents)[:4]:       # <id>, journals, .map_server_cache, the target
+                sync_folder(folder)
         return file
 
     def close(self) -> None:
@@ -201,7 +204,7 @@ class NoJournal:
 
 
 def remove_journal(target_folder, import_id: str) -> None:
-    """Remove an import's journals once it succeeded, then ``.import-journal`` when nothing else is left.
+    """Remove an import's journals once it succeeded, then ``journals`` when nothing else is left.
 
     The folder is first renamed ``<import id>.done`` in one step: a kill while its files are deleted one by
     one leaves that name, by which a run again knows the import completed (``journal_finished``) instead of
@@ -231,10 +234,3 @@ def _last_byte(path: Path) -> bytes:
         file.seek(-1, os.SEEK_END)
         return file.read(1)
 
-
-def _sync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -19,15 +19,18 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import TEMPORARY_SUFFIX
 from ..errors import CacheError, ImportCancelled
 from ..sources.dataset import find_dataframe_folder
 from ..sources.services import server_root_for
+from ..storage.locks import BOOKKEEPING_FOLDER
 
 UPLOADS_SUBFOLDER = Path("arcgissystem") / "arcgisuploads"
 STAGING_PREFIX = "import_map_server_cache_"
-# What a cache folder holds that an import never reads: ArcGIS's status table and our bundle lock files.
-_SKIPPED_NAMES = frozenset({"status.gdb"})
-_SKIPPED_SUFFIXES = (".lock", ".tmp")
+# What a cache folder holds that an import never reads: ArcGIS's status table, the plugin's bookkeeping
+# (and the lock files and journals of earlier versions) and temporary files.
+_SKIPPED_NAMES = frozenset({"status.gdb", BOOKKEEPING_FOLDER, ".import-journal"})
+_SKIPPED_SUFFIXES = (".lock", TEMPORARY_SUFFIX)
 _COPY_CHUNK = 8 * 1024 * 1024
 
 

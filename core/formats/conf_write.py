@@ -3,11 +3,10 @@ driver and ``conf``)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ..atomic import replace_file
 from ..errors import SchemeError
 from ..scheme import Extent, SpatialReference, TilingScheme
 
@@ -90,21 +89,5 @@ def _esri_wkt(srs: SpatialReference) -> str:
 
 def _write_xml(root, path) -> None:
     ET.indent(root, "  ")
-    _write_atomic(Path(path), ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temp file beside the target, then os.replace: readers see the old file or the new one, never half."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
+    # readers (ArcGIS, another import) see the old file or the new one, never half
+    replace_file(Path(path), ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")

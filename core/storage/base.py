@@ -3,21 +3,25 @@
 Tiles are addressed by (level, row, col); rows count down from the origin. Bulk work goes bundle by bundle:
 ``BundleKey`` names a 128×128 block (a compact bundle, or the same block of an exploded cache). Readers
 return raw tile bytes and never decode. Writers hold a per-bundle lock from ``__enter__`` to ``__exit__``.
+``TileStorage`` and ``BundleWriter`` are abstract: a layout implements every ``abstractmethod``.
 """
 
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, Protocol
+from types import TracebackType
+from typing import Any, BinaryIO, Callable, NamedTuple, Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from ..errors import StorageError
 from ..formats.fs import DirectoryFS, ReadOnlyFS
-from .locks import BundleLock
+from .locks import BOOKKEEPING_FOLDER, BundleLock
 
 BUNDLE_SIZE = 128
 TILES_PER_BUNDLE = BUNDLE_SIZE * BUNDLE_SIZE
@@ -68,7 +72,7 @@ class TileHeads(NamedTuple):
     heads: np.ndarray    # (n, length) uint8: the tile's first bytes, zero past its end
 
 
-def make_heads(tiles: np.ndarray, sizes: np.ndarray, heads: np.ndarray) -> TileHeads:
+def make_heads(tiles: npt.ArrayLike, sizes: npt.ArrayLike, heads: np.ndarray) -> TileHeads:
     """TileHeads sorted, zero past each tile's end (``heads`` may hold the bytes that follow it)."""
     tiles, sizes = np.asarray(tiles, np.int64).reshape(-1, 2), np.asarray(sizes, np.int64)
     order = np.lexsort((tiles[:, 1], tiles[:, 0]))
@@ -77,15 +81,16 @@ def make_heads(tiles: np.ndarray, sizes: np.ndarray, heads: np.ndarray) -> TileH
     return TileHeads(tiles[order], sizes[order], heads)
 
 
-class TileStorage:
+class TileStorage(ABC):
     """Reader (any ReadOnlyFS) and, over a DirectoryFS, writer of one cache's tiles."""
 
-    storage_format = None  # the StorageFormat a subclass implements
+    storage_format: Any = None  # the StorageFormat a subclass implements
     # A whole-bundle copy appears at once (its files renamed into place, the last one completing it), so one
     # identity of the published files stands for all its tiles; exploded blocks appear tile by tile.
     publishes_whole_bundles = True
 
-    def __init__(self, fs: ReadOnlyFS, tiles_dir: str = "_alllayers", level_dir=default_level_dir):
+    def __init__(self, fs: ReadOnlyFS, tiles_dir: str = "_alllayers",
+                 level_dir: Callable[[int], str] = default_level_dir):
         self.fs = fs
         self.tiles_dir = tiles_dir.strip("/")
         self.level_dir = level_dir
@@ -126,7 +131,7 @@ class TileStorage:
                         self._names[key] = name[:-7]
         return sorted(keys)
 
-    def _listed_bundle_complete(self, name: str, names: set) -> bool:
+    def _listed_bundle_complete(self, name: str, names: set[str]) -> bool:
         return True
 
     def bundle_exists(self, key: BundleKey) -> bool:
@@ -136,31 +141,33 @@ class TileStorage:
         """Every tile of a bundle, (row, col) → bytes; the index is read once, records in file order."""
         return dict(self.iter_bundle(key))
 
+    @abstractmethod
     def iter_bundle(self, key: BundleKey) -> Iterator[tuple[tuple[int, int], bytes]]:
         """Like read_bundle, streaming: memory stays at one read chunk whatever the bundle size."""
-        raise NotImplementedError
 
     def tile_heads(self, key: BundleKey, length: int = HEAD_LENGTH) -> TileHeads:
         """The first ``length`` bytes and the size of every tile, checked as ``iter_bundle`` checks them."""
         return self.stream(key, length)
 
+    @abstractmethod
     def stream(self, key: BundleKey, length: int, copy: FileSink | None = None) -> TileHeads:
         """Read the bundle once for ``tile_heads``; with ``copy``, write each of its files there too."""
-        raise NotImplementedError
 
+    @abstractmethod
     def bundle_tiles(self, key: BundleKey) -> list[tuple[int, int]]:
         """(row, col) of the tiles present, from the index alone (no tile bytes read)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
-        raise NotImplementedError
+        """One tile's bytes, None when it is missing."""
 
+    @abstractmethod
     def bundle_files(self, key: BundleKey) -> list[str]:
         """Relative paths making up a bundle, in the order a whole-file copy must publish them."""
-        raise NotImplementedError
 
+    @abstractmethod
     def writer(self, key: BundleKey) -> BundleWriter:
-        raise NotImplementedError
+        """The batch writer of a bundle (writable storages only: see ``real_file``)."""
 
     # --- writing helpers shared by the layouts -----------------------------------------------------
     def real_file(self, relpath: str) -> Path:
@@ -169,44 +176,60 @@ class TileStorage:
             raise StorageError(f"{self.fs.describe(relpath)}: cannot write here, only into a cache folder")
         return self.fs.path(relpath)
 
-    def lock(self, key: BundleKey) -> BundleLock:
-        """The cross-process lock of a bundle (a sidecar ``R####C####.lock`` file, never deleted)."""
-        return BundleLock(self.real_file(self.bundle_path(key, ".lock")))
+    def bookkeeping_file(self, relpath: str) -> Path:
+        """A file of the plugin's own bookkeeping, in the hidden folder beside conf.xml (see locks.py)."""
+        return self.real_file(f"{BOOKKEEPING_FOLDER}/{relpath}")
 
+    def lock(self, key: BundleKey) -> BundleLock:
+        """The cross-process lock of a bundle (``.map_server_cache/locks/L05/R0000C0080.lock``, never
+        deleted); taking it retires the lock file an earlier version kept beside the bundle."""
+        legacy = {self.bundle_path(key, ".lock"), f"{self.level_path(key.level)}/{bundle_name(key)}.lock"}
+        path = f"locks/{self.level_dir(key.level)}/{bundle_name(key)}.lock"
+        return BundleLock(self.bookkeeping_file(path), [self.real_file(old) for old in sorted(legacy)])
+
+    @abstractmethod
     def recover(self, key: BundleKey) -> None:
         """Finish a commit a crash interrupted (redo a leftover intent file); call with the lock held."""
 
+    @abstractmethod
     def refresh(self, key: BundleKey) -> None:
         """Forget what this object remembers of the bundle's files (exploded: folder listings), so the
         next look is at the disk; writers and copy_bundle call it with the lock held."""
 
 
-class BundleWriter:
-    """Batch writer of one bundle: ``with storage.writer(key) as w: w.get(r, c); w.put(r, c, data)``."""
+class BundleWriter(ABC):
+    """Batch writer of one bundle: ``with storage.writer(key) as w: w.get(r, c); w.put(r, c, data)``.
+
+    A writer's state is built in ``__init__``; ``__enter__`` takes the bundle's lock and reads the bundle,
+    ``__exit__`` commits (or, on an exception, undoes what it can) and releases the lock."""
 
     def __init__(self, storage: TileStorage, key: BundleKey):
         self.storage = storage
         self.key = key
+        self._lock = storage.lock(key)
 
+    @abstractmethod
     def __enter__(self) -> BundleWriter:
-        raise NotImplementedError
+        """Take the bundle's lock, finish what a crashed writer left (``recover``) and read the bundle."""
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        """Commit unless an exception is raised, then release the lock."""
 
+    @abstractmethod
     def get(self, row: int, col: int) -> bytes | None:
         """The tile as this batch would leave it: pending bytes, else the committed ones, else None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def put(self, row: int, col: int, data: bytes, ext: str | None = None) -> None:
         """Store a tile; ``ext`` ("png"/"jpg") chooses the file name in exploded caches (MIXED)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def commit(self) -> None:
         """Make every pending tile visible at once; ``__exit__`` commits unless an exception is raised."""
-        raise NotImplementedError
 
-    def check_tile(self, row: int, col: int, data) -> None:
+    def check_tile(self, row: int, col: int, data: object) -> None:
         key = self.key
         if not (key.row0 <= row < key.row0 + BUNDLE_SIZE and key.col0 <= col < key.col0 + BUNDLE_SIZE):
             raise ValueError(f"tile row {row}, column {col} is outside bundle {key}")

@@ -15,13 +15,14 @@ import io
 import mmap
 import os
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO, Callable
 
 import numpy as np
 
-from .base import HEAD_LENGTH, BundleKey, TileHeads, TileStorage
-from .locks import publish
+from ..atomic import publish, temporary_path
+from .base import HEAD_LENGTH, BundleKey, FileSink, TileHeads, TileStorage
 
 
 def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
@@ -74,7 +75,7 @@ def distinct_heads(heads: TileHeads) -> list[bytes]:
     return [row[:row[length]] for row in map(bytes, rows)]
 
 
-def copy_sink(copy: BundleCopy | None, relpath: str):
+def copy_sink(copy: FileSink | None, relpath: str) -> AbstractContextManager[BinaryIO | None]:
     """``copy.file(relpath)``, or a context giving None when there is no copy."""
     return contextlib.nullcontext() if copy is None else copy.file(relpath)
 
@@ -96,7 +97,7 @@ class BundleCopy:
         if destination.parent not in self._folders:
             destination.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(destination.parent)
-        temporary = destination.with_name(f"{destination.name}.tmp")   # one copy at a time: lock held
+        temporary = temporary_path(destination)   # one copy at a time: lock held
         self.files.append((temporary, destination))
         with open(temporary, "wb") as fp:
             yield fp

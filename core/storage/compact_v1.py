@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterator
+from typing import BinaryIO
 
 import numpy as np
 
+from ..atomic import replace_file
 from ..errors import StorageError
 from ..scheme import StorageFormat
 from .base import (
@@ -25,14 +28,14 @@ from .base import (
     MAX_TILE_SIZE,
     TILES_PER_BUNDLE,
     BundleKey,
+    FileSink,
     TileHeads,
-    TileStorage,
     bundle_key,
     make_heads,
 )
 from .bundlecopy import copy_sink
-from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, recover_bundle
-from .locks import publish
+from .compact import CompactStorage, bad_record, coalesced_reads, gather, read_exact
+from .compact_writer import CompactWriter
 
 HEADER = struct.Struct("<4I3Q5I")
 TABLE_SIZE = TILES_PER_BUNDLE * 4
@@ -91,8 +94,9 @@ def _check_size(where: str, key: BundleKey, position: int, offset: int, size: in
                          f"record at {offset} claims an absurd size ({size} bytes)")
 
 
-class CompactV1Storage(TileStorage):
+class CompactV1Storage(CompactStorage):
     storage_format = StorageFormat.COMPACT
+    PAYLOAD_SIZE = HEADER.size + BUNDLX_SIZE
 
     def bundle_files(self, key: BundleKey) -> list[str]:
         return [self.bundle_path(key), self.bundle_path(key, ".bundlx")]
@@ -100,7 +104,7 @@ class CompactV1Storage(TileStorage):
     def bundle_exists(self, key: BundleKey) -> bool:
         return self.fs.exists(self.bundle_path(key)) and self.fs.exists(self.bundle_path(key, ".bundlx"))
 
-    def _listed_bundle_complete(self, name: str, names: set) -> bool:
+    def _listed_bundle_complete(self, name: str, names: set[str]) -> bool:
         return (name[:-7] + ".bundlx").lower() in {other.lower() for other in names}
 
     def _bundlx(self, key: BundleKey) -> bytes | None:
@@ -136,7 +140,7 @@ class CompactV1Storage(TileStorage):
         live = _live(offsets, self._bundle_size(key, where), where, key)
         return sorted(_tile(key, position) for position in live.tolist())
 
-    def iter_bundle(self, key: BundleKey):
+    def iter_bundle(self, key: BundleKey) -> Iterator[tuple[tuple[int, int], bytes]]:
         offsets = self._offsets(key)
         if offsets is None:
             return
@@ -161,7 +165,7 @@ class CompactV1Storage(TileStorage):
                     data = read_exact(fp, offset + 4, size, where, "tile record")
                 yield _tile(key, position), data
 
-    def stream(self, key: BundleKey, length: int, copy=None) -> TileHeads:
+    def stream(self, key: BundleKey, length: int, copy: FileSink | None = None) -> TileHeads:
         index_path, path = self.bundle_path(key, ".bundlx"), self.bundle_path(key)
         index = self._bundlx(key)
         if index is None:
@@ -208,27 +212,16 @@ class CompactV1Storage(TileStorage):
     def writer(self, key: BundleKey) -> CompactV1Writer:
         return CompactV1Writer(self, key)
 
-    def recover(self, key: BundleKey) -> None:
-        recover_bundle(self, key, HEADER.size + BUNDLX_SIZE,
-                       (".bundle.tmp", ".bundlx.tmp", ".bundlx.new", ".intent.tmp"))
-
-    def apply(self, key: BundleKey, payload: bytes, fh=None) -> None:
+    def apply(self, key: BundleKey, payload: bytes, fh: BinaryIO | None = None) -> None:
         """Publish a new .bundlx (temporary file, rename), then write the bundle header in place."""
-        bundlx = self.real_file(self.bundle_path(key, ".bundlx"))
-        temporary = bundlx.with_name(bundlx.name + ".new")
-        with open(temporary, "wb") as fp:
-            fp.write(payload[HEADER.size:])
-            fp.flush()
-            if self.durable:
-                os.fsync(fp.fileno())
-        publish(temporary, bundlx)
+        replace_file(self.real_file(self.bundle_path(key, ".bundlx")), payload[HEADER.size:], self.durable)
         if fh is None:
             with open(self.real_file(self.bundle_path(key)), "r+b") as bundle:
                 self._write_header(bundle, payload)
         else:
             self._write_header(fh, payload)
 
-    def _write_header(self, fh, payload: bytes) -> None:
+    def _write_header(self, fh: BinaryIO, payload: bytes) -> None:
         fh.seek(0)
         fh.write(payload[:HEADER.size])
         fh.flush()
@@ -252,45 +245,77 @@ def read_record(fp, key: BundleKey, position: int, offset: int, file_size: int, 
 
 
 class CompactV1Writer(CompactWriter):
+    """Tracks each tile's size beside the .bundlx offsets (read from the records once, on loading), to know
+    the live bytes."""
+
+    DATA_START = DATA_START
+
+    def __init__(self, storage: CompactV1Storage, key: BundleKey):
+        super().__init__(storage, key)
+        self._index = EMPTY_INDEX.copy()
+        self._sizes = np.zeros(TILES_PER_BUNDLE, np.int64)    # per position; 0: missing
+        self._next_sizes = self._sizes
+        self._largest = 0
+
     def _load(self) -> int:
+        fh = self.file
         bundlx = self.path.with_suffix(".bundlx")
         with open(bundlx, "rb") as fp:
             size = os.fstat(fp.fileno()).st_size
             if size != BUNDLX_SIZE:
                 raise StorageError(f"{bundlx}: a compact V1 index must be {BUNDLX_SIZE} bytes, not {size}")
             self._index = parse_bundlx(fp.read(BUNDLX_SIZE), str(bundlx))
-        self._fh.seek(0, 2)
-        file_size = self._fh.tell()
+        fh.seek(0, 2)
+        file_size = fh.tell()
         if file_size < DATA_START:
             raise StorageError(f"{self.where}: truncated compact V1 bundle ({file_size} bytes)")
         live = _live(self._index, file_size, self.where, self.key)
-        self._largest = HEADER.unpack(read_exact(self._fh, 0, HEADER.size, self.where, "header"))[2]
-        if not len(live):
-            return DATA_START
-        last = int(live[np.argmax(self._index[live])])
-        offset = int(self._index[last])
-        size = _U32.unpack(read_exact(self._fh, offset, 4, self.where, "tile size"))[0]
-        _check_size(self.where, self.key, last, offset, size, file_size)
-        return offset + 4 + size
+        self._largest = HEADER.unpack(read_exact(fh, 0, HEADER.size, self.where, "header"))[2]
+        live = live[np.argsort(self._index[live], kind="stable")]
+        starts = self._index[live].astype(np.int64)
+        sizes = np.ascontiguousarray(gather(fh, starts, 4)).view("<u4").ravel().astype(np.int64)
+        bad = np.flatnonzero((sizes > MAX_TILE_SIZE) | (starts + 4 + sizes > file_size))
+        if len(bad):
+            first = int(bad[0])
+            _check_size(self.where, self.key, int(live[first]), int(starts[first]), int(sizes[first]),
+                        file_size)
+        removed = live[sizes == 0]      # size 0: a removed tile (MapProxy), missing; its record now dead
+        self._index[removed] = EMPTY_INDEX[removed]
+        self._sizes = np.zeros(TILES_PER_BUNDLE, np.int64)
+        self._sizes[live] = sizes
+        return int((starts + 4 + sizes).max()) if len(starts) else DATA_START
 
     def _read_committed(self, row: int, col: int) -> bytes | None:
         position = _position(self.key, row, col)
-        return read_record(self._fh, self.key, position, int(self._index[position]), self._end, self.where)
+        return read_record(self.file, self.key, position, int(self._index[position]), self._end, self.where)
+
+    def _live(self) -> tuple[list[tuple[int, int]], np.ndarray]:
+        positions = np.flatnonzero(self._sizes)
+        return [_tile(self.key, p) for p in positions.tolist()], self._index[positions]
+
+    def _live_sizes(self) -> np.ndarray:
+        return self._sizes[self._sizes > 0]
 
     def _new_file(self) -> bytes:
         self._index = EMPTY_INDEX.copy()
+        self._sizes = np.zeros(TILES_PER_BUNDLE, np.int64)
         self._largest = 0
         return _header(self.key, 0, 0, DATA_START) + bytes(TABLE_SIZE)
 
     def _payload(self) -> bytes:
         index = self._index.copy()
+        sizes = self._sizes.copy()
         largest = self._largest
         for (row, col), (offset, size) in self._pending.items():
-            index[_position(self.key, row, col)] = offset - 4
+            position = _position(self.key, row, col)
+            index[position] = offset - 4
+            sizes[position] = size
             largest = max(largest, size)
+        self._next_sizes = sizes
         count = int(np.count_nonzero(index >= DATA_START))
         return _header(self.key, largest, count, self._end) + format_bundlx(index)
 
     def _committed(self, payload: bytes) -> None:
         self._index = parse_bundlx(payload[HEADER.size:], self.where)
+        self._sizes = self._next_sizes
         self._largest = HEADER.unpack_from(payload)[2]

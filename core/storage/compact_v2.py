@@ -6,23 +6,27 @@ low 40 bits the offset of the tile bytes, high 24 bits their size (0 = missing).
 repointed; old bytes become dead space, as ArcGIS and MapProxy do.
 
 Header written: version 3, record count 16 384 (as MapProxy and Esri's sample writer), largest live tile,
-offset size 5, slack 0, file size, user-header offset 40 and size 131 092, then 3, 16, 16 384, 5 and the
-index size 131 072. Readers check only version, offset size, user-header offset and index size (ArcGIS's own
-files leave the other fields at odd values); GDAL's ESRIC driver checks the same ones.
+offset size 5, slack (bytes after the index that no entry points at: dead records, kept true by the writer),
+file size, user-header offset 40 and size 131 092, then 3, 16, 16 384, 5 and the index size 131 072. Readers
+check only version, offset size, user-header offset and index size (ArcGIS's own files leave the other fields
+at odd values); GDAL's ESRIC driver checks the same ones.
 """
 
 from __future__ import annotations
 
 import os
 import struct
+from collections.abc import Iterator
+from typing import BinaryIO
 
 import numpy as np
 
 from ..errors import StorageError
 from ..scheme import StorageFormat
-from .base import BUNDLE_SIZE, TILES_PER_BUNDLE, BundleKey, TileHeads, TileStorage, bundle_key, make_heads
+from .base import BUNDLE_SIZE, TILES_PER_BUNDLE, BundleKey, FileSink, TileHeads, bundle_key, make_heads
 from .bundlecopy import copy_sink
-from .compact import CompactWriter, bad_record, coalesced_reads, gather, read_exact, recover_bundle
+from .compact import CompactStorage, bad_record, coalesced_reads, gather, read_exact
+from .compact_writer import CompactWriter
 
 HEADER = struct.Struct("<4I3Q6I")
 INDEX_SIZE = TILES_PER_BUNDLE * 8
@@ -31,8 +35,8 @@ OFFSET_MASK = (1 << 40) - 1
 _U32 = struct.Struct("<I")
 
 
-def _header(max_size: int, file_size: int) -> bytes:
-    return HEADER.pack(3, TILES_PER_BUNDLE, max_size, 5, 0, file_size, 40, INDEX_SIZE + 20,
+def _header(max_size: int, file_size: int, slack: int = 0) -> bytes:
+    return HEADER.pack(3, TILES_PER_BUNDLE, max_size, 5, slack, file_size, 40, INDEX_SIZE + 20,
                        3, 16, TILES_PER_BUNDLE, 5, INDEX_SIZE)
 
 
@@ -71,8 +75,9 @@ def parse_index(data: bytes, file_size: int, where: str, key: BundleKey) -> np.n
     return np.where(live, index, np.uint64(0))
 
 
-class CompactV2Storage(TileStorage):
+class CompactV2Storage(CompactStorage):
     storage_format = StorageFormat.COMPACT_V2
+    PAYLOAD_SIZE = DATA_START
 
     def bundle_files(self, key: BundleKey) -> list[str]:
         return [self.bundle_path(key)]
@@ -92,7 +97,7 @@ class CompactV2Storage(TileStorage):
         return [(key.row0 + p // BUNDLE_SIZE, key.col0 + p % BUNDLE_SIZE)
                 for p in np.flatnonzero(index).tolist()]
 
-    def iter_bundle(self, key: BundleKey):
+    def iter_bundle(self, key: BundleKey) -> Iterator[tuple[tuple[int, int], bytes]]:
         try:
             fp = self.fs.open(self.bundle_path(key))
         except FileNotFoundError:
@@ -113,7 +118,7 @@ class CompactV2Storage(TileStorage):
                                                       f"disagrees with the index ({size})")
                 yield (row, col), buffer[at + 4:at + 4 + size]
 
-    def stream(self, key: BundleKey, length: int, copy=None) -> TileHeads:
+    def stream(self, key: BundleKey, length: int, copy: FileSink | None = None) -> TileHeads:
         path = self.bundle_path(key)
         try:
             fp = self.fs.open(path)
@@ -155,10 +160,7 @@ class CompactV2Storage(TileStorage):
     def writer(self, key: BundleKey) -> CompactV2Writer:
         return CompactV2Writer(self, key)
 
-    def recover(self, key: BundleKey) -> None:
-        recover_bundle(self, key, DATA_START, (".bundle.tmp", ".intent.tmp"))
-
-    def apply(self, key: BundleKey, payload: bytes, fh=None) -> None:
+    def apply(self, key: BundleKey, payload: bytes, fh: BinaryIO | None = None) -> None:
         """Write header and index (``payload``) into the bundle, in place."""
         if fh is None:
             with open(self.real_file(self.bundle_path(key)), "r+b") as bundle:
@@ -186,17 +188,34 @@ def read_record(fp, entry: int, file_size: int, where: str, row: int, col: int) 
 
 
 class CompactV2Writer(CompactWriter):
+    DATA_START = DATA_START
+
+    def __init__(self, storage: CompactV2Storage, key: BundleKey):
+        super().__init__(storage, key)
+        self._index = np.zeros(TILES_PER_BUNDLE, np.uint64)
+
     def _load(self) -> int:
-        self._fh.seek(0, 2)
-        file_size = self._fh.tell()
-        self._fh.seek(0)
-        self._index = parse_index(self._fh.read(DATA_START), file_size, self.where, self.key)
+        fh = self.file
+        fh.seek(0, 2)
+        file_size = fh.tell()
+        fh.seek(0)
+        self._index = parse_index(fh.read(DATA_START), file_size, self.where, self.key)
         ends = (self._index & np.uint64(OFFSET_MASK)) + (self._index >> np.uint64(40))
         return max(DATA_START, int(ends.max()))
 
     def _read_committed(self, row: int, col: int) -> bytes | None:
         position = (row - self.key.row0) * BUNDLE_SIZE + (col - self.key.col0)
-        return read_record(self._fh, int(self._index[position]), self._end, self.where, row, col)
+        return read_record(self.file, int(self._index[position]), self._end, self.where, row, col)
+
+    def _live(self) -> tuple[list[tuple[int, int]], np.ndarray]:
+        positions = np.flatnonzero(self._index)
+        row0, col0 = self.key.row0, self.key.col0
+        tiles = [(row0 + p // BUNDLE_SIZE, col0 + p % BUNDLE_SIZE) for p in positions.tolist()]
+        return tiles, self._index[positions] & np.uint64(OFFSET_MASK)
+
+    def _live_sizes(self) -> np.ndarray:
+        sizes = (self._index >> np.uint64(40)).astype(np.int64)
+        return sizes[sizes > 0]
 
     def _new_file(self) -> bytes:
         self._index = np.zeros(TILES_PER_BUNDLE, np.uint64)
@@ -207,8 +226,10 @@ class CompactV2Writer(CompactWriter):
         row0, col0 = self.key.row0, self.key.col0
         for (row, col), (offset, size) in self._pending.items():
             index[(row - row0) * BUNDLE_SIZE + (col - col0)] = offset | (size << 40)
-        max_size = int((index >> np.uint64(40)).max())
-        return _header(max_size, self._end) + index.astype("<u8").tobytes()
+        sizes = (index >> np.uint64(40)).astype(np.int64)
+        live = int(sizes.sum()) + 4 * int(np.count_nonzero(sizes))
+        return _header(int(sizes.max()), self._end, self._end - DATA_START - live) + \
+            index.astype("<u8").tobytes()
 
     def _committed(self, payload: bytes) -> None:
         self._index = np.frombuffer(payload, "<u8", TILES_PER_BUNDLE, HEADER.size).astype(np.uint64)

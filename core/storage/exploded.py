@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from types import TracebackType
 from typing import NamedTuple
 
 import numpy as np
 
+from ..atomic import is_temporary, replace_file
 from ..errors import StorageError
 from ..scheme import StorageFormat
 from .base import (
@@ -22,18 +25,19 @@ from .base import (
     MAX_TILE_SIZE,
     BundleKey,
     BundleWriter,
+    FileSink,
     TileHeads,
     TileStorage,
     bundle_key,
     default_level_dir,
     make_heads,
 )
-from .locks import publish
 
 EXTENSIONS = ("png", "jpg", "jpeg", "lerc")
 _EXTENSION_SPELLINGS = EXTENSIONS + tuple(ext.upper() for ext in EXTENSIONS)
 _ROW = re.compile(r"^R([0-9a-f]{8})$", re.IGNORECASE)
 _COL = re.compile(r"^C([0-9a-f]{8})\.(png|jpe?g|lerc)$", re.IGNORECASE)
+_LEFTOVER = re.compile(r"^\.C([0-9a-f]{8})\.", re.IGNORECASE)
 ODD = 255
 
 
@@ -54,6 +58,7 @@ class _Row(NamedTuple):
     cols: np.ndarray            # uint32
     exts: np.ndarray            # uint8 index into EXTENSIONS, or ODD
     odd: dict                   # index → the name as listed (upper-case, ...)
+    leftovers: dict             # column → temporary files (``.C00000001.png.tmp``) a killed writer left
 
     def name(self, index: int) -> str:
         ext = int(self.exts[index])
@@ -94,18 +99,32 @@ class ExplodedStorage(TileStorage):
         """The tile files of a row folder, listed on first use."""
         row = self._rows.get(folder)
         if row is None:
-            found = []
+            found, leftovers = [], {}  # type: tuple[list, dict[int, list[str]]]
             for name in self.fs.listdir(folder):
                 match = _COL.match(name)
-                if match:
+                leftover = _LEFTOVER.match(name)
+                if leftover and is_temporary(name):
+                    leftovers.setdefault(int(leftover.group(1), 16), []).append(name)
+                elif match:
                     col, ext = int(match.group(1), 16), match.group(2)
                     canonical = ext in EXTENSIONS and name == f"C{col:08x}.{ext}"
                     found.append((col, EXTENSIONS.index(ext) if canonical else ODD, name))
             found.sort(key=lambda item: item[0])
             row = self._rows[folder] = _Row(np.array([item[0] for item in found], np.uint32),
                                             np.array([item[1] for item in found], np.uint8),
-                                            {i: item[2] for i, item in enumerate(found) if item[1] == ODD})
+                                            {i: item[2] for i, item in enumerate(found) if item[1] == ODD},
+                                            leftovers)
         return row
+
+    def recover(self, key: BundleKey) -> None:
+        """Remove the temporary files a killed writer left in the block (lock held)."""
+        self.refresh(key)
+        for row in range(key.row0, key.row0 + BUNDLE_SIZE):
+            for folder in self._row_folders(key.level, row):
+                for col, names in self._row(folder).leftovers.items():
+                    if key.col0 <= col < key.col0 + BUNDLE_SIZE:
+                        for name in names:
+                            self.real_file(f"{folder}/{name}").unlink(missing_ok=True)
 
     def refresh(self, key: BundleKey) -> None:
         for row in range(key.row0, key.row0 + BUNDLE_SIZE):
@@ -154,13 +173,13 @@ class ExplodedStorage(TileStorage):
     def bundle_files(self, key: BundleKey) -> list[str]:
         return sorted(self._newest(paths) for paths in self.block_files(key).values())
 
-    def iter_bundle(self, key: BundleKey):
+    def iter_bundle(self, key: BundleKey) -> Iterator[tuple[tuple[int, int], bytes]]:
         for tile, paths in sorted(self.block_files(key).items()):
             data = self._read(self._newest(paths))
             if data is not None:
                 yield tile, data
 
-    def stream(self, key: BundleKey, length: int, copy=None) -> TileHeads:
+    def stream(self, key: BundleKey, length: int, copy: FileSink | None = None) -> TileHeads:
         tiles, sizes, heads = [], [], []
         for tile, paths in sorted(self.block_files(key).items()):
             relpath = self._newest(paths)
@@ -214,18 +233,23 @@ class ExplodedStorage(TileStorage):
 class ExplodedWriter(BundleWriter):
     """Writes each tile as it is put (temporary file + rename); ``commit`` has nothing left to do."""
 
+    def __init__(self, storage: ExplodedStorage, key: BundleKey):
+        super().__init__(storage, key)
+        self.storage: ExplodedStorage = storage
+        self._files: dict[tuple[int, int], list[str]] = {}   # the block's tile files, as this writer saw them
+
     def __enter__(self) -> ExplodedWriter:
-        self._lock = self.storage.lock(self.key)
         self._lock.acquire()
         try:
-            self.storage.refresh(self.key)
+            self.storage.recover(self.key)
             self._files = self.storage.block_files(self.key)
         except BaseException:
             self._lock.release()
             raise
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self._lock.release()
 
     def get(self, row: int, col: int) -> bytes | None:
@@ -243,14 +267,7 @@ class ExplodedWriter(BundleWriter):
         relpath = f"{storage.level_path(self.key.level)}/R{row:08x}/C{col:08x}.{ext}"
         path = storage.real_file(relpath)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")   # one writer at a time: a leftover is overwritten
-        try:
-            with open(temporary, "wb") as fp:
-                fp.write(data)
-            publish(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        replace_file(path, data, durable=False)   # one writer at a time: a leftover is overwritten
         for stale in self._files.get((row, col), []):
             if stale != relpath:
                 storage.real_file(stale).unlink(missing_ok=True)

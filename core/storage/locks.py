@@ -1,10 +1,21 @@
-"""One writer per bundle at a time across processes, and publishing a finished file atomically.
+"""One writer per bundle at a time across processes.
 
-A bundle is locked through a sidecar file beside it (``R0000C0000.lock``) with ``fcntl.lockf`` on POSIX and
-``msvcrt.locking`` on Windows. The lock file is never deleted: removing it would let a process that opened
-the old file before the unlink hold a lock on an orphan inode while a newcomer locks a fresh file, so two
-writers would run at once (the race MapProxy's remove-on-unlock lock accepts). Empty lock files are the
-price; readers and bundle listings ignore them.
+The plugin keeps its bookkeeping out of the cache layout ArcGIS defines, in one hidden folder beside
+conf.xml, ``.map_server_cache/`` (``BOOKKEEPING_FOLDER``): bundle locks ``locks/L05/R0000C0080.lock``, MERGE
+journals ``journals/<import id>/`` and ``conf.cdi.lock``. ``_alllayers/`` holds bundle files or row folders
+of tiles only.
+
+A bundle is locked through its lock file with ``fcntl.lockf`` on POSIX and ``msvcrt.locking`` on Windows.
+The lock file is never deleted: removing it would let a process that opened the old file before the unlink
+hold a lock on an orphan inode while a newcomer locks a fresh file, so two writers would run at once (the
+race MapProxy's remove-on-unlock lock accepts). Empty lock files are the price; they live in the hidden
+folder.
+
+Earlier versions kept each lock beside its bundle (``_alllayers/L05/R0000C0080.lock``). The next writer of
+that bundle, holding the new lock, also takes the old one (so it waits for a writer of an earlier version
+inside that bundle to finish), deletes it, and releases it (``retire_legacy_lock``). An earlier version
+started after that creates the old file afresh and locks only it: the two versions do not exclude each
+other then, so do not import into one cache with an old and a new version of the plugin at the same time.
 
 ``lockf`` locks belong to a process, so threads of one process are serialised by an in-process lock per path.
 
@@ -13,6 +24,7 @@ The intent file that makes a compact writer's commit atomic is in compact.py.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -21,13 +33,13 @@ from pathlib import Path
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
     import msvcrt
 
+BOOKKEEPING_FOLDER = ".map_server_cache"
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 _THREAD_LOCKS_GUARD = threading.Lock()
 _WINDOWS_RETRY_SECONDS = 0.05
-_PUBLISH_ATTEMPTS = 200  # ten seconds of a reader holding the old file open on Windows
 
 
 def _thread_lock(path: str) -> threading.Lock:
@@ -36,10 +48,12 @@ def _thread_lock(path: str) -> threading.Lock:
 
 
 class BundleLock:
-    """Exclusive lock on ``path`` (the sidecar lock file), held between ``acquire`` and ``release``."""
+    """Exclusive lock on ``path`` (the lock file), held between ``acquire`` and ``release``; ``legacy``: where
+    an earlier version kept the same lock, retired once this one is held."""
 
-    def __init__(self, path):
+    def __init__(self, path, legacy=()):
         self.path = Path(path)
+        self.legacy = [Path(old) for old in legacy]
         self._fd: int | None = None
         self._thread_lock = _thread_lock(os.path.abspath(self.path))
 
@@ -56,6 +70,12 @@ class BundleLock:
             self._fd = fd
         except BaseException:
             self._thread_lock.release()
+            raise
+        try:
+            for old in self.legacy:
+                retire_legacy_lock(old)
+        except BaseException:
+            self.release()
             raise
 
     def release(self) -> None:
@@ -97,17 +117,22 @@ def _unlock_fd(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
 
-def publish(temporary, destination) -> None:
-    """Rename a finished temporary file over ``destination`` (atomic for readers).
 
-    Windows refuses to replace a file another process has open; readers hold bundle files only briefly,
-    so the rename is retried for a while there.
-    """
-    for attempt in range(_PUBLISH_ATTEMPTS):
-        try:
-            os.replace(temporary, destination)
-            return
-        except PermissionError:
-            if os.name != "nt" or attempt == _PUBLISH_ATTEMPTS - 1:
-                raise
-            time.sleep(_WINDOWS_RETRY_SECONDS)
+def retire_legacy_lock(path) -> None:
+    """Remove a lock file an earlier version left beside a bundle; call with the bundle's new lock held.
+
+    The old lock is taken first, so a writer of an earlier version still inside the bundle finishes before
+    the file goes."""
+    path = Path(path)
+    if not path.exists():
+        return
+    legacy = BundleLock(path)
+    legacy.acquire()
+    try:
+        if os.name != "nt":
+            path.unlink(missing_ok=True)
+    finally:
+        legacy.release()
+    if os.name == "nt":  # Windows deletes no file held open: after the release, unless another took it
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)

@@ -164,8 +164,11 @@ def test_next_writer_removes_what_a_killed_copy_or_commit_left(tmp_path, storage
     target = open_storage(DirectoryFS(tmp_path / "target"), storage_format)
     level = tmp_path / "target" / "_alllayers" / "L04"
     level.mkdir(parents=True)
-    suffixes = (".bundle.tmp", ".intent.tmp") + ((".bundlx.tmp",) if storage_format.name == "COMPACT" else ())
-    leftovers = [level / f"R0000C0000{suffix}" for suffix in suffixes]
+    names = ["R0000C0000.bundle", "R0000C0000.intent"]
+    if storage_format.name == "COMPACT":
+        names.append("R0000C0000.bundlx")
+    legacy = [level / f"{name}.tmp" for name in names] + [level / "R0000C0000.bundle.new"]  # earlier versions
+    leftovers = [level / f".{name}.tmp" for name in names] + legacy
     for path in leftovers:
         path.write_bytes(b"half a bundle")
     assert copy_bundle(source, KEY, target)
@@ -175,6 +178,5 @@ def test_next_writer_removes_what_a_killed_copy_or_commit_left(tmp_path, storage
     with target.writer(KEY) as writer:
         writer.put(1, 1, png(1, 10))
     assert not [path for path in leftovers if path.exists()]
-    assert sorted(path.name for path in level.iterdir()) == sorted(
-        ["R0000C0000.bundle", "R0000C0000.lock"] + (["R0000C0000.bundlx"] if storage_format.name == "COMPACT"
-                                                     else []))
+    bundle_files = [name for name in names if not name.endswith(".intent")]
+    assert sorted(path.name for path in level.iterdir()) == sorted(bundle_files)
