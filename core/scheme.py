@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .errors import SelectionError
+from .gdalcalls import attempt, osgeo_calls
 
 # A tile edge computed from floats may land a hair off the exact edge; snap within this many tiles.
 _EDGE_SNAP = 1e-6
@@ -234,21 +235,26 @@ def same_spatial_reference(a: SpatialReference, b: SpatialReference) -> bool:
     codes_a, codes_b = codes_a or _identify(srs_a), codes_b or _identify(srs_b)
     if codes_a and codes_b:
         return bool(codes_a & codes_b)
-    return bool(srs_a.IsSame(srs_b))
+    return bool(attempt(srs_a.IsSame, srs_b))
 
 
 def _osr(reference: SpatialReference):
     """GDAL spatial reference, None when GDAL cannot read the definition (whatever its exception mode)."""
+    definition = reference.user_input()
+    return gdal_srs(definition) if definition else None
+
+
+def gdal_srs(definition: str):
+    """An osr.SpatialReference from any definition GDAL's SetFromUserInput takes, None when it cannot."""
     from osgeo import osr
 
-    definition = reference.user_input()
-    if not definition:
-        return None
-    srs = osr.SpatialReference()
-    try:
-        return srs if srs.SetFromUserInput(definition) == 0 else None
-    except RuntimeError:
-        return None
+    with osgeo_calls():
+        srs = osr.SpatialReference()
+        return srs if attempt(srs.SetFromUserInput, definition, succeeded=_no_error) is not None else None
+
+
+def _no_error(code) -> bool:
+    return code == 0
 
 
 def _identify(srs) -> frozenset[int]:
@@ -257,10 +263,7 @@ def _identify(srs) -> frozenset[int]:
     own = srs.GetAuthorityCode(None)
     if own and own.isdigit() and (srs.GetAuthorityName(None) or "").upper() in ("EPSG", "ESRI"):
         return SpatialReference(int(own)).codes()
-    try:
-        matches = srs.FindMatches() or []
-    except RuntimeError:
-        return frozenset()
+    matches = attempt(srs.FindMatches) or []
     codes = set()
     for match, confidence in matches:
         code = match.GetAuthorityCode(None)

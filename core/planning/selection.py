@@ -21,6 +21,7 @@ import numpy as np
 from osgeo import ogr
 
 from ..errors import SelectionError
+from ..gdalcalls import attempt, osgeo_calls
 from ..scheme import Extent, grid_tile_range
 from .area import AreaOfInterest, TileClass, classify_cells, polygonal_part
 
@@ -147,7 +148,10 @@ class _Classifier:
         block = self._top_block()
         if block is not None:
             wanted = None if self.wanted is None else sorted(self.wanted)
-            self._visit(self.aoi.geometry if self.aoi else None, *block, wanted)
+            if self.aoi is None:
+                self._visit(None, *block, wanted)
+            else:
+                self._visit_area(block, wanted)
         for origin in self.whole:
             result.bundles[origin] = BundleSelection(*origin)
             result.inside += BUNDLE_SIZE * BUNDLE_SIZE
@@ -194,6 +198,16 @@ class _Classifier:
         return ogr.CreateGeometryFromWkb(struct.pack("<BIII10d", 1, 3, 1, 5, x0, y0, x1, y0, x1, y1,
                                                      x0, y1, x0, y0))
 
+    def _visit_area(self, block, wanted):
+        """The quadtree over the area: an OGR failure is the plugin's error in either exception mode."""
+        try:
+            with osgeo_calls():
+                self._visit(self.aoi.geometry, *block, wanted)
+        except RuntimeError as failure:
+            if isinstance(failure, RecursionError):
+                raise
+            raise SelectionError(f"{self.aoi.where}: GDAL failed on the area: {failure}") from None
+
     def _visit(self, geometry, r0, r1, c0, c1, wanted):
         if wanted is not None:
             wanted = [o for o in wanted if o[0] < r1 and o[0] + BUNDLE_SIZE > r0
@@ -212,7 +226,7 @@ class _Classifier:
         if r0 // BUNDLE_SIZE == (r1 - 1) // BUNDLE_SIZE and c0 // BUNDLE_SIZE == (c1 - 1) // BUNDLE_SIZE:
             self._store(r0, c0, classify_cells(self.aoi, self._bounds(r0, r1, c0, c1), r1 - r0, c1 - c0))
             return
-        clipped = geometry.Intersection(rect)
+        clipped = attempt(geometry.Intersection, rect)
         clipped = polygonal_part(clipped) if clipped is not None else None
         if clipped is None or clipped.IsEmpty() or clipped.Area() <= 0:
             return
