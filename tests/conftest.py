@@ -25,9 +25,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SAMPLES = Path(os.environ.get("MAP_SERVER_CACHE_SAMPLES", REPO.parent / "shared" / "samples"))
 
 # GDAL's exception mode, as a host would set it (QGIS 3.40+ turns exceptions on):
-# MAP_SERVER_CACHE_GDAL_EXCEPTIONS=1 on, =0 off, unset: the bindings' default. tests/gdal_mode/sitecustomize
-# .py sets it here and, through PYTHONPATH, in every Python process the tests start (spawned pool workers,
-# qgis_process), which import core fresh.
+# MAP_SERVER_CACHE_GDAL_EXCEPTIONS=1 on, =0 off, unset: the bindings' default. The sitecustomize module in
+# tests/gdal_mode sets it here and, through PYTHONPATH, in every Python process the tests start (spawned
+# pool workers, qgis_process), which import core fresh.
 if os.environ.get("MAP_SERVER_CACHE_GDAL_EXCEPTIONS") in ("0", "1"):
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPO / "tests" / "gdal_mode"), os.environ.get("PYTHONPATH")]))
