@@ -24,6 +24,7 @@ from map_server_cache.core.scheme import Extent, SpatialReference, gdal_srs, sam
 
 MODULES = (gdal, ogr, osr)
 REPO = Path(__file__).resolve().parents[2]
+TRIANGLE = bytes(ogr.CreateGeometryFromWkt("POLYGON((0 0,1 0,1 1,0 0))").ExportToWkb(ogr.wkbNDR))
 
 
 def _modes():
@@ -101,8 +102,7 @@ def test_core_triggers_no_gdal_future_warning():
     code = ("from map_server_cache.core.planning.area import AreaOfInterest\n"
             "from map_server_cache.core.scheme import SpatialReference, same_spatial_reference, gdal_srs\n"
             "from map_server_cache.core.errors import SelectionError\n"
-            "AreaOfInterest(bytes.fromhex('01030000000100000004000000000000000000000000000000000000000000000000"
-            "00f03f0000000000000000000000000000f03f000000000000f03f00000000000000000000000000000000'))\n"
+            f"AreaOfInterest(bytes.fromhex('{TRIANGLE.hex()}'))\n"
             "try:\n    AreaOfInterest(b'garbage')\nexcept SelectionError:\n    pass\n"
             "assert not same_spatial_reference(SpatialReference(wkt='GEOGCS[x'), SpatialReference(4326))\n"
             "assert gdal_srs('EPSG:3857') is not None\n")
