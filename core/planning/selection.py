@@ -204,7 +204,7 @@ class _Classifier:
             with osgeo_calls():
                 self._visit(self.aoi.geometry, *block, wanted)
         except RuntimeError as failure:
-            if isinstance(failure, RecursionError):
+            if type(failure) is not RuntimeError:  # GDAL raises RuntimeError itself; RecursionError is a bug
                 raise
             raise SelectionError(f"{self.aoi.where}: GDAL failed on the area: {failure}") from None
 
@@ -227,9 +227,12 @@ class _Classifier:
             self._store(r0, c0, classify_cells(self.aoi, self._bounds(r0, r1, c0, c1), r1 - r0, c1 - c0))
             return
         clipped = attempt(geometry.Intersection, rect)
-        clipped = polygonal_part(clipped) if clipped is not None else None
-        if clipped is None or clipped.IsEmpty() or clipped.Area() <= 0:
-            return
+        if clipped is None:  # GEOS could not clip: go on with the unclipped area, slower but right
+            clipped = geometry
+        else:
+            clipped = polygonal_part(clipped)
+            if clipped is None or clipped.IsEmpty() or clipped.Area() <= 0:
+                return
         for a, b in _split(r0, r1):
             for c, d in _split(c0, c1):
                 self._visit(clipped, a, b, c, d, wanted)

@@ -20,10 +20,21 @@ from map_server_cache.core.errors import SchemeError, SelectionError
 from map_server_cache.core.formats.conf_write import write_conf_cdi
 from map_server_cache.core.gdalcalls import attempt, checked, osgeo_calls
 from map_server_cache.core.planning.area import AreaOfInterest
-from map_server_cache.core.scheme import Extent, SpatialReference, gdal_srs, same_spatial_reference
+from map_server_cache.core.planning.selection import classify_tiles
+from map_server_cache.core.scheme import (
+    LOD,
+    Extent,
+    SpatialReference,
+    TilingScheme,
+    gdal_srs,
+    same_spatial_reference,
+)
 
 MODULES = (gdal, ogr, osr)
 REPO = Path(__file__).resolve().parents[2]
+WEB_MERCATOR = TilingScheme(
+    SpatialReference(102100, 3857), -20037508.342787, 20037508.342787, 256, 256, 96,
+    tuple(LOD(i, 591657527.591555 / 2 ** i, 156543.03392800014 / 2 ** i) for i in range(14)), "PNG")
 TRIANGLE = bytes(ogr.CreateGeometryFromWkt("POLYGON((0 0,1 0,1 1,0 0))").ExportToWkb(ogr.wkbNDR))
 
 
@@ -78,6 +89,40 @@ def test_unreadable_spatial_references_differ(host_mode):
     assert not same_spatial_reference(SpatialReference(wkt="GEOGCS[broken"), SpatialReference(wkid=4326))
     assert same_spatial_reference(SpatialReference(wkt=gdal_srs("EPSG:4326").ExportToWkt()),
                                   SpatialReference(wkid=4326))
+
+
+def _failing(host_exceptions: bool):
+    """An OGR method failing the way the host's mode makes it fail."""
+    def method(*args):
+        if host_exceptions:
+            raise RuntimeError("OGR Error: GEOS error: TopologyException")
+        return None
+    return method
+
+
+def _selected(aoi):
+    selection = classify_tiles(WEB_MERCATOR, WEB_MERCATOR.lods[12], aoi=aoi)
+    return (selection.inside, selection.boundary, selection.outside,
+            {key: bundle.codes.tobytes() if bundle.codes is not None else None
+             for key, bundle in selection.bundles.items()})
+
+
+def test_failed_clip_falls_back_to_the_whole_area(host_mode, monkeypatch):
+    """The quadtree clips the area to each block on the way down; when GEOS cannot, the blocks go on with
+    the unclipped area: the same tiles, not a block silently left out."""
+    ring = "1.0e6 5.0e6, 1.5e6 5.0e6, 1.5e6 5.4e6, 1.2e6 5.2e6, 1.0e6 5.4e6, 1.0e6 5.0e6"
+    aoi = AreaOfInterest(bytes(ogr.CreateGeometryFromWkt(f"POLYGON(({ring}))").ExportToWkb(ogr.wkbNDR)))
+    expected = _selected(aoi)
+    monkeypatch.setattr(ogr.Geometry, "Intersection", _failing(host_mode))
+    assert _selected(aoi) == expected and expected[0] > 0
+
+
+def test_ogr_failure_in_the_quadtree_is_a_selection_error(host_mode, monkeypatch):
+    aoi = AreaOfInterest(bytes(ogr.CreateGeometryFromWkt(
+        "POLYGON((1.0e6 5.0e6, 1.5e6 5.0e6, 1.5e6 5.4e6, 1.0e6 5.0e6))").ExportToWkb(ogr.wkbNDR)))
+    monkeypatch.setattr(ogr.Geometry, "Contains", _failing(True))
+    with pytest.raises(SelectionError, match="^area of interest: GDAL failed on the area: OGR Error"):
+        classify_tiles(WEB_MERCATOR, WEB_MERCATOR.lods[12], aoi=aoi)
 
 
 def test_checked_names_the_input_for_both_failure_forms(host_mode):
