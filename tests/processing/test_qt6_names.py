@@ -109,8 +109,11 @@ def test_plugin_code_has_no_qt5_forms():
     assert found == []
 
 
-def test_metadata_declares_qt6_support():
-    assert "supportsQt6=True" in (REPO / "metadata.txt").read_text().splitlines()
+def test_metadata_declares_qgis4_support():
+    """QGIS 4's plugin manager and plugins.qgis.org go by qgisMaximumVersion >= 4.0; the Qt 6 builds of
+    QGIS 3 by supportsQt6."""
+    lines = (REPO / "metadata.txt").read_text().splitlines()
+    assert "supportsQt6=True" in lines and "qgisMaximumVersion=4.99" in lines
 
 
 @pytest.mark.parametrize("name, legacy", [
