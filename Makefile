@@ -13,7 +13,7 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export QT_QPA_PLATFORM := offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test demo bench stress lint package transup transcompile clean
+.PHONY: deps test test-gdal-exceptions demo bench stress lint package transup transcompile clean
 
 deps: $(VENV)/.installed $(PLUGIN_LINK)
 
@@ -42,6 +42,14 @@ $(PLUGIN_LINK):
 
 test: deps
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-gdal-exceptions
+
+# The core tests that call GDAL/OGR/OSR once more with GDAL's exceptions on from the start, as QGIS 3.40+ runs
+# them (the first run has the bindings' default, off before GDAL 4); spawned workers too (tests/gdal_mode).
+GDAL_MODE_TESTS := $(addprefix tests/core/,test_gdal_modes.py test_selection.py test_scheme.py test_conf.py \
+                     test_engine_selection.py test_error_budget.py)
+test-gdal-exceptions: deps
+	MAP_SERVER_CACHE_GDAL_EXCEPTIONS=1 $(VPY) -m pytest -q $(GDAL_MODE_TESTS)
 
 # ruff on everything; mypy on core/ and the QGIS adapter (what it checks: [tool.mypy] in pyproject.toml).
 lint: deps

@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingOutputFolder,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFeatureSource,
@@ -31,6 +30,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from qgis.PyQt.QtGui import QIcon
 
+from ..qgiscompat import (
+    FILE_BEHAVIOR_FILE,
+    FILE_BEHAVIOR_FOLDER,
+    NUMBER_INTEGER,
+    PARAMETER_ADVANCED,
+    SOURCE_VECTOR_POLYGON,
+)
 from .dependencies import missing_libraries
 from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, KeywordError, parse_keyword_parameters
 from .report import ImportReport
@@ -130,7 +136,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         def add(parameter, help_text, advanced=False):
             parameter.setHelp(help_text)
             if advanced:
-                parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.Flag.FlagAdvanced)
+                parameter.setFlags(parameter.flags() | PARAMETER_ADVANCED)
             self.addParameter(parameter)
 
         add(QgsProcessingParameterString(self.INPUT_SERVICE, self.tr("Input service")), self.tr(
@@ -145,12 +151,12 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             "Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE)."))
         add(QgsProcessingParameterFile(
             self.SOURCE_CACHE_DATASET, self.tr("Source cache dataset"),
-            QgsProcessingParameterFile.Behavior.Folder, optional=True), self.tr(
+            FILE_BEHAVIOR_FOLDER, optional=True), self.tr(
             "The cache folder to import from, usually one exported earlier: the folder named after the "
             "data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET."))
         add(QgsProcessingParameterFile(
             self.SOURCE_TILE_PACKAGE, self.tr("Source tile package"),
-            QgsProcessingParameterFile.Behavior.File, optional=True,
+            FILE_BEHAVIOR_FILE, optional=True,
             fileFilter=self.tr("Tile packages (*.tpk *.tpkx *.TPK *.TPKX)")), self.tr(
             "The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is "
             "always staged in the server's uploads folder first."))
@@ -165,7 +171,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             "source and target share."))
         add(QgsProcessingParameterNumber(
             self.NUM_OF_CACHING_SERVICE_INSTANCES, self.tr("Number of parallel workers"),
-            QgsProcessingParameterNumber.Type.Integer, optional=True, minValue=1), self.tr(
+            NUMBER_INTEGER, optional=True, minValue=1), self.tr(
             "How many processes import tiles at the same time, each owning whole bundles. Empty: one per "
             "processor core."), advanced=True)
         add(QgsProcessingParameterExtent(self.IMPORT_EXTENT, self.tr("Import extent"), optional=True),
@@ -173,7 +179,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
                     "full extent of the target service. An area of interest takes precedence."))
         add(QgsProcessingParameterFeatureSource(
             self.AREA_OF_INTEREST, self.tr("Area of interest"),
-            [QgsProcessing.SourceType.TypeVectorPolygon], optional=True), self.tr(
+            [SOURCE_VECTOR_POLYGON], optional=True), self.tr(
             "Polygons limiting the import, in any CRS (all features are united; \"selected features "
             "only\" is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre "
             "lies inside."))

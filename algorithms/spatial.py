@@ -14,6 +14,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..qgiscompat import POLYGON_GEOMETRY, WKB_MULTIPOLYGON, WKB_POLYGON
+
 
 def target_crs(target_folder) -> QgsCoordinateReferenceSystem:
     """The CRS of the cache in a data-frame folder, from its conf.xml."""
@@ -93,9 +95,9 @@ def _polygons(geometry: QgsGeometry) -> QgsGeometry | None:
     flat.dropZValue()
     flat.dropMValue()
     result = QgsGeometry(flat)
-    polygonal = (QgsWkbTypes.Type.Polygon, QgsWkbTypes.Type.MultiPolygon)
+    polygonal = (WKB_POLYGON, WKB_MULTIPOLYGON)
     if QgsWkbTypes.flatType(result.wkbType()) not in polygonal:
-        result = result.convertToType(QgsWkbTypes.GeometryType.PolygonGeometry, True)
+        result = result.convertToType(POLYGON_GEOMETRY, True)
     if result is None or result.isNull() or result.isEmpty():
         return None
     return result

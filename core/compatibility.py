@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .scheme import WEB_MERCATOR_CODES, SpatialReference, TilingScheme, normalise_tile_format
+from .gdalcalls import attempt
+from .scheme import WEB_MERCATOR_CODES, SpatialReference, TilingScheme, gdal_srs, normalise_tile_format
 
 # Tile origins may differ by float noise; allow this fraction of a pixel of the finest level.
 _ORIGIN_PIXEL_TOL = 0.01
@@ -33,21 +34,13 @@ def same_spatial_reference(a: SpatialReference, b: SpatialReference) -> bool:
     codes_a, codes_b = codes_a or _identify(srs_a), codes_b or _identify(srs_b)
     if codes_a and codes_b:
         return bool(codes_a & codes_b)
-    return bool(srs_a.IsSame(srs_b))
+    return bool(attempt(srs_a.IsSame, srs_b))
 
 
 def _osr(reference: SpatialReference):
     """GDAL spatial reference, None when GDAL cannot read the definition (whatever its exception mode)."""
-    from osgeo import osr
-
     definition = reference.user_input()
-    if not definition:
-        return None
-    srs = osr.SpatialReference()
-    try:
-        return srs if srs.SetFromUserInput(definition) == 0 else None
-    except RuntimeError:
-        return None
+    return gdal_srs(definition) if definition else None
 
 
 def _identify(srs) -> frozenset[int]:
@@ -56,10 +49,7 @@ def _identify(srs) -> frozenset[int]:
     own = srs.GetAuthorityCode(None)
     if own and own.isdigit() and (srs.GetAuthorityName(None) or "").upper() in ("EPSG", "ESRI"):
         return SpatialReference(int(own)).codes()
-    try:
-        matches = srs.FindMatches() or []
-    except RuntimeError:
-        return frozenset()
+    matches = attempt(srs.FindMatches) or []
     codes = set()
     for match, confidence in matches:
         code = match.GetAuthorityCode(None)

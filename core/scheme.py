@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .errors import SelectionError
+from .gdalcalls import attempt, osgeo_calls
 
 # A tile edge computed from floats may land a hair off the exact edge; snap within this many tiles.
 _EDGE_SNAP = 1e-6
@@ -208,3 +209,16 @@ def normalise_tile_format(name: str) -> str:
     """
     upper = name.strip().upper()
     return "JPEG" if upper in ("JPG", "JPEG") else upper
+
+
+def gdal_srs(definition: str):
+    """An osr.SpatialReference from any definition GDAL's SetFromUserInput takes, None when it cannot."""
+    from osgeo import osr
+
+    with osgeo_calls():
+        srs = osr.SpatialReference()
+        return srs if attempt(srs.SetFromUserInput, definition, succeeded=_no_error) is not None else None
+
+
+def _no_error(code) -> bool:
+    return code == 0

@@ -5,6 +5,7 @@ any conftest is read (Qt aborts without a display otherwise).
 """
 
 import os
+import runpy
 import sys
 from pathlib import Path
 
@@ -22,6 +23,15 @@ sys.path.insert(0, str(REPO / "tests" / "core"))  # shared builders: `import cac
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SAMPLES = Path(os.environ.get("MAP_SERVER_CACHE_SAMPLES", REPO.parent / "shared" / "samples"))
+
+# GDAL's exception mode, as a host would set it (QGIS 3.40+ turns exceptions on):
+# MAP_SERVER_CACHE_GDAL_EXCEPTIONS=1 on, =0 off, unset: the bindings' default. The sitecustomize module in
+# tests/gdal_mode sets it here and, through PYTHONPATH, in every Python process the tests start (spawned
+# pool workers, qgis_process), which import core fresh.
+if os.environ.get("MAP_SERVER_CACHE_GDAL_EXCEPTIONS") in ("0", "1"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO / "tests" / "gdal_mode"), os.environ.get("PYTHONPATH")]))
+    runpy.run_path(str(REPO / "tests" / "gdal_mode" / "sitecustomize.py"))
 
 
 def pytest_addoption(parser):

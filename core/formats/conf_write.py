@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..atomic import replace_file
 from ..errors import SchemeError
-from ..scheme import Extent, SpatialReference, TilingScheme
+from ..gdalcalls import checked
+from ..scheme import Extent, SpatialReference, TilingScheme, gdal_srs
 
 _NAMESPACES = {
     "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -76,15 +77,11 @@ def _srs_element(name, srs: SpatialReference):
 
 
 def _esri_wkt(srs: SpatialReference) -> str:
-    from osgeo import osr
-
-    ref = osr.SpatialReference()
-    try:
-        if ref.SetFromUserInput(srs.user_input()) != 0:
-            raise RuntimeError
-        return ref.ExportToWkt(["FORMAT=WKT1_ESRI"])
-    except RuntimeError:
-        raise SchemeError(f"spatial reference {srs.user_input()!r} unknown to GDAL: no WKT") from None
+    ref = gdal_srs(srs.user_input())
+    if ref is None:
+        raise SchemeError(f"spatial reference {srs.user_input()!r} unknown to GDAL: no WKT")
+    return checked(SchemeError, f"spatial reference {srs.user_input()!r}: no ESRI WKT",
+                   ref.ExportToWkt, ["FORMAT=WKT1_ESRI"], succeeded=bool)
 
 
 def _write_xml(root, path) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 from osgeo import ogr
 
 from ..errors import SelectionError
+from ..gdalcalls import attempt, checked, osgeo_calls
 from ..scheme import Extent
 
 
@@ -33,9 +34,10 @@ class AreaOfInterest:
 
     def __init__(self, wkb: bytes, where: str = "area of interest"):
         self.where = where
-        self.geometry = _polygonal_geometry(bytes(wkb), where)
-        self.wkb = bytes(self.geometry.ExportToWkb(ogr.wkbNDR))
-        xmin, xmax, ymin, ymax = self.geometry.GetEnvelope()
+        with osgeo_calls():
+            self.geometry = _polygonal_geometry(bytes(wkb), where)
+            self.wkb = bytes(self.geometry.ExportToWkb(ogr.wkbNDR))
+            xmin, xmax, ymin, ymax = self.geometry.GetEnvelope()
         self.envelope = Extent(xmin, ymin, xmax, ymax)
         self._edges: tuple[np.ndarray, ...] | None = None
 
@@ -58,22 +60,22 @@ class AreaOfInterest:
 
 
 def _polygonal_geometry(wkb, where):
-    geometry = ogr.CreateGeometryFromWkb(wkb) if wkb else None
-    if geometry is None:
-        raise SelectionError(f"{where}: not a WKB geometry")
+    if not wkb:
+        raise SelectionError(f"{where}: not a WKB geometry: no bytes")
+    geometry = checked(SelectionError, f"{where}: not a WKB geometry", ogr.CreateGeometryFromWkb, wkb)
+    kind = ogr.GeometryTypeToName(geometry.GetGeometryType())
     geometry.FlattenTo2D()
     if geometry.GetGeometryType() not in (ogr.wkbPolygon, ogr.wkbMultiPolygon):
-        geometry = geometry.GetLinearGeometry()
+        geometry = attempt(geometry.GetLinearGeometry)
         polygons = polygonal_part(geometry) if geometry is not None else None
         if polygons is None or polygons.IsEmpty():
-            raise SelectionError(f"{where}: expected a Polygon or MultiPolygon, got "
-                                 f"{ogr.GeometryTypeToName(ogr.CreateGeometryFromWkb(wkb).GetGeometryType())}")
+            raise SelectionError(f"{where}: expected a Polygon or MultiPolygon, got {kind}")
         geometry = polygons
     if geometry.IsEmpty():
         raise SelectionError(f"{where}: the polygon is empty")
     if not geometry.IsValid():
         # STRUCTURE (GEOS >= 3.10) unions overlapping parts and keeps holes as holes.
-        repaired = geometry.MakeValid(["METHOD=STRUCTURE"]) or geometry.Buffer(0)
+        repaired = attempt(geometry.MakeValid, ["METHOD=STRUCTURE"]) or attempt(geometry.Buffer, 0)
         geometry = polygonal_part(repaired) if repaired is not None else None
         if geometry is None or geometry.IsEmpty():
             raise SelectionError(f"{where}: the polygon is invalid and cannot be repaired")

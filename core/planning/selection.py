@@ -21,6 +21,7 @@ import numpy as np
 from osgeo import ogr
 
 from ..errors import SelectionError
+from ..gdalcalls import attempt, osgeo_calls
 from ..scheme import Extent, grid_tile_range
 from .area import AreaOfInterest, TileClass, classify_cells, polygonal_part
 
@@ -149,7 +150,10 @@ class _Classifier:
         block = self._top_block()
         if block is not None:
             wanted = None if self.wanted is None else sorted(self.wanted)
-            self._visit(self.aoi.geometry if self.aoi else None, *block, wanted)
+            if self.aoi is None:
+                self._visit(None, *block, wanted)
+            else:
+                self._visit_area(block, wanted)
         for origin in self.whole:
             result.bundles[origin] = BundleSelection(*origin)
             result.inside += BUNDLE_SIZE * BUNDLE_SIZE
@@ -200,6 +204,18 @@ class _Classifier:
         return ogr.CreateGeometryFromWkb(struct.pack("<BIII10d", 1, 3, 1, 5, x0, y0, x1, y0, x1, y1,
                                                      x0, y1, x0, y0))
 
+    def _visit_area(self, block: tuple[int, int, int, int], wanted) -> None:
+        """The quadtree over the area: an OGR failure is the plugin's error in either exception mode."""
+        assert self.aoi is not None
+        r0, r1, c0, c1 = block
+        try:
+            with osgeo_calls():
+                self._visit(self.aoi.geometry, r0, r1, c0, c1, wanted)
+        except RuntimeError as failure:
+            if type(failure) is not RuntimeError:  # GDAL raises RuntimeError itself; RecursionError is a bug
+                raise
+            raise SelectionError(f"{self.aoi.where}: GDAL failed on the area: {failure}") from None
+
     def _visit(self, geometry, r0, r1, c0, c1, wanted):
         if wanted is not None:
             wanted = [o for o in wanted if o[0] < r1 and o[0] + BUNDLE_SIZE > r0
@@ -219,10 +235,13 @@ class _Classifier:
             assert self.aoi is not None                    # a geometry is walked only under an area
             self._store(r0, c0, classify_cells(self.aoi, self._bounds(r0, r1, c0, c1), r1 - r0, c1 - c0))
             return
-        clipped = geometry.Intersection(rect)
-        clipped = polygonal_part(clipped) if clipped is not None else None
-        if clipped is None or clipped.IsEmpty() or clipped.Area() <= 0:
-            return
+        clipped = attempt(geometry.Intersection, rect)
+        if clipped is None:  # GEOS could not clip: go on with the unclipped area, slower but right
+            clipped = geometry
+        else:
+            clipped = polygonal_part(clipped)
+            if clipped is None or clipped.IsEmpty() or clipped.Area() <= 0:
+                return
         for a, b in _split(r0, r1):
             for c, d in _split(c0, c1):
                 self._visit(clipped, a, b, c, d, wanted)

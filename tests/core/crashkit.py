@@ -28,6 +28,7 @@ import numpy as np
 from PIL import Image
 
 from map_server_cache.core.formats.conf import find_conf_xml, read_conf_xml
+from map_server_cache.core.gdalcalls import checked
 from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.sources.opening import open_cache
 
@@ -254,8 +255,7 @@ def _check_mapproxy(alllayers: Path, storage_format: StorageFormat, tiles: dict)
 def _check_gdal(folder: Path, scheme, tiles: dict, sample: int) -> None:
     from osgeo import gdal
 
-    gdal.UseExceptions()
-    dataset = gdal.Open(str(find_conf_xml(folder)))
+    dataset = checked(AssertionError, f"GDAL cannot open {folder}", gdal.Open, str(find_conf_xml(folder)))
     top = max(lod.level for lod in scheme.lods)
     size = scheme.tile_cols
     for bundle, present in _bundles(tiles).items():

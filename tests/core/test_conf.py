@@ -19,6 +19,7 @@ from map_server_cache.core.formats.conf import (
 )
 from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
 from map_server_cache.core.formats.root_json import parse_root_json
+from map_server_cache.core.gdalcalls import checked
 from map_server_cache.core.scheme import LOD, Extent, SpatialReference, StorageFormat, TilingScheme
 
 WEB_MERCATOR = 20037508.342787001
@@ -201,8 +202,8 @@ def test_real_variants_round_trip(samples, tmp_path, name):
 def test_gdal_esric_opens_written_v2_scheme(tmp_path):
     write_conf_xml(web_mercator_v2(), tmp_path / "conf.xml")
     (tmp_path / "_alllayers").mkdir()
-    dataset = gdal.Open(str(tmp_path / "conf.xml"))
-    assert dataset is not None and dataset.GetDriver().ShortName == "ESRIC"
+    dataset = checked(AssertionError, "GDAL cannot open conf.xml", gdal.Open, str(tmp_path / "conf.xml"))
+    assert dataset.GetDriver().ShortName == "ESRIC"
     assert dataset.RasterXSize == 256 * 2**5 and dataset.RasterCount == 4
     assert dataset.GetGeoTransform()[0] == pytest.approx(-WEB_MERCATOR)
     web_mercator = osr.SpatialReference()

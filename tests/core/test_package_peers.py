@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/con
 
 from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
 
+from map_server_cache.core.gdalcalls import checked  # noqa: E402
 from map_server_cache.core.sources.packages import open_tpk, open_tpkx  # noqa: E402
 
 mapproxy_compact = pytest.importorskip("mapproxy.cache.compact")
@@ -107,9 +108,9 @@ def test_gdal_esric_opens_tpkx(tmp_path):
     gdal = pytest.importorskip("osgeo.gdal")
     tiles = sample_tiles()
     path = make_tpkx(tmp_path / "a.tpkx", write_cache(tmp_path / "Layers", SCHEME_V2, tiles))
-    gdal.UseExceptions()
     try:
-        raster = gdal.OpenEx(str(path), gdal.OF_RASTER, allowed_drivers=["ESRIC"])
+        raster = checked(RuntimeError, f"GDAL cannot open {path.name}", gdal.OpenEx, str(path),
+                         gdal.OF_RASTER, ["ESRIC"])
     except RuntimeError as error:
         if int(gdal.VersionInfo()) < 3080000:
             pytest.skip(f"GDAL {gdal.__version__}: the ESRIC driver reads .tpkx only from GDAL 3.8 ({error})")

@@ -9,6 +9,7 @@ from PIL import Image
 
 from map_server_cache.core.formats.conf_write import write_conf_xml
 from map_server_cache.core.formats.fs import DirectoryFS
+from map_server_cache.core.gdalcalls import checked
 from map_server_cache.core.scheme import LOD, SpatialReference, StorageFormat, TilingScheme
 from map_server_cache.core.storage import BundleKey
 from map_server_cache.core.storage.layouts import open_storage
@@ -107,7 +108,6 @@ def random_png(rng: np.random.Generator) -> tuple[bytes, np.ndarray]:
 
 def test_gdal_esric_reads_our_v2_cache(tmp_path):
     gdal = pytest.importorskip("osgeo.gdal")
-    gdal.UseExceptions()
     rng = np.random.default_rng(5)
     scheme = web_mercator_scheme(3)
     write_conf_xml(scheme, tmp_path / "conf.xml")
@@ -119,7 +119,7 @@ def test_gdal_esric_reads_our_v2_cache(tmp_path):
     write_tiles(storage, tiles)
     write_tiles(storage, {(2, 3, 3): tiles[(2, 0, 2)]})      # a repointed tile
     expected[(2, 3, 3)] = expected[(2, 0, 2)]
-    dataset = gdal.Open(str(tmp_path / "conf.xml"))
+    dataset = checked(AssertionError, "GDAL cannot open conf.xml", gdal.Open, str(tmp_path / "conf.xml"))
     assert dataset.GetDriver().ShortName == "ESRIC"
     assert dataset.RasterCount == 4
     for (level, row, col), pixels in expected.items():

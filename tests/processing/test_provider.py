@@ -9,11 +9,13 @@ import textwrap
 from pathlib import Path
 
 from caches import ALGORITHM_ID
-from qgis.core import (
-    QgsApplication,
-    QgsProcessingAlgorithm,
-    QgsProcessingOutputHtml,
-    QgsProcessingParameterDefinition,
+from qgis.core import QgsApplication, QgsProcessingOutputHtml
+
+from map_server_cache.qgiscompat import (
+    ALGORITHM_CAN_CANCEL,
+    ALGORITHM_SUPPORTS_BATCH,
+    PARAMETER_ADVANCED,
+    PARAMETER_OPTIONAL,
 )
 
 PARAMETERS = ["input_service", "source_cache_type", "source_cache_dataset", "source_tile_package",
@@ -41,9 +43,9 @@ def test_algorithm_names_and_parameters(plugin):
     assert [p.name() for p in inputs] == PARAMETERS
     for parameter in inputs:
         assert parameter.help(), parameter.name()
-        optional = bool(parameter.flags() & QgsProcessingParameterDefinition.Flag.FlagOptional)
+        optional = bool(parameter.flags() & PARAMETER_OPTIONAL)
         assert optional == (parameter.name() in OPTIONAL) or parameter.type() == "boolean", parameter.name()
-    advanced = {p.name() for p in inputs if p.flags() & QgsProcessingParameterDefinition.Flag.FlagAdvanced}
+    advanced = {p.name() for p in inputs if p.flags() & PARAMETER_ADVANCED}
     assert advanced == {"upload_data_to_server", "num_of_caching_service_instances"}
     assert [p.name() for p in algorithm.destinationParameterDefinitions()] == ["report"]
     outputs = {o.name(): o for o in algorithm.outputDefinitions()}
@@ -51,8 +53,8 @@ def test_algorithm_names_and_parameters(plugin):
     assert isinstance(outputs["report"], QgsProcessingOutputHtml)
     assert algorithm.shortHelpString()
     flags = algorithm.flags()
-    assert flags & QgsProcessingAlgorithm.Flag.FlagSupportsBatch
-    assert flags & QgsProcessingAlgorithm.Flag.FlagCanCancel
+    assert flags & ALGORITHM_SUPPORTS_BATCH
+    assert flags & ALGORITHM_CAN_CANCEL
 
 
 def test_can_execute(plugin, monkeypatch):
