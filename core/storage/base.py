@@ -152,6 +152,10 @@ class TileStorage:
         """(row, col) of the tiles present, from the index alone (no tile bytes read)."""
         raise NotImplementedError
 
+    def bundle_positions(self, key: BundleKey) -> np.ndarray:
+        """``bundle_tiles`` as an (n, 2) int64 array: what planning reads for every bundle of a level."""
+        return np.asarray(self.bundle_tiles(key), np.int64).reshape(-1, 2)
+
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
         raise NotImplementedError
 
