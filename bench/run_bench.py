@@ -1,12 +1,14 @@
 """Benchmark of the import engine against its floors, in one run on generated compact V2 caches.
 
-    .venv/bin/python bench/run_bench.py [--tiles 200000] [--dir /tmp] [--output bench/RESULTS.md]
+    .venv/bin/python bench/run_bench.py [--tiles 200000] [--dir /tmp] [--output bench/RESULTS.md] [--quick]
 
 1. Full import into an empty target vs ``cp -r`` of the same bundles vs MapProxy 7's bulk path
    (CompactCacheV2.load_tiles/store_tiles per bundle).
 2. MERGE through an area of interest over an existing target vs a plain single-process Pillow loop doing the
    same decode/composite/encode per tile (tiles already in memory, results kept in memory); 1 vs 2 workers.
 3. Peak memory (VmHWM of the importing process and of its workers) as the tile count grows.
+4. Scale (bench/scale.py; left out with ``--quick``): ~130k and ~1M tiles from disk, cold and warm, through
+   the engine and processing.run, an area of interest, the fixed cost of an import through qgis_process.
 Data lives in a temporary folder that is removed at the end; figures go to bench/RESULTS.md.
 """
 
@@ -35,6 +37,8 @@ PLUGINS = REPO / "build" / "plugins"
 sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
 
 from cachebuilders import make_scheme, write_cache  # noqa: E402
+from scale import bench_scale  # noqa: E402
+from scale_report import scale_report  # noqa: E402
 
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.sources.opening import open_cache  # noqa: E402
@@ -303,7 +307,8 @@ NOTES = """## What limits the figures
 """
 
 
-def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tuple) -> str:
+def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tuple,
+           scale: dict | None = None) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
     flush, mapproxy = full["engine_flush"], full["mapproxy"]
@@ -351,8 +356,10 @@ def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tu
         bundles = "exist (tile by tile)" if figures["existing"] else "new (file copy)"
         lines.append(f"| {figures['tiles']:,} | {bundles} | {figures['seconds']:.2f} | "
                      f"{figures['main_kb'] / 1024:.0f} | {figures['workers_kb'] / 1024:.0f} |")
-    lines += ["", f"- peak {peak:.0f} MB (target flat and < 300 MB: {verdict(peak < 300)})", "", NOTES]
-    return "\n".join(lines)
+    lines += ["", f"- peak {peak:.0f} MB (target flat and < 300 MB: {verdict(peak < 300)})", ""]
+    if scale is not None:
+        lines += scale_report(scale) + [""]
+    return "\n".join(lines + [NOTES])
 
 
 def main() -> None:
@@ -360,6 +367,7 @@ def main() -> None:
     parser.add_argument("--tiles", type=int, default=200_000, help="largest tile count (default 200000)")
     parser.add_argument("--dir", default=None, help="folder for the generated caches (default: system temp)")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
+    parser.add_argument("--quick", action="store_true", help="leave out the scale section (1.3 GB, minutes)")
     args = parser.parse_args()
     counts = {level: args.tiles // 2 ** (len(MEMORY_LEVELS) - 1 - i) for i, level in enumerate(MEMORY_LEVELS)}
     with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=args.dir) as temp:
@@ -380,7 +388,9 @@ def main() -> None:
         print(merge, "\nmemory", flush=True)
         memory = bench_memory(work, scheme, source, counts)
         print(memory, flush=True)
-    text = report(full, merge, memory, setup, (load_before, os.getloadavg()[0]))
+        shutil.rmtree(work / "src")
+        scale = None if args.quick else bench_scale(work / "scale", ROUNDS)
+    text = report(full, merge, memory, setup, (load_before, os.getloadavg()[0]), scale)
     Path(args.output).write_text(text + "\n")
     print(text)
 
