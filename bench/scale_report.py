@@ -103,11 +103,12 @@ def scale_report(figures: dict) -> list[str]:
               "| process | " + " | ".join(f"{tiles[size]:,} tiles" for size in ("small", "large")) + " |",
               "|---|---:|---:|"]
 
-    def peak(key, field="peak_kb"):
-        return [max(value[field] for value in runs[key.format(size=size)]) / 1024
+    def peak(key):
+        return [max(value["peak_kb"] for value in runs[key.format(size=size)]) / 1024
                 for size in ("small", "large")]
 
-    for label, key in (("engine process, cold", "engine_{size}_cold"), ("engine process, warm", "engine_{size}_warm"),
+    for label, key in (("engine process, cold", "engine_{size}_cold"),
+                       ("engine process, warm", "engine_{size}_warm"),
                        ("QGIS process (processing.run), cold", "qgis_{size}_cold")):
         small, large = peak(key)
         lines.append(f"| {label} | {small:.0f} | {large:.0f} |")

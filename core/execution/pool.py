@@ -102,7 +102,8 @@ class _Dispatch:
             close_datasets()
 
     def _processes(self, count, executable):
-        import multiprocessing       # here: an import of whole-bundle copies only starts no process
+        # Imported here: an import of whole-bundle copies only starts no process and needs neither.
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         context = multiprocessing.get_context("spawn")
