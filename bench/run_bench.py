@@ -38,7 +38,7 @@ sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
 
 from cachebuilders import make_scheme, write_cache  # noqa: E402
 from scale import bench_scale  # noqa: E402
-from scale_report import scale_report  # noqa: E402
+from scale_report import SCALE_NOTES, scale_report  # noqa: E402
 
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.sources.opening import open_cache  # noqa: E402
@@ -359,7 +359,7 @@ def report(full: dict, merge: dict, memory: list, setup_seconds: float, load: tu
     lines += ["", f"- peak {peak:.0f} MB (target flat and < 300 MB: {verdict(peak < 300)})", ""]
     if scale is not None:
         lines += scale_report(scale) + [""]
-    return "\n".join(lines + [NOTES])
+    return "\n".join(lines + [NOTES] + ([SCALE_NOTES] if scale is not None else []))
 
 
 def main() -> None:
