@@ -60,7 +60,7 @@ demo: deps
 	$(VPY) demo/run_demo.py
 
 bench: deps
-	$(VPY) bench/run_bench.py
+	$(VPY) bench/run_bench.py $(BENCH_ARGS)
 
 stress: deps
 	$(VPY) -m pytest -q -m stress --run-stress tests

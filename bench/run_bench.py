@@ -1,6 +1,6 @@
 """Benchmark of the import engine against its floors, in one run on generated compact V2 caches.
 
-    .venv/bin/python bench/run_bench.py [--tiles 200000] [--dir /tmp] [--output bench/RESULTS.md]
+    .venv/bin/python bench/run_bench.py [--tiles 200000] [--dir /tmp] [--output bench/RESULTS.md] [--quick]
 
 1. Full import into an empty target vs ``cp -r`` of the same bundles vs MapProxy 7's bulk path
    (CompactCacheV2.load_tiles/store_tiles per bundle).
@@ -8,6 +8,8 @@
    same decode/composite/encode per tile (tiles already in memory, results kept in memory); 1 vs 2 workers.
 3. Peak memory (VmHWM of the importing process and of its workers) as the tile count grows.
 4. Compaction: tile-by-tile imports rewriting one full bundle, and one compaction of it alone.
+4. Scale (bench/scale.py; left out with ``--quick``): ~130k and ~1M tiles from disk, cold and warm, through
+   the engine and processing.run, an area of interest, the fixed cost of an import through qgis_process.
 Data lives in a temporary folder that is removed at the end; figures go to bench/RESULTS.md.
 """
 
@@ -36,6 +38,8 @@ PLUGINS = REPO / "build" / "plugins"
 sys.path[:0] = [str(PLUGINS), str(REPO / "tests" / "core")]
 
 from cachebuilders import make_scheme, write_cache  # noqa: E402
+from scale import bench_scale  # noqa: E402
+from scale_report import SCALE_NOTES, scale_report  # noqa: E402
 
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache  # noqa: E402
 from map_server_cache.core.formats.fs import DirectoryFS  # noqa: E402
@@ -332,7 +336,8 @@ NOTES = """## What limits the figures
 """
 
 
-def report(full: dict, merge: dict, memory: list, compaction: dict, setup_seconds: float, load: tuple) -> str:
+def report(full: dict, merge: dict, memory: list, compaction: dict, setup_seconds: float, load: tuple,
+           scale: dict | None = None) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
     flush, mapproxy = full["engine_flush"], full["mapproxy"]
@@ -389,8 +394,10 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
                      f"{run['seconds']:.2f} | {run['mb_before']:.0f} → {run['mb_after']:.0f} |")
     lines += ["| one compaction alone (live bytes written twice, two commits) | "
               f"{compaction['compaction']:.2f} | {compaction['live_mb']:.0f} → {compaction['live_mb']:.0f} |",
-              "", NOTES]
-    return "\n".join(lines)
+              ""]
+    if scale is not None:
+        lines += scale_report(scale) + [""]
+    return "\n".join(lines + [NOTES] + ([SCALE_NOTES] if scale is not None else []))
 
 
 def main() -> None:
@@ -398,6 +405,7 @@ def main() -> None:
     parser.add_argument("--tiles", type=int, default=200_000, help="largest tile count (default 200000)")
     parser.add_argument("--dir", default=None, help="folder for the generated caches (default: system temp)")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
+    parser.add_argument("--quick", action="store_true", help="leave out the scale section (1.3 GB, minutes)")
     args = parser.parse_args()
     counts = {level: args.tiles // 2 ** (len(MEMORY_LEVELS) - 1 - i) for i, level in enumerate(MEMORY_LEVELS)}
     with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=args.dir) as temp:
@@ -420,7 +428,9 @@ def main() -> None:
         print(memory, "\ncompaction", flush=True)
         compaction = bench_compaction(work, scheme, pool)
         print(compaction, flush=True)
-    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]))
+        shutil.rmtree(work / "src")
+        scale = None if args.quick else bench_scale(work / "scale", ROUNDS)
+    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale)
     Path(args.output).write_text(text + "\n")
     print(text)
 

@@ -28,6 +28,7 @@ import io
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 from ..atomic import sync_folder
@@ -164,8 +165,8 @@ class BundleJournal:
         if file.tell() and _last_byte(self.path) != b"\n":
             file.write(b"\n")
         if created and self.durable:
-            for folder in list(self.path.parents)[:4]:       # <id>, journals, .map_server_cache, the target
-                sync_folder(folder)
+            sync_folder(self.path.parent)
+            _sync_parents_once(self.path.parent)
         return file
 
     def close(self) -> None:
@@ -210,6 +211,8 @@ def remove_journal(target_folder, import_id: str) -> None:
     one leaves that name, by which a run again knows the import completed (``journal_finished``) instead of
     blending again the tiles whose lines are gone."""
     folder, done = journal_folder(target_folder, import_id), _done_folder(target_folder, import_id)
+    with _PARENTS_SYNCED_LOCK:
+        _PARENTS_SYNCED.discard(folder)
     if folder.exists():
         if done.exists():
             shutil.rmtree(done)
@@ -233,4 +236,20 @@ def _last_byte(path: Path) -> bytes:
     with open(path, "rb") as file:
         file.seek(-1, os.SEEK_END)
         return file.read(1)
+
+
+# Import journal folders whose three parents this process synced: those gain an entry once per import, so
+# once is enough (a whole-bundle copy makes a journal per bundle, and each fsync costs milliseconds).
+# remove_journal forgets the folder, so that a run again, which creates it anew, syncs them again.
+_PARENTS_SYNCED: set = set()
+_PARENTS_SYNCED_LOCK = threading.Lock()
+
+
+def _sync_parents_once(folder: Path) -> None:
+    with _PARENTS_SYNCED_LOCK:
+        if folder in _PARENTS_SYNCED:
+            return
+        for parent in list(folder.parents)[:3]:        # journals, .map_server_cache, the target
+            sync_folder(parent)
+        _PARENTS_SYNCED.add(folder)
 

@@ -10,14 +10,12 @@ running units poll (threads share one, processes get theirs through the pool ini
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import subprocess
 import sys
 import threading
 import types
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Callable
 
 from ..errors import CacheError, ImportCancelled
@@ -104,6 +102,10 @@ class _Dispatch:
             close_datasets()
 
     def _processes(self, count, executable):
+        # Imported here: an import of whole-bundle copies only starts no process and needs neither.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("spawn")
         if executable != sys.executable:
             context.set_executable(executable)
@@ -142,6 +144,8 @@ def _main_module_hidden():
 
 
 def _result(future) -> UnitResult:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool as error:

@@ -17,6 +17,8 @@ import time
 from functools import lru_cache
 from typing import Callable
 
+import numpy as np
+
 from ..errors import CacheError, StorageError
 from ..formats.tileformats import is_opaque_by_format, is_valid_signature
 from ..planning.area import AreaOfInterest, TileClass, pixel_mask
@@ -25,7 +27,7 @@ from ..planning.units import ImportSettings, UnitResult, WorkUnit
 from ..sources.dataset import CacheDataset
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
-from ..storage.bundlecopy import copy_bundle, files_stamp
+from ..storage.bundlecopy import copy_whole_bundle, files_stamp
 from .compose import Outcome, compose_tile
 from .journal import journal_path, open_journal, whole_copy_stamp
 
@@ -105,13 +107,13 @@ def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None
                     journal.record(row, col, Outcome.COPIED_RAW, data)
             journal.flush()
 
-        tiles = copy_bundle(source.storage, source_key, target.storage, key,
-                            accept=lambda head: is_valid_signature(head, settings.tile_format),
-                            before_publish=journal_copy if settings.import_id is not None else None,
-                            flush=settings.flush_copies)
+        tiles = copy_whole_bundle(source.storage, source_key, target.storage, key,
+                                  accept=lambda head: is_valid_signature(head, settings.tile_format),
+                                  before_publish=journal_copy if settings.import_id is not None else None,
+                                  flush=settings.flush_copies)
     if tiles is None:
         return None
-    size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if tiles else 0
+    size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if len(tiles) else 0
     return _copied(unit, tiles, size)
 
 
@@ -126,11 +128,13 @@ def _copied_whole_before(settings, unit, target, key) -> bool:
 
 
 def _copied(unit, tiles, bytes_written: int) -> UnitResult:
+    """The result of a unit whose ``tiles`` ((row, col) pairs) were copied as they are."""
     result = UnitResult(unit.target_key, unit.tiles)
-    if tiles:
-        rows, cols = zip(*tiles)
+    tiles = np.asarray(tiles, np.int64).reshape(-1, 2)
+    if len(tiles):
+        (row_min, col_min), (row_max, col_max) = tiles.min(axis=0).tolist(), tiles.max(axis=0).tolist()
         result.counts[Outcome.COPIED_RAW.value] = result.written = len(tiles)
-        result.written_range = (min(rows), max(rows), min(cols), max(cols))
+        result.written_range = (row_min, row_max, col_min, col_max)
         result.bytes_written = bytes_written
     return result
 

@@ -59,8 +59,8 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         selection = classify_tiles(scheme, target_lod, limit, None, bundles=keys)
     plan = LevelPlan(source_lod, target_lod, [])
     for key in keys:
-        present = source.storage.bundle_tiles(key)
-        if not present:
+        present = source.storage.bundle_positions(key)       # an array: a full level holds millions of tiles
+        if not len(present):
             continue
         chosen = None if selection is None else selection.get(key.row0, key.col0)
         if selection is not None and chosen is None:
@@ -68,8 +68,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
             continue
         codes, boundary, count = None, False, len(present)
         if chosen is not None and chosen.codes is not None:       # not whole: some tiles are not inside
-            positions = np.asarray(present, dtype=np.int64)
-            classes = chosen.codes[positions[:, 0] - key.row0, positions[:, 1] - key.col0]
+            classes = chosen.codes[present[:, 0] - key.row0, present[:, 1] - key.col0]
             inside = int(np.count_nonzero(classes == TileClass.INSIDE))
             on_boundary = int(np.count_nonzero(classes == TileClass.BOUNDARY))
             outside = len(present) - inside - on_boundary
@@ -81,7 +80,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
                 codes = np.ascontiguousarray(chosen.codes, np.uint8).tobytes()
             count = inside + on_boundary
             if not can_compose(scheme.tile_format):
-                present = [tile for tile, cls in zip(present, classes.tolist()) if cls != TileClass.OUTSIDE]
+                present = present[classes != TileClass.OUTSIDE]
         target_key = BundleKey(target_level, key.row0, key.col0)
         if not can_compose(scheme.tile_format):
             _refuse_pixel_work(target, target_key, present, boundary, overwrite, scheme.tile_format)
@@ -100,7 +99,7 @@ def _refuse_pixel_work(target, target_key, present, boundary, overwrite, tile_fo
                               "copied whole: use an extent, or an area whose edges follow tile edges")
     if overwrite or not target.storage.bundle_exists(target_key):
         return
-    if set(present) & set(target.storage.bundle_tiles(target_key)):
+    if set(map(tuple, present.tolist())) & set(target.storage.bundle_tiles(target_key)):
         raise TileFormatError(f"tiles in format {tile_format} cannot be blended into existing tiles "
                               f"(level {target_key.level}, bundle row {target_key.row0} column "
                               f"{target_key.col0}); use OVERWRITE to replace them")

@@ -157,6 +157,10 @@ class TileStorage(ABC):
     def bundle_tiles(self, key: BundleKey) -> list[tuple[int, int]]:
         """(row, col) of the tiles present, from the index alone (no tile bytes read)."""
 
+    def bundle_positions(self, key: BundleKey) -> np.ndarray:
+        """``bundle_tiles`` as an (n, 2) int64 array: what planning reads for every bundle of a level."""
+        return np.asarray(self.bundle_tiles(key), np.int64).reshape(-1, 2)
+
     @abstractmethod
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
         """One tile's bytes, None when it is missing."""

@@ -30,6 +30,16 @@ def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
                 accept: Callable[[bytes], bool] | None = None,
                 before_publish: Callable[[BundleCopy], None] | None = None,
                 flush: bool = True) -> list[tuple[int, int]] | None:
+    """``copy_whole_bundle`` giving the (row, col) of the copied tiles as a list of pairs."""
+    tiles = copy_whole_bundle(source, source_key, target, target_key, accept, before_publish, flush)
+    return None if tiles is None else list(zip(*tiles.T.tolist()))
+
+
+def copy_whole_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
+                      target_key: BundleKey | None = None,
+                      accept: Callable[[bytes], bool] | None = None,
+                      before_publish: Callable[[BundleCopy], None] | None = None,
+                      flush: bool = True) -> np.ndarray | None:
     """Copy a whole bundle as files when the target has none there yet (fast path of full imports).
 
     Both storages must be of the same layout; ``target_key`` may differ in level only (renumbered levels).
@@ -40,7 +50,8 @@ def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
     lock held, with every file written and closed (a MERGE journals the copy there). ``flush`` (and a durable
     target): each file is on disk before it is renamed, so a power cut cannot leave an empty bundle in place;
     without, the system writes them back later, as ``cp`` leaves them. Returns the (row, col)
-    of the copied tiles, or None when the target bundle exists or a tile is refused (use a writer instead).
+    of the copied tiles as an (n, 2) array (no Python object per tile: a bundle holds up to 16 384), or None
+    when the target bundle exists or a tile is refused (use a writer instead).
     """
     target_key = target_key or source_key
     if type(source) is not type(target):
@@ -64,7 +75,7 @@ def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
         finally:
             copy.discard()
             target.refresh(target_key)
-    return list(map(tuple, heads.tiles.tolist()))
+    return heads.tiles
 
 
 def distinct_heads(heads: TileHeads) -> list[bytes]:

@@ -89,13 +89,16 @@ class CompactV2Storage(CompactStorage):
         return parse_index(fp.read(DATA_START), size, where, key), where
 
     def bundle_tiles(self, key: BundleKey) -> list[tuple[int, int]]:
+        return list(map(tuple, self.bundle_positions(key).tolist()))
+
+    def bundle_positions(self, key: BundleKey) -> np.ndarray:
         try:
             with self.fs.open(self.bundle_path(key)) as fp:
                 index, _ = self._index(fp, key)
         except FileNotFoundError:
-            return []
-        return [(key.row0 + p // BUNDLE_SIZE, key.col0 + p % BUNDLE_SIZE)
-                for p in np.flatnonzero(index).tolist()]
+            return np.zeros((0, 2), np.int64)
+        rows, cols = np.divmod(np.flatnonzero(index), BUNDLE_SIZE)
+        return np.column_stack([rows + key.row0, cols + key.col0]).astype(np.int64)
 
     def iter_bundle(self, key: BundleKey) -> Iterator[tuple[tuple[int, int], bytes]]:
         try:

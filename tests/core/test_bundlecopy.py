@@ -180,3 +180,15 @@ def test_next_writer_removes_what_a_killed_copy_or_commit_left(tmp_path, storage
     assert not [path for path in leftovers if path.exists()]
     bundle_files = [name for name in names if not name.endswith(".intent")]
     assert sorted(path.name for path in level.iterdir()) == sorted(bundle_files)
+
+
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_positions_and_copied_tiles_agree_with_the_tile_list(tmp_path, storage_format):
+    """Planning reads ``bundle_positions`` and a whole-bundle copy returns an array (no object per tile):
+    both hold exactly the tiles ``bundle_tiles`` lists, in its order."""
+    source = source_storage(tmp_path / "source", storage_format)
+    listed = source.bundle_tiles(KEY)
+    assert source.bundle_positions(KEY).tolist() == [list(tile) for tile in listed]
+    target = open_storage(DirectoryFS(tmp_path / "target"), storage_format)
+    assert bundlecopy.copy_whole_bundle(source, KEY, target).tolist() == [list(tile) for tile in listed]
+    assert source.bundle_positions(BundleKey(4, 128, 0)).shape == (0, 2)
