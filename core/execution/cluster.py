@@ -142,7 +142,10 @@ def _check_workers(client, boot, settings: ImportSettings) -> None:
         raise CacheError("the Dask cluster has no workers: start `dask worker <scheduler address>` on the "
                          "caching machines")
     if failed:
-        lines = "\n".join(f"  {worker}: {answer}" for worker, answer in sorted(failed.items()))
+        names = {address: info.get("name") for address, info in
+                 client.scheduler_info(n_workers=-1)["workers"].items()}
+        lines = "\n".join(f"  {worker} ({names.get(worker)}): {answer}"
+                          for worker, answer in sorted(failed.items()))
         raise CacheError(f"{len(failed)} of {len(answers)} Dask workers cannot reach the cache files "
                          f"(every machine must mount the share at the client's paths, {settings.source} "
                          f"and {folder}); nothing was imported:\n{lines}")
@@ -189,7 +192,7 @@ class _Tasks:
         try:
             self.stop.set()
             started = {key for keys in self.client.processing().values() for key in keys}
-        except (OSError, TimeoutError):       # the cluster is gone: nothing runs any more
+        except Exception:                     # the client closed (cluster gone): nothing runs any more
             return
         queued = [future for future in running if future.key not in started]
         self.client.cancel(queued)
