@@ -32,6 +32,7 @@ def saved():
 def no_environment_settings(monkeypatch):
     monkeypatch.delenv("MAP_SERVER_CACHE_SERVERS", raising=False)
     monkeypatch.delenv("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES", raising=False)
+    monkeypatch.delenv("MAP_SERVER_CACHE_DASK_SCHEDULER", raising=False)
 
 
 def import_through(run, service, source):
@@ -235,8 +236,7 @@ def test_connection_scheduler_by_name_or_by_folder(saved, server, monkeypatch):
     assert saved.connection_scheduler(str(server.target), server.target) == "tcp://environment:8786"
 
 
-def test_import_runs_on_the_scheduler_of_its_connection(run, server, source, saved, dask_cluster, monkeypatch):
-    monkeypatch.delenv("MAP_SERVER_CACHE_DASK_SCHEDULER", raising=False)
+def test_import_runs_on_the_scheduler_of_its_connection(run, server, source, saved, dask_cluster):
     saved.save_connections({CONNECTION: str(server.root)}, {CONNECTION: dask_cluster.address})
     feedback = Messages()
     import_through(lambda parameters: run(parameters, feedback=feedback),
