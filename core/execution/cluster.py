@@ -72,6 +72,9 @@ def run_units_on_cluster(settings: ImportSettings, units: list, scheduler: str, 
         _check_workers(client, boot, settings)
         client.run(boot.close_opened)
         _Tasks(client, distributed, boot, settings, instances, progress, finished).run(units)
+    except distributed.KilledWorker as error:
+        raise CacheError(f"Dask scheduler {scheduler}: a unit ended its worker process several times "
+                         f"({error}); bundles written so far are complete, see the workers' logs") from None
     except (OSError, TimeoutError, distributed.CancelledError) as error:
         if isinstance(error, CacheError):
             raise
