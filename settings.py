@@ -1,8 +1,10 @@
-"""Server connections: a name such as "arcgis on MYSERVER (admin)" → a server directories root.
+"""Server connections: a name such as "arcgis on MYSERVER (admin)" → a server directories root, and maybe
+the Dask scheduler of the site's caching machines.
 
 Saved in QgsSettings under "map_server_cache/connections" as one JSON object (names may hold any
-character), and merged with MAP_SERVER_CACHE_SERVERS from the environment for headless runs; on a name
-clash the environment wins, as the more specific setting of the current run.
+character): ``name → root``, or ``name → {"root": root, "scheduler": "tcp://host:8786"}`` when the
+connection names a scheduler. Merged with MAP_SERVER_CACHE_SERVERS from the environment (same forms) for
+headless runs; on a name clash the environment wins, as the more specific setting of the current run.
 
 Also the switch "map_server_cache/flush_new_bundles" (off by default): whether the bundles an import
 creates as whole-file copies are fsynced before they are renamed into place, which guards them against a
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 from qgis.core import QgsMessageLog, QgsSettings
 
@@ -23,8 +26,11 @@ FLUSH_ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES"
 FLUSH_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
-def saved_connections() -> dict[str, str]:
-    """Connections saved in the QGIS settings; a garbled value is logged and read as none."""
+def saved_connection_entries() -> dict[str, tuple[str, str | None]]:
+    """Connections saved in the QGIS settings: name → (root, scheduler or None); a garbled value is logged
+    and read as none, a garbled entry is logged and skipped."""
+    from .core.sources.services import connection_entry
+
     text = QgsSettings().value(SETTINGS_KEY, "", type=str)
     if not text:
         return {}
@@ -36,12 +42,28 @@ def saved_connections() -> dict[str, str]:
         QgsMessageLog.logMessage(f"{SETTINGS_KEY}: not a JSON object, ignored: {text[:200]!r}",
                                  "Map Server Cache")
         return {}
-    return {str(name): str(root) for name, root in connections.items() if name and root}
+    entries = {}
+    for name, value in connections.items():
+        entry = connection_entry(value)
+        if entry is None:
+            QgsMessageLog.logMessage(f"{SETTINGS_KEY}: connection {name!r} ignored: {value!r:.200}",
+                                     "Map Server Cache")
+        elif name:
+            entries[str(name)] = entry
+    return entries
 
 
-def save_connections(connections: dict[str, str]) -> None:
-    """Replace the saved connections."""
-    QgsSettings().setValue(SETTINGS_KEY, json.dumps(dict(sorted(connections.items())), ensure_ascii=False))
+def saved_connections() -> dict[str, str]:
+    """Connections saved in the QGIS settings: name → root."""
+    return {name: root for name, (root, _scheduler) in saved_connection_entries().items()}
+
+
+def save_connections(connections: dict[str, str], schedulers: dict[str, str] | None = None) -> None:
+    """Replace the saved connections; a connection with a scheduler is saved in the object form."""
+    schedulers = schedulers or {}
+    values = {name: {"root": root, "scheduler": schedulers[name]} if schedulers.get(name) else root
+              for name, root in sorted(connections.items())}
+    QgsSettings().setValue(SETTINGS_KEY, json.dumps(values, ensure_ascii=False))
 
 
 def environment_connections() -> dict[str, str]:
@@ -54,6 +76,37 @@ def environment_connections() -> dict[str, str]:
 def all_connections() -> dict[str, str]:
     """Saved connections overlaid by those from the environment."""
     return {**saved_connections(), **environment_connections()}
+
+
+def connection_scheduler(input_service: str, target: Path) -> str | None:
+    """The Dask scheduler of the connection an import's target belongs to: the connection the service
+    string names, else the one whose root holds the target folder; None when it names none.
+    (MAP_SERVER_CACHE_DASK_SCHEDULER, read by the engine, overrides it.)"""
+    from .core.errors import ServiceError
+    from .core.sources.services import connection_entries_from_environment, parse_service_string
+
+    entries = {**saved_connection_entries(), **connection_entries_from_environment()}
+    folded = {name.lower(): entry for name, entry in entries.items()}
+    try:
+        wanted = parse_service_string(input_service).connection
+    except ServiceError:
+        wanted = None
+    if wanted is not None and not Path(input_service).exists():
+        for name in (wanted, wanted[:-4] if wanted.lower().endswith(".ags") else wanted):
+            entry = entries.get(name) or folded.get(name.lower())
+            if entry is not None:
+                return entry[1]
+        return None
+    holding = [(root, scheduler) for root, scheduler in entries.values() if _is_within(target, Path(root))]
+    return max(holding, key=lambda entry: len(Path(entry[0]).resolve().parts))[1] if holding else None
+
+
+def _is_within(folder: Path, root: Path) -> bool:
+    try:
+        Path(folder).resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def saved_flush_new_bundles() -> bool:

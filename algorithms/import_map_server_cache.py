@@ -218,7 +218,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.errors import CacheError
         from ..core.execution.engine import ImportRequest, SourceType, import_cache
-        from ..settings import flush_new_bundles
+        from ..settings import connection_scheduler, flush_new_bundles
 
         feedback = feedback or QgsProcessingFeedback()
         try:
@@ -232,7 +232,9 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             source_type=SourceType[options["source_type"]], upload=options["upload"],
             scales=options["scales"], workers=options["workers"], extent=extent,
             area_of_interest=area_of_interest, overwrite=options["overwrite"],
-            flush_new_bundles=flush_new_bundles())
+            flush_new_bundles=flush_new_bundles(),
+            scheduler=connection_scheduler(
+                self.parameterAsString(parameters, self.INPUT_SERVICE, context), target))
         feedback.pushInfo(self.tr("Importing {source} into {target} ({mode})").format(
             source=request.source, target=request.target,
             mode=OVERWRITE_WORDS[0] if request.overwrite else OVERWRITE_WORDS[1]))

@@ -235,6 +235,58 @@ def bench_merge(work: Path) -> dict:
     return figures
 
 
+def bench_cluster(work: Path) -> dict:
+    """The MERGE of ``bench_merge`` on the local pool and on a 2-worker localhost cluster, in turn; then the
+    cluster's costs: per import (a one-tile import, cluster minus inline), per task (64 one-tile units) and
+    per tile (the MERGE with one task in flight)."""
+    from clusterkit import Cluster
+
+    scheme, source, target_tiles, _source_tiles, wkb, _corners = merge_caches(work)
+    cluster = Cluster(work / "cluster", workers=2)
+    figures = {"tiles": len(target_tiles), "units": 8}
+
+    def merge(name, workers, scheduler):
+        folder = work / f"cluster_{name}"
+        target = write_cache(folder / "Layers", scheme, target_tiles, extent=None)
+        seconds, result = timed(import_cache, ImportRequest(target, source, SourceType.CACHE_DATASET,
+                                                            workers=workers, area_of_interest=wkb,
+                                                            scheduler=scheduler))
+        shutil.rmtree(folder)
+        figures[f"{name}_written"] = result.written
+        figures["bytes_per_tile"] = result.bytes_written / max(result.written, 1)
+        return seconds
+
+    try:
+        figures["cold"] = merge("cluster", 2, cluster.address)        # first import: code shipped, loaded
+        for _ in range(ROUNDS):
+            for name, scheduler in (("pool", None), ("cluster", cluster.address)):
+                seconds = merge(name, 2, scheduler)
+                figures[name] = min(seconds, figures.get(name, seconds))
+        figures["one_in_flight"] = merge("serial", 1, cluster.address)
+        sparse_scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(11), tile_size=16)
+        tile = tile_pool(1, False, 5)[0]
+        sparse = {(10, row * 128 + 5, col * 128 + 7): tile for row in range(8) for col in range(8)}
+        sparse_source = write_cache(work / "sparse_src" / "Layers", sparse_scheme, sparse)
+        runs = (("one_local", 1, 1, None), ("one_cluster", 1, 2, cluster.address),
+                ("tasks_cluster", 64, 2, cluster.address))
+        for name, tiles, workers, scheduler in runs:
+            best = None
+            for _ in range(ROUNDS):
+                target = write_cache(work / "sparse_svc" / "Layers", sparse_scheme,
+                                     {key: tile for key in list(sparse)[:tiles]}, extent=None)
+                source_now = sparse_source if tiles == 64 else write_cache(
+                    work / "one_src" / "Layers", sparse_scheme, dict(list(sparse.items())[:1]))
+                seconds, _ = timed(import_cache, ImportRequest(target, source_now, SourceType.CACHE_DATASET,
+                                                               workers=workers, scheduler=scheduler))
+                best = seconds if best is None else min(best, seconds)
+                shutil.rmtree(work / "sparse_svc")
+                shutil.rmtree(work / "one_src", ignore_errors=True)
+            figures[name] = best
+    finally:
+        cluster.stop()
+    return figures
+
+
 MEMORY_CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {plugins!r})
@@ -336,8 +388,63 @@ NOTES = """## What limits the figures
 """
 
 
+ESTIMATE_TILES = 5_000_000
+ESTIMATE_TILES_PER_UNIT = 4096           # a quarter of a bundle on average: bundles along edges are partial
+SLOTS_PER_MACHINE = 2                    # worker processes per machine, as on this 2-core bench machine
+SHARE_BYTES_PER_SECOND = 1e9             # a 10 GbE file share, not measured here
+
+
+def cluster_section(cluster: dict) -> list:
+    """The cluster's table, its per-import/task/tile costs and the 5-million-tile estimate."""
+    tiles, pool, on_cluster = cluster["tiles"], cluster["pool"], cluster["cluster"]
+    per_import = max(cluster["one_cluster"] - cluster["one_local"], 0.0)
+    per_task = max(cluster["tasks_cluster"] - cluster["one_cluster"], 0.0) * 2 / 63
+    per_tile = max(cluster["one_in_flight"] - per_import - cluster["units"] * per_task, 0.0) / tiles
+    units = ESTIMATE_TILES / ESTIMATE_TILES_PER_UNIT
+    moved = ESTIMATE_TILES * 3 * cluster["bytes_per_tile"]          # read source and target, write result
+    lines = [
+        f"## The MERGE above on the local pool and on a Dask cluster ({tiles:,} tiles, 8 bundles)", "",
+        "Cluster: one `dask scheduler` and two `dask worker --nthreads 1` processes on this machine, started "
+        "once (as a site keeps them running); each import connects, ships the plugin's core (zip keyed by "
+        "its hash, uploaded once per version), checks every worker's access to the files, then runs one "
+        "task per bundle.", "",
+        "| run | seconds | tiles/s |", "|---|---:|---:|",
+        f"| local pool, 2 workers (start-up included) | {pool:.2f} | {tiles / pool:,.0f} |",
+        f"| Dask cluster, 2 workers | {on_cluster:.2f} | {tiles / on_cluster:,.0f} |",
+        f"| Dask cluster, first import of this code version (zip shipped and imported) | "
+        f"{cluster['cold']:.2f} | {tiles / cluster['cold']:,.0f} |",
+        f"| Dask cluster, 1 task in flight | {cluster['one_in_flight']:.2f} | "
+        f"{tiles / cluster['one_in_flight']:,.0f} |", "",
+        f"- cluster / pool: {on_cluster / pool:.2f}× "
+        f"(target ≤ 1.15×: {verdict(on_cluster / pool <= 1.15)})",
+        f"- measured costs: per import {per_import:.2f} s (a one-tile import, cluster "
+        f"{cluster['one_cluster']:.2f} s vs inline {cluster['one_local']:.2f} s: connect, code check, "
+        f"pre-flight, scatter); per task {per_task * 1000:.0f} ms (64 one-tile units); per MERGE tile "
+        f"{per_tile * 1000:.2f} ms of one worker; {cluster['bytes_per_tile'] / 1024:.1f} KB written per "
+        "tile",
+        "",
+        f"### Estimate: a MERGE of {ESTIMATE_TILES:,} tiles", "",
+        "T(N) = per import + (tiles × per tile + units × per task) / (N × "
+        f"{SLOTS_PER_MACHINE} workers), with {units:,.0f} units ({ESTIMATE_TILES_PER_UNIT:,} tiles each on "
+        "average) and machines like this one. "
+        f"The share moves about {moved / 1e9:.0f} GB (source and target tile read, result written); at "
+        f"{SHARE_BYTES_PER_SECOND / 1e9:.0f} GB/s that alone takes {moved / SHARE_BYTES_PER_SECOND:.0f} s, "
+        "a floor no number of machines lowers.", "",
+        "| machines | worker processes | hours (compute) | share bandwidth needed MB/s |",
+        "|---:|---:|---:|---:|",
+    ]
+    for machines in (1, 4, 16):
+        seconds = per_import + (ESTIMATE_TILES * per_tile + units * per_task) / (machines * SLOTS_PER_MACHINE)
+        lines.append(f"| {machines} | {machines * SLOTS_PER_MACHINE} | {seconds / 3600:.2f} | "
+                     f"{moved / seconds / 1e6:,.0f} |")
+    lines += ["", "Each machine's workers scale with its cores (one `--nthreads 1` worker per core); the "
+              "figures assume the share keeps up (16 machines here need the bandwidth in the last column).",
+              ""]
+    return lines
+
+
 def report(full: dict, merge: dict, memory: list, compaction: dict, setup_seconds: float, load: tuple,
-           scale: dict | None = None) -> str:
+           scale: dict | None = None, cluster: dict | None = None) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
     flush, mapproxy = full["engine_flush"], full["mapproxy"]
@@ -395,6 +502,7 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
     lines += ["| one compaction alone (live bytes written twice, two commits) | "
               f"{compaction['compaction']:.2f} | {compaction['live_mb']:.0f} → {compaction['live_mb']:.0f} |",
               ""]
+    lines += cluster_section(cluster) if cluster is not None else []
     if scale is not None:
         lines += scale_report(scale) + [""]
     return "\n".join(lines + [NOTES] + ([SCALE_NOTES] if scale is not None else []))
@@ -427,10 +535,12 @@ def main() -> None:
         memory = bench_memory(work, scheme, source, counts)
         print(memory, "\ncompaction", flush=True)
         compaction = bench_compaction(work, scheme, pool)
-        print(compaction, flush=True)
+        print(compaction, "\ncluster", flush=True)
+        cluster = bench_cluster(work)
+        print(cluster, flush=True)
         shutil.rmtree(work / "src")
         scale = None if args.quick else bench_scale(work / "scale", ROUNDS)
-    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale)
+    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster)
     Path(args.output).write_text(text + "\n")
     print(text)
 

@@ -20,7 +20,12 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..settings import save_connections, save_flush_new_bundles, saved_connections, saved_flush_new_bundles
+from ..settings import (
+    save_connections,
+    save_flush_new_bundles,
+    saved_connection_entries,
+    saved_flush_new_bundles,
+)
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 
@@ -39,18 +44,19 @@ class ConnectionsOptionsFactory(QgsOptionsWidgetFactory):
 
 
 class ConnectionsOptionsPage(QgsOptionsPageWidget):
-    """A two-column table (connection name, server directories root) and the flush check box; saved when the
-    dialog is accepted."""
+    """A three-column table (connection name, server directories root, Dask scheduler of the site) and the
+    flush check box; saved when the dialog is accepted."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Connection name"), self.tr("Server directories root")])
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Connection name"), self.tr("Server directories root"),
+                                              self.tr("Dask scheduler (optional)")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         add, remove, browse = (QPushButton(self.tr("Add")), QPushButton(self.tr("Remove")),
                                QPushButton(self.tr("Choose Folder…")))
-        add.clicked.connect(lambda: self.add_row("", ""))
+        add.clicked.connect(lambda: self.add_row("", "", ""))
         remove.clicked.connect(self.remove_selected)
         browse.clicked.connect(self.browse_root)
         buttons = QHBoxLayout()
@@ -61,7 +67,10 @@ class ConnectionsOptionsPage(QgsOptionsPageWidget):
             "A connection maps the name used in service strings such as "
             "<i>GIS Servers/&lt;connection&gt;/&lt;service&gt;.MapServer</i> to the folder holding "
             "<i>arcgiscache</i> and <i>arcgissystem</i>. For headless runs, the environment variable "
-            "MAP_SERVER_CACHE_SERVERS may add connections as a JSON object."))
+            "MAP_SERVER_CACHE_SERVERS may add connections as a JSON object. A Dask scheduler such as "
+            "<i>tcp://caching1:8786</i> runs the imports into that connection's caches on the site's "
+            "Dask workers (every machine mounting the cache share at the same path); "
+            "MAP_SERVER_CACHE_DASK_SCHEDULER overrides it for every import."))
         note.setWordWrap(True)
         self.flush = QCheckBox(self.tr("Flush new bundles to disk before publishing them"))
         self.flush.setChecked(saved_flush_new_bundles())
@@ -78,17 +87,17 @@ class ConnectionsOptionsPage(QgsOptionsPageWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.flush)
         layout.addWidget(flush_note)
-        for name, root in sorted(saved_connections().items()):
-            self.add_row(name, root)
+        for name, (root, scheduler) in sorted(saved_connection_entries().items()):
+            self.add_row(name, root, scheduler or "")
 
     def tr(self, text):
         return QCoreApplication.translate("ConnectionsOptionsPage", text)
 
-    def add_row(self, name: str, root: str) -> None:
+    def add_row(self, name: str, root: str, scheduler: str = "") -> None:
         row = self.table.rowCount()
         self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(name))
-        self.table.setItem(row, 1, QTableWidgetItem(root))
+        for column, text in enumerate((name, root, scheduler)):
+            self.table.setItem(row, column, QTableWidgetItem(text))
 
     def remove_selected(self) -> None:
         for row in sorted({index.row() for index in self.table.selectedIndexes()}, reverse=True):
@@ -97,7 +106,7 @@ class ConnectionsOptionsPage(QgsOptionsPageWidget):
     def browse_root(self) -> None:
         row = self.table.currentRow()
         if row < 0:
-            self.add_row("", "")
+            self.add_row("", "", "")
             row = self.table.rowCount() - 1
         current = self.table.item(row, 1).text() if self.table.item(row, 1) else ""
         folder = QFileDialog.getExistingDirectory(self, self.tr("Server Directories Root"), current)
@@ -105,15 +114,22 @@ class ConnectionsOptionsPage(QgsOptionsPageWidget):
             self.table.setItem(row, 1, QTableWidgetItem(folder))
 
     def connections(self) -> dict[str, str]:
-        """The table's rows with both cells filled, names and folders trimmed."""
+        """The table's rows with name and folder filled, trimmed: name → folder."""
+        return {name: root for name, (root, _scheduler) in self.entries().items()}
+
+    def schedulers(self) -> dict[str, str]:
+        """The schedulers of those rows that name one: name → scheduler address."""
+        return {name: scheduler for name, (_root, scheduler) in self.entries().items() if scheduler}
+
+    def entries(self) -> dict[str, tuple[str, str]]:
         result = {}
         for row in range(self.table.rowCount()):
-            cells = [self.table.item(row, column) for column in (0, 1)]
-            name, root = (cell.text().strip() if cell else "" for cell in cells)
+            cells = [self.table.item(row, column) for column in (0, 1, 2)]
+            name, root, scheduler = (cell.text().strip() if cell else "" for cell in cells)
             if name and root:
-                result[name] = root
+                result[name] = (root, scheduler)
         return result
 
     def apply(self):
-        save_connections(self.connections())
+        save_connections(self.connections(), self.schedulers())
         save_flush_new_bundles(self.flush.isChecked())

@@ -3,8 +3,8 @@
 Order of work: resolve the target data-frame folder; check the source against the target (every difference
 at once) and the requested scales, before anything is copied or written; stage the source when asked to or
 when it is a tile package; plan each level pair (one unit per target bundle) and announce it; run the units
-in worker processes (inline with one worker); grow the target's conf.cdi by what was imported. conf.xml and
-Status.gdb are left alone.
+in worker processes (inline with one worker), or on a Dask cluster when a scheduler is named; grow the
+target's conf.cdi by what was imported. conf.xml and Status.gdb are left alone.
 
 conf.cdi choice: the imported extent is the bounds of the tiles actually written, clipped to the area of
 interest's envelope (else the import extent, else the target's own extent) and to the source's extent when
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
+from .cluster import load_distributed, run_units_on_cluster
 from .journal import import_id, journal_finished, journal_folder, remove_journal
 from .pool import run_units
 from .staging import staged
@@ -58,6 +60,16 @@ class ImportRequest:
     overwrite: bool = False                       # False = MERGE
     uploads_dir: Path | None = None               # staging root; None: server uploads folder or beside target
     flush_new_bundles: bool = False               # bundles copied whole reach the disk before they appear
+    scheduler: str | None = None                  # Dask scheduler of the site (tcp://host:8786); None: local
+
+
+# Names the Dask scheduler for every import, over ImportRequest.scheduler (headless runs, whole sites).
+SCHEDULER_ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_DASK_SCHEDULER"
+
+
+def scheduler_for(request: ImportRequest) -> str | None:
+    """The scheduler an import runs on: the environment's, else the request's; None: the local pool."""
+    return os.environ.get(SCHEDULER_ENVIRONMENT_VARIABLE, "").strip() or request.scheduler or None
 
 
 class Progress(Protocol):
@@ -134,6 +146,9 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     ImportCancelled; tiles written before a failure or cancel stay, every bundle complete and readable.
     """
     progress = progress or SilentProgress()
+    scheduler = scheduler_for(request)
+    if scheduler is not None:
+        load_distributed()                    # before any work: says what to install
     started = time.monotonic()
     target_folder = find_dataframe_folder(request.target)
     source_path = _checked_source(request)
@@ -172,9 +187,13 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                                         overwrite=request.overwrite))
             tally = _Tally(target.scheme, plans, progress)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
+            units = [unit for plan in plans for unit in plan.units]
             try:
-                run_units(settings, [unit for plan in plans for unit in plan.units], request.workers,
-                          progress, tally.finished)
+                if scheduler is not None:
+                    run_units_on_cluster(settings, units, scheduler, request.workers, progress,
+                                         tally.finished)
+                else:
+                    run_units(settings, units, request.workers, progress, tally.finished)
             except BaseException:                 # conf.cdi still grows by what was written
                 with contextlib.suppress(CacheError, OSError):
                     _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))

@@ -77,7 +77,13 @@ def parse_service_string(value: str) -> ServiceName:
 
 
 def connections_from_environment(environ=None) -> dict[str, str]:
-    """Connections from MAP_SERVER_CACHE_SERVERS, a JSON object {"<connection name>": "<root folder>"}."""
+    """Connections from MAP_SERVER_CACHE_SERVERS, a JSON object {"<connection name>": "<root folder>"} (or
+    {"<connection name>": {"root": "<root folder>", "scheduler": "tcp://host:8786"}}): name → root."""
+    return {name: root for name, (root, _scheduler) in connection_entries_from_environment(environ).items()}
+
+
+def connection_entries_from_environment(environ=None) -> dict[str, tuple[str, str | None]]:
+    """Connections from MAP_SERVER_CACHE_SERVERS: name → (root folder, Dask scheduler or None)."""
     text = (os.environ if environ is None else environ).get(ENVIRONMENT_VARIABLE, "").strip()
     if not text:
         return {}
@@ -85,10 +91,26 @@ def connections_from_environment(environ=None) -> dict[str, str]:
         connections = json.loads(text)
     except ValueError as error:
         raise ServiceError(f"{ENVIRONMENT_VARIABLE}: not valid JSON ({error})") from None
-    if not isinstance(connections, dict) or not all(
-            isinstance(name, str) and isinstance(root, str) and root for name, root in connections.items()):
-        raise ServiceError(f'{ENVIRONMENT_VARIABLE}: expected a JSON object {{"<connection>": "<folder>"}}')
-    return connections
+    entries = {name: connection_entry(value) for name, value in connections.items()} \
+        if isinstance(connections, dict) else {}
+    if not isinstance(connections, dict) or not all(isinstance(name, str) and entry is not None
+                                                    for name, entry in entries.items()):
+        raise ServiceError(f'{ENVIRONMENT_VARIABLE}: expected a JSON object {{"<connection>": "<folder>"}} '
+                           'or {"<connection>": {"root": "<folder>", "scheduler": "tcp://<host>:<port>"}}')
+    return {name: entry for name, entry in entries.items() if entry is not None}
+
+
+def connection_entry(value) -> tuple[str, str | None] | None:
+    """(root, scheduler or None) of one saved connection, "<root>" or {"root": ..., "scheduler": ...};
+    None when the value is neither."""
+    if isinstance(value, str):
+        return (value, None) if value else None
+    if not isinstance(value, dict):
+        return None
+    root, scheduler = value.get("root"), value.get("scheduler") or None
+    if not isinstance(root, str) or not root or not (scheduler is None or isinstance(scheduler, str)):
+        return None
+    return root, scheduler
 
 
 def resolve_input_service(value, connections) -> Path:

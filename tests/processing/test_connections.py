@@ -7,7 +7,7 @@ import json
 
 import pytest
 from caches import BLUE, make_server, pixels, read_tile
-from qgis.core import Qgis, QgsApplication, QgsProcessingException, QgsSettings
+from qgis.core import Qgis, QgsApplication, QgsProcessingException, QgsProcessingFeedback, QgsSettings
 
 CONNECTION = "arcgis on MYSERVER (admin)"
 
@@ -32,6 +32,7 @@ def saved():
 def no_environment_settings(monkeypatch):
     monkeypatch.delenv("MAP_SERVER_CACHE_SERVERS", raising=False)
     monkeypatch.delenv("MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES", raising=False)
+    monkeypatch.delenv("MAP_SERVER_CACHE_DASK_SCHEDULER", raising=False)
 
 
 def import_through(run, service, source):
@@ -199,3 +200,71 @@ def test_init_gui_registers_the_options_page(plugin, qgis_iface):
         desktop.unload()
         plugin.initProcessing()
     assert calls == []
+
+
+class Messages(QgsProcessingFeedback):
+    """Feedback keeping the information lines an algorithm pushes."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = []
+
+    def pushInfo(self, info):
+        self.lines.append(info)
+        super().pushInfo(info)
+
+
+def test_connection_with_a_scheduler_saved_in_both_forms(saved):
+    saved.save_connections({"plain": "/srv/a", CONNECTION: "/srv/b"}, {CONNECTION: "tcp://caching1:8786"})
+    assert json.loads(QgsSettings().value(saved.SETTINGS_KEY)) == {
+        "plain": "/srv/a", CONNECTION: {"root": "/srv/b", "scheduler": "tcp://caching1:8786"}}
+    assert saved.saved_connections() == {"plain": "/srv/a", CONNECTION: "/srv/b"}
+    assert saved.saved_connection_entries()[CONNECTION] == ("/srv/b", "tcp://caching1:8786")
+    QgsSettings().setValue(saved.SETTINGS_KEY, json.dumps({"bad": {"scheduler": "tcp://x:1"}, "ok": "/srv"}))
+    assert saved.saved_connections() == {"ok": "/srv"}, "a garbled entry is skipped, the others kept"
+
+
+def test_connection_scheduler_by_name_or_by_folder(saved, server, monkeypatch):
+    saved.save_connections({CONNECTION: str(server.root)}, {CONNECTION: "tcp://saved:8786"})
+    assert saved.connection_scheduler(f"GIS Servers/{CONNECTION.upper()}.ags/Basemap.MapServer",
+                                      server.target) == "tcp://saved:8786"
+    assert saved.connection_scheduler(str(server.target), server.target) == "tcp://saved:8786"
+    assert saved.connection_scheduler("GIS Servers/other/Basemap.MapServer", server.target) is None
+    monkeypatch.setenv("MAP_SERVER_CACHE_SERVERS", json.dumps(
+        {CONNECTION: {"root": str(server.root), "scheduler": "tcp://environment:8786"}}))
+    assert saved.all_connections() == {CONNECTION: str(server.root)}
+    assert saved.connection_scheduler(str(server.target), server.target) == "tcp://environment:8786"
+
+
+def test_import_runs_on_the_scheduler_of_its_connection(run, server, source, saved, dask_cluster):
+    saved.save_connections({CONNECTION: str(server.root)}, {CONNECTION: dask_cluster.address})
+    feedback = Messages()
+    import_through(lambda parameters: run(parameters, feedback=feedback),
+                   f"GIS Servers/{CONNECTION}/{server.service}", source)
+    assert_imported(server.target)
+    assert any(line.startswith(f"Importing on the Dask cluster at {dask_cluster.address}")
+               for line in feedback.lines)
+
+
+def test_environment_names_the_scheduler_of_every_import(run, server, source, dask_cluster, monkeypatch):
+    monkeypatch.setenv("MAP_SERVER_CACHE_DASK_SCHEDULER", dask_cluster.address)
+    feedback = Messages()
+    import_through(lambda parameters: run(parameters, feedback=feedback), str(server.target), source)
+    assert_imported(server.target)
+    assert any(line.startswith(f"Importing on the Dask cluster at {dask_cluster.address}")
+               for line in feedback.lines)
+
+
+def test_options_page_edits_the_scheduler_column(plugin, saved, tmp_path):
+    from map_server_cache.provider.options_page import ConnectionsOptionsFactory
+
+    saved.save_connections({"site": "/srv/site"}, {"site": "tcp://caching1:8786"})
+    page = ConnectionsOptionsFactory().createWidget(None)
+    assert page.table.columnCount() == 3
+    assert page.table.item(0, 2).text() == "tcp://caching1:8786"
+    page.table.item(0, 2).setText("  ")
+    page.add_row("other", str(tmp_path), " tcp://caching2:8786 ")
+    page.apply()
+    assert saved.saved_connection_entries() == {"site": ("/srv/site", None),
+                                                "other": (str(tmp_path), "tcp://caching2:8786")}
+    page.deleteLater()

@@ -1,0 +1,208 @@
+"""The site executor: an import's work units as tasks on a Dask distributed cluster.
+
+ArcGIS Server runs an import on a site: caching instances on several machines that share one cache folder.
+Here the machines run ``dask worker`` against one ``dask scheduler``; every machine mounts the cache share
+at the same path, so a unit names source and target by the client's paths.
+
+Per import: the plugin's own code is shipped to the workers (``shipped_code``: a zip keyed by its content
+hash, see ``cluster_task``), so a worker needs Python with numpy, Pillow, GDAL and distributed, never a plugin
+install; every worker proves it reads the source's conf files and writes the target's bookkeeping folder
+before any tile is written; the settings travel once (scattered to every worker), then one task per target
+bundle, at most ``instances`` in flight. A worker that dies costs only its running tasks, which the
+scheduler runs again elsewhere (units are crash-safe and journaled). A cancel sets a distributed Event that
+running units poll, and cancels the queued ones.
+
+dask is imported here only, and lazily: without it the plugin runs on the local pool, and an import that
+names a scheduler says what to install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import tempfile
+import time
+import uuid
+import zipfile
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+from ..errors import CacheError, ImportCancelled
+from ..planning.units import ImportSettings, UnitResult
+from . import cluster_task
+
+BOOKKEEPING_FOLDER = ".map_server_cache"
+CONNECT_SECONDS = 10
+POLL_SECONDS = 0.1
+_PACKAGE_DIR = Path(__file__).resolve().parents[2]          # the plugin folder, imported as map_server_cache
+INSTALL_HINT = ('install Dask into the Python that runs QGIS: python3 -m pip install "dask[distributed]"')
+
+
+def load_distributed():
+    """The ``distributed`` module, or a CacheError saying what to install."""
+    try:
+        import distributed
+    except ImportError as error:
+        raise CacheError(f"a Dask scheduler is named but Dask distributed is not installed ({error}); "
+                         f"{INSTALL_HINT}, or name no scheduler to import on this machine") from None
+    return distributed
+
+
+def run_units_on_cluster(settings: ImportSettings, units: list, scheduler: str, instances: int | None,
+                         progress, finished: Callable[[UnitResult], None]) -> None:
+    """Run every unit on the cluster of ``scheduler``, calling ``finished`` per result as it comes; at most
+    ``instances`` tasks in flight (None: every worker thread of the cluster). Raises ImportCancelled on
+    cancel and CacheError when the cluster cannot be reached or lost, or a worker cannot reach the files."""
+    distributed = load_distributed()
+    try:
+        client = distributed.Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise CacheError(f"Dask scheduler {scheduler}: cannot connect ({error}); start it, or name no "
+                         "scheduler to import on this machine") from None
+    boot = None
+    try:
+        boot = ship_code(client, distributed)
+        progress.message(f"Importing on the Dask cluster at {scheduler}: "
+                         f"{len(client.scheduler_info(n_workers=-1)['workers'])} workers")
+        _check_workers(client, boot, settings)
+        client.run(boot.close_opened)
+        _Tasks(client, distributed, boot, settings, instances, progress, finished).run(units)
+    except distributed.KilledWorker as error:
+        raise CacheError(f"Dask scheduler {scheduler}: a unit ended its worker process several times "
+                         f"({error}); bundles written so far are complete, see the workers' logs") from None
+    except (OSError, TimeoutError, distributed.CancelledError) as error:
+        if isinstance(error, CacheError):
+            raise
+        raise CacheError(f"Dask scheduler {scheduler}: lost the cluster during the import ({error!r}); "
+                         "bundles written so far are complete, run the same import again to finish it"
+                         ) from None
+    finally:
+        if boot is not None:
+            with contextlib.suppress(Exception):     # the cluster may be gone: nothing left to close then
+                client.run(boot.close_opened)
+        client.close(timeout=CONNECT_SECONDS)
+
+
+def shipped_code(package_dir: Path = _PACKAGE_DIR) -> tuple[str, bytes]:
+    """(code hash, zip bytes) of the package's ``__init__.py`` and ``core/**/*.py`` plus the boot module."""
+    files = [package_dir / "__init__.py", *sorted((package_dir / "core").rglob("*.py"))]
+    contents = [(f"{cluster_task.PACKAGE}/{path.relative_to(package_dir).as_posix()}", path.read_bytes())
+                for path in files]
+    digest = hashlib.blake2b(digest_size=10)
+    for name, data in contents:
+        digest.update(f"{name}\0{len(data)}\0".encode() + data)
+    code = digest.hexdigest()
+    boot_source = (package_dir / "core" / "execution" / "cluster_task.py").read_bytes()
+    with tempfile.SpooledTemporaryFile() as buffer:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in contents + [(f"{cluster_task.BOOT_PREFIX}{code}.py", boot_source)]:
+                archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
+        buffer.seek(0)
+        return code, buffer.read()
+
+
+def ship_code(client, distributed):
+    """Upload the code zip to the scheduler and every worker, present and future (once per code hash);
+    return the boot module, named by that hash."""
+    code, data = shipped_code()
+    name = f"{cluster_task.BOOT_PREFIX}{code}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"map_server_cache-{code}.zip"
+        path.write_bytes(data)
+        plugins = distributed.diagnostics.plugin      # the scheduler unpickles task graphs: it needs it too
+        for plugin in (plugins.SchedulerUploadFile(str(path)), plugins.UploadFile(str(path))):
+            plugin.idempotent = True                     # a name (code hash) already registered is kept
+            client.register_plugin(plugin, name=name)
+    boot = sys.modules.get(name)
+    if boot is None:                     # the client pickles task functions by this module's name
+        spec = importlib.util.spec_from_file_location(name, cluster_task.__file__)
+        assert spec is not None and spec.loader is not None
+        boot = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(boot)
+        sys.modules[name] = boot
+    return boot
+
+
+def bookkeeping_folder(target: str) -> str:
+    return os.path.join(target, BOOKKEEPING_FOLDER)
+
+
+def _check_workers(client, boot, settings: ImportSettings) -> None:
+    """Every worker reads the source's conf files and writes the target's bookkeeping folder, else stop."""
+    source = Path(settings.source)
+    reads = [str(source)] if source.is_file() else [
+        str(child) for child in source.iterdir() if child.name.lower() in ("conf.xml", "conf.cdi")]
+    reads.append(str(next(child for child in Path(settings.target).iterdir()
+                          if child.name.lower() == "conf.xml")))
+    folder = bookkeeping_folder(settings.target)
+    answers = client.run(boot.probe, reads, folder, on_error="return")
+    failed = {worker: answer for worker, answer in answers.items() if answer}
+    if not answers:
+        raise CacheError("the Dask cluster has no workers: start `dask worker <scheduler address>` on the "
+                         "caching machines")
+    if failed:
+        names = {address: info.get("name") for address, info in
+                 client.scheduler_info(n_workers=-1)["workers"].items()}
+        lines = "\n".join(f"  {worker} ({names.get(worker)}): {answer}"
+                          for worker, answer in sorted(failed.items()))
+        raise CacheError(f"{len(failed)} of {len(answers)} Dask workers cannot reach the cache files "
+                         f"(every machine must mount the share at the client's paths, {settings.source} "
+                         f"and {folder}); nothing was imported:\n{lines}")
+
+
+class _Tasks:
+    """One task per unit, at most ``limit`` in flight; results reported in the order they finish."""
+
+    def __init__(self, client, distributed, boot, settings, instances, progress, finished):
+        self.client, self.distributed, self.boot = client, distributed, boot
+        self.progress, self.finished = progress, finished
+        self.token = uuid.uuid4().hex
+        self.stop = distributed.Event(f"map-server-cache-stop-{self.token}", client=client)
+        self.settings = client.scatter(pickle.dumps(settings), broadcast=True, hash=False)
+        threads = sum(client.nthreads().values())
+        self.limit = max(1, instances or threads)
+
+    def run(self, units: list) -> None:
+        queue = deque(sorted(units, key=lambda unit: (unit.whole_file, -unit.tiles)))
+        done = self.distributed.as_completed(loop=self.client.loop)
+        running: set = set()
+        try:
+            while queue or running:
+                while queue and len(running) < self.limit:
+                    future = self._submit(queue.popleft(), len(queue))
+                    running.add(future)
+                    done.add(future)
+                for future in done.next_batch(block=False) if done.has_ready() else ():
+                    running.discard(future)
+                    self.finished(future.result())
+                if self.progress.is_cancelled():
+                    raise ImportCancelled("import cancelled")
+                time.sleep(POLL_SECONDS)
+        except BaseException:
+            self._stop(running)
+            raise
+
+    def _submit(self, unit, left: int):
+        return self.client.submit(self.boot.run_unit, self.settings, pickle.dumps(unit), self.stop.name,
+                                  key=f"map-server-cache-{self.token}-{left}", pure=False)
+
+    def _stop(self, running: set) -> None:
+        """Stop the running units at a batch boundary, drop the queued ones, report the finished ones."""
+        try:
+            self.stop.set()
+            started = {key for keys in self.client.processing().values() for key in keys}
+        except Exception:                     # the client closed (cluster gone): nothing runs any more
+            return
+        queued = [future for future in running if future.key not in started]
+        self.client.cancel(queued)
+        for future in running - set(queued):
+            try:
+                result = future.result(timeout=60)
+            except Exception:
+                continue
+            self.finished(result)
