@@ -25,6 +25,7 @@ SOURCE_FIELDS = ("source_cache_dataset", "source_tile_package")     # in the ord
 UPDATE_DELAY_MS = 300                                               # typing a path reads it once, at the end
 GREY, RED = QColor(128, 128, 128), QColor(200, 0, 0)
 HELD, MISSING = "✓", "—"                                            # the "In source" column
+VISIBLE_ROWS = 12                                                   # more rows scroll
 UNKNOWN = "?"                                                       # level of a scale the target lacks
 
 
@@ -45,7 +46,6 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
         self.tree.setHeaderLabels([self.tr("Level"), self.tr("Scale"), self.tr("Resolution"),
                                    self.tr("In source")])
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setMinimumHeight(160)
         self.tree.itemChanged.connect(self._checks_changed)
         self.status, self.choice = QLabel(), QLabel()       # what was read; what the checks choose
         for label in (self.status, self.choice):
@@ -63,6 +63,7 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
         layout.addWidget(self.status)
         layout.addWidget(self.choice)
         self._show_status(self.tr("Choose the input service to list its levels."))
+        self._fit_height()
         return widget
 
     def postInitialize(self, wrappers):
@@ -81,9 +82,14 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
             scales = []
         else:
             self.unreadable_text = None
-        for index in range(self.tree.topLevelItemCount()):
+        self.tree.blockSignals(True)
+        for index in reversed(range(self.tree.topLevelItemCount())):
             item = self.tree.topLevelItem(index)
-            item.setCheckState(0, Qt.CheckState.Unchecked)
+            if item.text(0) == UNKNOWN:
+                self.tree.takeTopLevelItem(index)
+            else:
+                item.setCheckState(0, Qt.CheckState.Unchecked)
+        self.tree.blockSignals(False)
         self._check(scales)
 
     def value(self):
@@ -174,12 +180,26 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
                 row.setToolTip(0, self.tr("The input service does not cache this scale"))
             row.setCheckState(0, Qt.CheckState.Checked)
         self.tree.blockSignals(False)
-        self._checks_changed()
+        self._rows_changed()
 
-    def _checks_changed(self, _item=None, _column=None):
+    def _checks_changed(self, _item, _column):
+        """The user checked or unchecked a row: the checks are the value now."""
         self.unreadable_text = None
+        self._rows_changed()
+
+    def _rows_changed(self):
+        self._fit_height()
         self._show_choice()
         self.widgetValueHasChanged.emit(self)
+
+    def _fit_height(self):
+        """Tall enough for every row up to VISIBLE_ROWS, so a short list leaves no blank box; no list without
+        rows."""
+        self.tree.setVisible(self.tree.topLevelItemCount() > 0)
+        rows = min(max(self.tree.topLevelItemCount(), 2), VISIBLE_ROWS)
+        row_height = self.tree.sizeHintForRow(0) if self.tree.topLevelItemCount() else 20
+        self.tree.setFixedHeight(self.tree.header().sizeHint().height() + rows * row_height
+                                 + 2 * self.tree.frameWidth() + 2)
 
     def _show_status(self, note: str, problem: bool = False):
         self.status.setText(note)
@@ -189,8 +209,11 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
         """What the checked rows import, and what in them the import will skip or refuse."""
         problem = False
         items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        self.choice.setVisible(bool(items) or self.unreadable_text is not None)
         checked = [item for item in items if item.checkState(0) == Qt.CheckState.Checked]
-        if not checked:
+        if self.unreadable_text is not None:
+            choice, problem = self.tr("Not a list of scales: {text}").format(text=self.unreadable_text), True
+        elif not checked:
             choice = self.tr("Nothing checked: every level source and target share is imported.")
         else:
             choice = self.tr("{count} checked.").format(count=len(checked))

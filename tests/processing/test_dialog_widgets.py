@@ -124,15 +124,15 @@ def press_run(dialog, name: str) -> str:
     """Press Run; return the text of the warning the dialog shows instead of running (saved as a picture)."""
     shown = []
 
-    def read_warning():
+    def read_warning(tries=40):
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             shown.append(box.text())
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             box.grab().save(str(SCREENSHOTS / f"{name}.png"))
             box.accept()
-        else:
-            QTimer.singleShot(50, read_warning)
+        elif tries:
+            QTimer.singleShot(50, lambda: read_warning(tries - 1))
 
     QTimer.singleShot(50, read_warning)
     dialog.runAlgorithm()
@@ -224,12 +224,25 @@ def test_scales_set_from_a_script_are_checked_and_kept_across_a_reread(dialog, c
     assert [row[4] for row in rows(dialog)] == [False, True, True, False]
 
 
+def test_scales_text_that_is_no_list_of_scales_reaches_the_check(dialog, connected, source):
+    dialog.setParameters({"input_service": str(connected.target), "source_cache_dataset": str(source),
+                          "scales": "500000;lots"})
+    settle()
+    assert dialog.createProcessingParameters()["scales"] == "500000;lots"
+    assert wrappers(dialog)["scales"].choice.text() == "Not a list of scales: 500000;lots"
+    assert check_values(dialog)[1].startswith("scales: 'lots' is not a scale")
+    click_check(dialog, 1)
+    assert [float(scale) for scale in dialog.createProcessingParameters()["scales"].split(";")] == (
+        pytest.approx([SCALES[1]], rel=1e-12))
+
+
 def test_a_scale_the_service_lacks_stays_listed_and_is_refused_before_run(dialog, connected, source):
     dialog.setParameters({"input_service": str(connected.target), "source_cache_dataset": str(source),
                           "scales": "500000;295828763.795778"})
     settle()
     assert rows(dialog)[-1][0] == "?" and rows(dialog)[-1][4]
-    assert "The input service does not cache the scale(s) 500,000." in wrappers(dialog)["scales"].choice.text()
+    choice = wrappers(dialog)["scales"].choice.text()
+    assert "The input service does not cache the scale(s) 500,000." in choice
     screenshot(dialog, "unknown_scale", scroll_to="scales")
     message = press_run(dialog, "unknown_scale_refused")
     assert "does not cache the scale(s) 500000" in message
@@ -324,7 +337,7 @@ def test_the_documentation_examples_filled_in_the_dialog_without_typing(dialog, 
     """Example 1: a cache dataset overwriting four scales; example 2: a tile package blended in an AOI."""
     source = make_source(tmp_path / "export" / "Layers")
     choose_service(dialog, f"GIS Servers/{CONNECTION}/Basemap.MapServer")
-    dialog.setParameters({"source_cache_dataset": str(source), "overwrite": True})   # as the folder dialog does
+    dialog.setParameters({"source_cache_dataset": str(source), "overwrite": True})   # as a folder dialog does
     settle()
     for row in range(4):
         click_check(dialog, row)
@@ -352,3 +365,20 @@ def test_the_documentation_examples_filled_in_the_dialog_without_typing(dialog, 
     finally:
         second.close()
         second.deleteLater()
+
+
+def test_scales_of_a_real_esri_cache_marked_from_a_real_tile_package(dialog, samples):
+    from map_server_cache.core.planning.levels import select_levels
+    from map_server_cache.core.sources.opening import open_cache
+
+    target = samples / "esri-compactcache-v2-jpeg"
+    package = samples / "arcgis-10.3-tpk-v1-png8" / "states_filled.tpk"
+    dialog.setParameters({"input_service": str(target), "source_tile_package": str(package)})
+    settle()
+    with open_cache(target) as cache, open_cache(package) as source:
+        lods = sorted(cache.scheme.lods, key=lambda lod: -lod.resolution)
+        held = {lod.level for _, lod in select_levels(source.scheme, cache.scheme).pairs}
+    assert wrappers(dialog)["source_cache_type"].parameterValue() == 1
+    assert [row[0] for row in rows(dialog)] == [str(lod.level) for lod in lods]
+    assert [row[3] for row in rows(dialog)] == ["✓" if lod.level in held else "—" for lod in lods]
+    screenshot(dialog, "real_esri_cache", scroll_to="scales")
