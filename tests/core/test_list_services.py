@@ -30,7 +30,7 @@ def test_folders_that_are_no_usable_service_cache_are_left_out(tmp_path):
     add_cache(root, "USA")
     (root / "arcgiscache" / "Empty" / "Layers").mkdir(parents=True)               # no conf.xml
     add_cache(root, "TwoFrames", ("Layers", "Other"))                              # ambiguous
-    add_cache(root, " Padded")                                                     # no service string names it
+    add_cache(root, " Padded")                                              # no service string names it
     (root / "arcgiscache" / "stray.txt").write_text("")
     assert [text for text, _ in list_services({"s": str(root)})] == ["GIS Servers/s/USA.MapServer"]
 
