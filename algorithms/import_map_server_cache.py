@@ -46,6 +46,12 @@ ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 PACKAGE_SUFFIXES = (".tpk", ".tpkx")
 
 
+def widget_metadata(wrapper: str) -> dict:
+    """Metadata showing a parameter in the algorithm dialog with a wrapper of algorithms.widgets, named by its
+    dotted path so that it is imported only when a dialog opens (never by qgis_process or processing.run)."""
+    return {"widget_wrapper": {"class": f"{__package__}.widgets.{wrapper}"}}
+
+
 class FeedbackProgress:
     """core.engine's Progress protocol on a QgsProcessingFeedback."""
 
@@ -133,8 +139,10 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     def initAlgorithm(self, config=None):
-        def add(parameter, help_text, advanced=False):
+        def add(parameter, help_text, advanced=False, widget=None):
             parameter.setHelp(help_text)
+            if widget is not None:
+                parameter.setMetadata({**parameter.metadata(), **widget_metadata(widget)})
             if advanced:
                 parameter.setFlags(parameter.flags() | PARAMETER_ADVANCED)
             self.addParameter(parameter)
@@ -143,12 +151,14 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             "The service whose cache receives the tiles: its cache folder (the data-frame folder holding "
             "conf.xml, or the service folder above it) or a string such as GIS Servers/<connection>/"
             "[<folder>/]<service>.MapServer, resolved through the server connections of the plugin "
-            "settings or of the MAP_SERVER_CACHE_SERVERS environment variable."))
+            "settings or of the MAP_SERVER_CACHE_SERVERS environment variable."),
+            widget="service.ServiceWidgetWrapper")
         add(QgsProcessingParameterEnum(
             self.SOURCE_CACHE_TYPE, self.tr("Source cache type"),
             [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)")],
             defaultValue=0), self.tr(
-            "Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE)."))
+            "Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE)."),
+            widget="source_type.SourceTypeWidgetWrapper")
         add(QgsProcessingParameterFile(
             self.SOURCE_CACHE_DATASET, self.tr("Source cache dataset"),
             FILE_BEHAVIOR_FOLDER, optional=True), self.tr(
@@ -168,7 +178,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         add(QgsProcessingParameterString(self.SCALES, self.tr("Scales"), optional=True), self.tr(
             "The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list "
             "of numbers from Python. Every scale must be one the target caches. Empty: every level that "
-            "source and target share."))
+            "source and target share."), widget="scales.ScalesWidgetWrapper")
         add(QgsProcessingParameterNumber(
             self.NUM_OF_CACHING_SERVICE_INSTANCES, self.tr("Number of parallel workers"),
             NUMBER_INTEGER, optional=True, minValue=1), self.tr(
@@ -199,7 +209,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):
         try:
             options = self._keyword_options(parameters, context)
-        except KeywordError as error:
+            source = self._source_path(parameters, context, options["source_type"])
+        except (KeywordError, QgsProcessingException) as error:
             return False, str(error)
         canonical = {**parameters, self.SOURCE_CACHE_TYPE: SOURCE_TYPES.index(options["source_type"]),
                      self.UPLOAD_DATA_TO_SERVER: options["upload"], self.OVERWRITE: options["overwrite"],
@@ -209,11 +220,10 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         if not ok:
             return ok, message
         try:
-            self._source_path(parameters, context, options["source_type"])
-            self._target_folder(parameters, context)
+            target = self._target_folder(parameters, context)
         except QgsProcessingException as error:
             return False, str(error)
-        return True, ""
+        return self._check_import(target, source, options)
 
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.errors import CacheError
@@ -252,6 +262,20 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             outputs[self.REPORT] = report_path
         return outputs
 
+    @staticmethod
+    def _check_import(target: Path, source: Path, options: dict) -> tuple[bool, str]:
+        """What the engine checks before it writes (compatibility every difference at once, scales, both
+        caches readable), with its messages, so that the dialog shows them before Run."""
+        from ..core.errors import CacheError
+        from ..core.execution.engine import ImportRequest, SourceType, check_import
+
+        try:
+            check_import(ImportRequest(target, source, SourceType[options["source_type"]],
+                                       scales=options["scales"]))
+        except (CacheError, OSError) as error:
+            return False, str(error)
+        return True, ""
+
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
         raw = {}
@@ -276,6 +300,14 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(self.tr("source_cache_type is {type}: give {name}, {kind}").format(
                 type=source_type, name=name, kind=kind))
         path = Path(text)
+        if source_type == "CACHE_DATASET" and path.is_file() and path.suffix.lower() in PACKAGE_SUFFIXES:
+            raise QgsProcessingException(self.tr(
+                "{name}: {path} is a tile package, not a folder: give it as source_tile_package, with "
+                "source_cache_type TILE_PACKAGE").format(name=name, path=path))
+        if source_type == "TILE_PACKAGE" and path.is_dir():
+            raise QgsProcessingException(self.tr(
+                "{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with "
+                "source_cache_type CACHE_DATASET").format(name=name, path=path))
         if source_type == "CACHE_DATASET" and not path.is_dir():
             raise QgsProcessingException(self.tr("{name}: {path} is not a folder").format(
                 name=name, path=path))

@@ -60,27 +60,27 @@
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="90"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="99"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="93"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="102"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="99"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="105"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="109"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="118"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -93,199 +93,209 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="122"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="131"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="133"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="144"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="133"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="144"/>
         <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
         <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
         <source>Source cache type</source>
         <translation>Art des Quell-Caches</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="138"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
         <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
         <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="143"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="156"/>
         <source>Source cache dataset</source>
         <translation>Quell-Cache-Datensatz</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="143"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="156"/>
         <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
         <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="161"/>
         <source>Source tile package</source>
         <translation>Quell-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="161"/>
         <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
         <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="161"/>
         <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
         <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="154"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
         <source>Upload data to server</source>
         <translation>Daten auf den Server hochladen</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="154"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
         <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
         <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="159"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="172"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="159"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="172"/>
         <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
         <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="163"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="163"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
         <source>How many processes import tiles at the same time, each owning whole bundles. Empty: one per processor core.</source>
         <translation>Wie viele Prozesse gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig. Leer: einer je Prozessorkern.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="168"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="168"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="171"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="171"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="177"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="190"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="177"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="190"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="193"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="193"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="193"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="197"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="185"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="227"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="240"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="260"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="287"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="262"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="289"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="265"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="292"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="269"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="304"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="272"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="307"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="296"/>
+        <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
+        <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="300"/>
+        <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
+        <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
 </context>
 <context>
@@ -427,6 +437,114 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <location filename="../provider/provider.py" line="29"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
+    </message>
+</context>
+<context>
+    <name>ScalesWidgetWrapper</name>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="46"/>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="46"/>
+        <source>Scale</source>
+        <translation>Maßstab</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="46"/>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="46"/>
+        <source>In source</source>
+        <translation>In der Quelle</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="114"/>
+        <source>Choose the input service to list its levels.</source>
+        <translation>Wählen Sie den Eingabedienst, um seine Stufen aufzulisten.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="121"/>
+        <source>Cannot read the input service: {error}</source>
+        <translation>Der Eingabedienst kann nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="140"/>
+        <source>Choose a source to see which levels it holds.</source>
+        <translation>Wählen Sie eine Quelle, um zu sehen, welche Stufen sie enthält.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="146"/>
+        <source>Cannot read the source: {error}</source>
+        <translation>Die Quelle kann nicht gelesen werden: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="149"/>
+        <source>The source does not fit the target:
+{differences}</source>
+        <translation>Die Quelle passt nicht zum Ziel:
+{differences}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="151"/>
+        <source>The source holds {held} of these {count} levels.</source>
+        <translation>Die Quelle enthält {held} dieser {count} Stufen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="180"/>
+        <source>The input service does not cache this scale</source>
+        <translation>Der Eingabedienst hat diesen Maßstab nicht im Cache</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="217"/>
+        <source>Nothing checked: every level source and target share is imported.</source>
+        <translation>Nichts angehakt: Jede Stufe, die Quelle und Ziel gemeinsam haben, wird importiert.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="219"/>
+        <source>{count} checked.</source>
+        <translation>{count} angehakt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="222"/>
+        <source>The source lacks level(s) {levels}: skipped.</source>
+        <translation>Der Quelle fehlen die Stufe(n) {levels}: übersprungen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="226"/>
+        <source>The input service does not cache the scale(s) {scales}.</source>
+        <translation>Der Eingabedienst hat den/die Maßstab/Maßstäbe {scales} nicht im Cache.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="215"/>
+        <source>Not a list of scales: {text}</source>
+        <translation>Keine Liste von Maßstäben: {text}</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceWidgetWrapper</name>
+    <message>
+        <location filename="../algorithms/widgets/service.py" line="31"/>
+        <source>Choose a service, type GIS Servers/&lt;connection&gt;/&lt;service&gt;.MapServer, or pick a cache folder</source>
+        <translation>Dienst wählen, GIS Servers/&lt;connection&gt;/&lt;service&gt;.MapServer eingeben oder einen Cache-Ordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/service.py" line="31"/>
+        <source>No service cache under the registered connections (Settings ▸ Options ▸ Map Server Cache): type a service or pick a cache folder</source>
+        <translation>Kein Dienst-Cache unter den eingetragenen Verbindungen (Einstellungen ▸ Optionen ▸ Map Server Cache): Dienst eingeben oder einen Cache-Ordner wählen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/service.py" line="46"/>
+        <source>Pick the service&apos;s cache folder</source>
+        <translation>Den Cache-Ordner des Dienstes wählen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/service.py" line="57"/>
+        <source>Service Cache Folder</source>
+        <translation>Cache-Ordner des Dienstes</translation>
     </message>
 </context>
 <context>

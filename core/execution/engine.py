@@ -28,7 +28,7 @@ from ..errors import CacheError, ImportCancelled, IncompatibleCacheError, Packag
 from ..formats.conf import read_conf_cdi
 from ..formats.conf_write import write_conf_cdi
 from ..planning.area import AreaOfInterest
-from ..planning.levels import select_levels
+from ..planning.levels import LevelSelection, select_levels
 from ..planning.plan import plan_level
 from ..planning.units import ImportSettings, UnitResult
 from ..scheme import Extent
@@ -155,8 +155,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
     with open_cache(target_folder) as target:
         with open_cache(source_path) as source:
-            _check_compatible(source, target)
-            levels = select_levels(source.scheme, target.scheme, request.scales)
+            levels = _checked_levels(source, target, request.scales)
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
             journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
         for _scale, reason in levels.skipped:
@@ -202,6 +201,20 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started)
+
+
+def check_import(request: ImportRequest) -> LevelSelection:
+    """The checks import_cache makes before it writes anything, alone: target and source readable, source
+    compatible with the target, scales known to the target. Raises what import_cache would raise."""
+    target_folder = find_dataframe_folder(request.target)
+    source_path = _checked_source(request)
+    with open_cache(target_folder) as target, open_cache(source_path) as source:
+        return _checked_levels(source, target, request.scales)
+
+
+def _checked_levels(source, target, scales) -> LevelSelection:
+    _check_compatible(source, target)
+    return select_levels(source.scheme, target.scheme, scales)
 
 
 def _checked_source(request: ImportRequest) -> Path:

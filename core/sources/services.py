@@ -138,6 +138,27 @@ def resolve_input_service(value, connections) -> Path:
     return dataframe_folder(service_dir)
 
 
+def list_services(connections) -> list[tuple[str, Path]]:
+    """Every service cache under the connections' roots: (service string, data-frame folder), sorted.
+
+    The string names the cache folder as the service (``GIS Servers/<connection>/<cache folder>.MapServer``):
+    a ``<folder>_<service>`` cache folder cannot be told apart from a service whose name holds an underscore,
+    and both strings resolve to the same folder. Folders without one data frame holding conf.xml, or whose
+    name no service string can carry, are left out.
+    """
+    found = []
+    for connection in sorted(connections, key=str.lower):
+        cache_dir = Path(connections[connection]) / "arcgiscache"
+        for name in _subfolders(cache_dir):
+            try:
+                folder = find_dataframe_folder(cache_dir / name)
+                service = parse_service_string(str(ServiceName(connection, None, name, SERVICE_TYPES[0])))
+            except (SchemeError, ServiceError):
+                continue
+            found.append((str(service), folder))
+    return found
+
+
 def dataframe_folder(folder: Path) -> Path:
     """The folder itself when it holds conf.xml, else its one subfolder holding conf.xml."""
     try:

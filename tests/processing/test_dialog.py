@@ -29,7 +29,8 @@ def test_algorithm_dialog_opens_and_builds_valid_parameters(plugin, iface, serve
         assert set(wrappers) >= {"input_service", "source_cache_type", "scales", "area_of_interest",
                                  "overwrite", "import_extent", "upload_data_to_server"}
         dialog.setParameters({"input_service": str(server.target), "source_cache_type": 0,
-                              "source_cache_dataset": str(source), "overwrite": True, "scales": "500000"})
+                              "source_cache_dataset": str(source), "overwrite": True,
+                              "scales": "147914381.897889"})
         parameters = dialog.createProcessingParameters()
         assert parameters["overwrite"] is True and parameters["source_cache_type"] == 0
         assert parameters["input_service"] == str(server.target)
