@@ -127,6 +127,25 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     def initAlgorithm(self, config=None):
+        self.add_import_parameters()
+        self.addParameter(self.report_parameter(self.tr("Import report"), self.tr(
+            "An HTML page with the counts of the import, level by level.")))
+        self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
+        for name, description in zip(self.COUNTS, (
+                self.tr("Tiles imported"), self.tr("Tiles blended"), self.tr("Tiles clipped"),
+                self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+
+    def report_parameter(self, description: str, help_text: str) -> QgsProcessingParameterFileDestination:
+        """The report's HTML file destination (a temporary file unless given)."""
+        parameter = QgsProcessingParameterFileDestination(
+            self.REPORT, description, self.tr("HTML files (*.html)"),
+            defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True)
+        parameter.setHelp(help_text)
+        return parameter
+
+    def add_import_parameters(self) -> None:
+        """The parameters of an import (INPUTS), shared with the preview algorithm."""
         def add(parameter, help_text, advanced=False):
             parameter.setHelp(help_text)
             if advanced:
@@ -180,15 +199,6 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         add(QgsProcessingParameterBoolean(self.OVERWRITE, self.tr("Overwrite tiles"), defaultValue=False),
             self.tr("On (OVERWRITE): imported pixels replace the target's, transparent ones included. Off "
                     "(MERGE, the default): imported tiles are blended over the target's tiles."))
-        add(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Import report"), self.tr("HTML files (*.html)"),
-            defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True),
-            self.tr("An HTML page with the counts of the import, level by level."))
-        self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
-        for name, description in zip(self.COUNTS, (
-                self.tr("Tiles imported"), self.tr("Tiles blended"), self.tr("Tiles clipped"),
-                self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
-            self.addOutput(QgsProcessingOutputNumber(name, description))
 
     def checkParameterValues(self, parameters, context):
         try:
@@ -211,22 +221,10 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.errors import CacheError
-        from ..core.execution.engine import ImportRequest, SourceType, import_cache
-        from ..settings import flush_new_bundles
+        from ..core.execution.engine import import_cache
 
         feedback = feedback or QgsProcessingFeedback()
-        try:
-            options = self._keyword_options(parameters, context)
-        except KeywordError as error:
-            raise QgsProcessingException(str(error)) from None
-        target = self._target_folder(parameters, context)
-        extent, area_of_interest = self._limits(parameters, context, feedback, target)
-        request = ImportRequest(
-            target=target, source=self._source_path(parameters, context, options["source_type"]),
-            source_type=SourceType[options["source_type"]], upload=options["upload"],
-            scales=options["scales"], workers=options["workers"], extent=extent,
-            area_of_interest=area_of_interest, overwrite=options["overwrite"],
-            flush_new_bundles=flush_new_bundles())
+        request = self.import_request(parameters, context, feedback)
         feedback.pushInfo(self.tr("Importing {source} into {target} ({mode})").format(
             source=request.source, target=request.target,
             mode=OVERWRITE_WORDS[0] if request.overwrite else OVERWRITE_WORDS[1]))
@@ -243,6 +241,24 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             report.write_html(report_path)
             outputs[self.REPORT] = report_path
         return outputs
+
+    def import_request(self, parameters, context, feedback):
+        """The core ImportRequest the parameters describe (also the preview's)."""
+        from ..core.execution.engine import ImportRequest, SourceType
+        from ..settings import flush_new_bundles
+
+        try:
+            options = self._keyword_options(parameters, context)
+        except KeywordError as error:
+            raise QgsProcessingException(str(error)) from None
+        target = self._target_folder(parameters, context)
+        extent, area_of_interest = self._limits(parameters, context, feedback, target)
+        return ImportRequest(
+            target=target, source=self._source_path(parameters, context, options["source_type"]),
+            source_type=SourceType[options["source_type"]], upload=options["upload"],
+            scales=options["scales"], workers=options["workers"], extent=extent,
+            area_of_interest=area_of_interest, overwrite=options["overwrite"],
+            flush_new_bundles=flush_new_bundles())
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
