@@ -21,7 +21,7 @@ from ..errors import CacheError, StorageError
 from ..formats.tileformats import is_opaque_by_format, is_valid_signature
 from ..planning.area import AreaOfInterest, TileClass, pixel_mask
 from ..planning.selection import BUNDLE_SIZE
-from ..planning.units import ImportSettings, UnitResult, WorkUnit
+from ..planning.units import OUTCOME_CODES, ImportSettings, UnitResult, WorkUnit, outcome_grid, pack_outcomes
 from ..sources.dataset import CacheDataset
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
@@ -34,6 +34,7 @@ from .journal import journal_path, open_journal, whole_copy_stamp
 BATCH_TILES = 4096
 BATCH_BYTES = 64 * 1024 * 1024
 _INSIDE, _OUTSIDE, _BOUNDARY = int(TileClass.INSIDE), int(TileClass.OUTSIDE), int(TileClass.BOUNDARY)
+_CODE = {outcome: OUTCOME_CODES.index(outcome.value) for outcome in Outcome}
 # How often (seconds) a running unit asks whether it should stop.
 STOP_CHECK_SECONDS = 0.2
 
@@ -132,6 +133,10 @@ def _copied(unit, tiles, bytes_written: int) -> UnitResult:
         result.counts[Outcome.COPIED_RAW.value] = result.written = len(tiles)
         result.written_range = (min(rows), max(rows), min(cols), max(cols))
         result.bytes_written = bytes_written
+        grid = outcome_grid()
+        grid[[row - unit.target_key[1] for row in rows], [col - unit.target_key[2] for col in cols]] = \
+            _CODE[Outcome.COPIED_RAW]
+        result.outcomes = pack_outcomes(grid)
     return result
 
 
@@ -148,7 +153,7 @@ class _ComposeRun:
     def run(self) -> UnitResult:
         settings, unit, result = self.settings, self.unit, self.result
         codes, row0, col0 = unit.codes, unit.target_key[1], unit.target_key[2]
-        counts, rows, cols = {}, set(), set()
+        counts, rows, cols, grid = {}, set(), set(), outcome_grid()
         try:
             storage = self.target.storage
             with storage.writer(self.key) as writer, open_journal(settings.target, settings.import_id,
@@ -158,9 +163,11 @@ class _ComposeRun:
                 for (row, col), data in self.source.storage.iter_bundle(BundleKey(*unit.source_key)):
                     status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
                     if status == _OUTSIDE:
+                        grid[row - row0, col - col0] = _CODE[Outcome.SKIPPED_OUTSIDE]
                         continue
                     outcome, size = self._tile(writer, journal, row, col, data, status)
                     counts[outcome] = counts.get(outcome, 0) + 1
+                    grid[row - row0, col - col0] = _CODE[outcome]
                     if size is not None:
                         result.written += 1
                         rows.add(row)
@@ -181,6 +188,7 @@ class _ComposeRun:
         finally:
             result.counts = {outcome.value: count for outcome, count in counts.items()}
             result.written_range = (min(rows), max(rows), min(cols), max(cols)) if rows else None
+            result.outcomes = pack_outcomes(grid)
         return result
 
     def _tile(self, writer, journal, row: int, col: int, data: bytes, status: int) -> tuple:

@@ -1,7 +1,7 @@
 """core/ is layered the way data flows: a module imports only from its own layer or the layers below it, and
 no two modules import each other, directly or through others.
 
-    errors, scheme  <  formats  <  storage  <  sources  <  planning  <  execution
+    errors, scheme  <  formats  <  storage  <  sources  <  planning  <  execution  <  reporting
 
 Imports are read from the source (every ``from``/``import`` statement, also inside functions and
 TYPE_CHECKING blocks), so a lazy import cannot hide a cycle.
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "core"
-LAYERS = {"errors": 0, "scheme": 0, "formats": 1, "storage": 2, "sources": 3, "planning": 4, "execution": 5}
+LAYERS = {"errors": 0, "scheme": 0, "formats": 1, "storage": 2, "sources": 3, "planning": 4, "execution": 5,
+          "reporting": 6}
 
 
 def module_name(path: Path) -> str:
