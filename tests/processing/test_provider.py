@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from caches import ALGORITHM_ID
+from caches import ALGORITHM_ID, PREVIEW_ID
 from qgis.core import (
     QgsApplication,
     QgsProcessingAlgorithm,
@@ -30,7 +30,7 @@ def test_provider_registered(plugin):
     assert provider.name() == "Map Server Cache"
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
-    assert [alg.id() for alg in provider.algorithms()] == [ALGORITHM_ID]
+    assert sorted(alg.id() for alg in provider.algorithms()) == [ALGORITHM_ID, PREVIEW_ID]
 
 
 def test_algorithm_names_and_parameters(plugin):
