@@ -13,10 +13,13 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputRasterLayer,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
@@ -26,6 +29,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
@@ -78,6 +82,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
               AREA_OF_INTEREST, OVERWRITE)
     REPORT = "report"
     TARGET_CACHE = "target_cache"
+    TARGET_LAYER = "target_layer"
     COUNTS = ("imported", "blended", "clipped", "skipped", "damaged")
 
     def tr(self, text):
@@ -131,6 +136,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(self.report_parameter(self.tr("Import report"), self.tr(
             "An HTML page with the counts of the import, level by level.")))
         self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
+        self.addOutput(QgsProcessingOutputRasterLayer(self.TARGET_LAYER, self.tr("Updated target cache")))
         for name, description in zip(self.COUNTS, (
                 self.tr("Tiles imported"), self.tr("Tiles blended"), self.tr("Tiles clipped"),
                 self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
@@ -235,7 +241,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         report = ImportReport(result, {name: parameters.get(name) for name in self.INPUTS})
         for line in report.summary_lines():
             feedback.pushInfo(line)
-        outputs = {self.TARGET_CACHE: str(result.target), **report.counts()}
+        outputs = {self.TARGET_CACHE: str(result.target), **report.counts(),
+                   self.TARGET_LAYER: self._target_layer(result.target, parameters, context, feedback)}
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
             report.write_html(report_path)
@@ -259,6 +266,35 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
             scales=options["scales"], workers=options["workers"], extent=extent,
             area_of_interest=area_of_interest, overwrite=options["overwrite"],
             flush_new_bundles=flush_new_bundles())
+
+    def _target_layer(self, folder: Path, parameters, context, feedback) -> str | None:
+        """The target's conf.xml when GDAL can show the cache (ESRIC reads compact V2 only), else None with
+        the reason in the log. Opened on completion when the report is ("Open output file after running")."""
+        from ..core.errors import CacheError
+        from ..core.formats.conf import find_conf_xml, read_conf_xml
+        from ..core.scheme import StorageFormat
+
+        try:
+            conf = find_conf_xml(folder)
+            storage = read_conf_xml(conf).storage_format
+        except (CacheError, OSError) as error:
+            feedback.pushWarning(self.tr("No layer of the target cache is offered: {error}").format(
+                error=error))
+            return None
+        if storage is not StorageFormat.COMPACT_V2:
+            kind = self.tr("exploded") if storage is StorageFormat.EXPLODED else self.tr("compact V1")
+            feedback.pushInfo(self.tr(
+                "No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache "
+                "is stored {kind}").format(kind=kind))
+            return None
+        report = parameters.get(self.REPORT)
+        opened = isinstance(report, QgsProcessingOutputLayerDefinition)
+        project = report.destinationProject if opened else None
+        if project is not None:
+            details = QgsProcessingContext.LayerDetails(folder.parent.name, project, self.TARGET_LAYER)
+            details.layerTypeHint = QgsProcessingUtils.LayerHint.Raster
+            context.addLayerToLoadOnCompletion(str(conf), details)
+        return str(conf)
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""

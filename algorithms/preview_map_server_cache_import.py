@@ -1,4 +1,4 @@
-"""Preview Map Server Cache Import: the import's parameters in, its plan out as a report; the target is only read.
+"""Preview Map Server Cache Import: the import's parameters in, its plan out as a report; nothing is written.
 
 It shares every input parameter, keyword and check with the import algorithm (it is one), and runs
 core.execution.preview instead of the engine: no staging, journal, lock or tile is written.
@@ -36,8 +36,8 @@ class PreviewMapServerCacheImportAlgorithm(ImportMapServerCacheAlgorithm):
         return self.tr("arcgis,esri,tile,cache,tpk,tpkx,bundle,import,preview,plan,dry run").split(",")
 
     def shortDescription(self):
-        return self.tr("Shows what an import of a cache folder or tile package into a service cache would do, "
-                       "without changing anything.")
+        return self.tr("Shows what an import of a cache folder or tile package into a service cache would "
+                       "do, without changing anything.")
 
     def shortHelpString(self):
         return self.tr(
