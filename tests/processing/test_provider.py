@@ -47,7 +47,8 @@ def test_algorithm_names_and_parameters(plugin):
     assert advanced == {"upload_data_to_server", "num_of_caching_service_instances"}
     assert [p.name() for p in algorithm.destinationParameterDefinitions()] == ["report"]
     outputs = {o.name(): o for o in algorithm.outputDefinitions()}
-    assert set(outputs) == {"target_cache", "imported", "blended", "clipped", "skipped", "damaged", "report"}
+    assert set(outputs) == {"target_cache", "target_layer", "imported", "blended", "clipped", "skipped",
+                            "damaged", "report"}
     assert isinstance(outputs["report"], QgsProcessingOutputHtml)
     assert algorithm.shortHelpString()
     flags = algorithm.flags()
