@@ -13,10 +13,13 @@ from pathlib import Path
 from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputRasterLayer,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -25,6 +28,7 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
@@ -90,6 +94,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
               AREA_OF_INTEREST, OVERWRITE)
     REPORT = "report"
     TARGET_CACHE = "target_cache"
+    TARGET_LAYER = "target_layer"
     COUNTS = ("imported", "blended", "clipped", "skipped", "damaged")
 
     def tr(self, text):
@@ -139,6 +144,26 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     def initAlgorithm(self, config=None):
+        self.add_import_parameters()
+        self.addParameter(self.report_parameter(self.tr("Import report"), self.tr(
+            "An HTML page with the counts of the import, level by level.")))
+        self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
+        self.addOutput(QgsProcessingOutputRasterLayer(self.TARGET_LAYER, self.tr("Updated target cache")))
+        for name, description in zip(self.COUNTS, (
+                self.tr("Tiles imported"), self.tr("Tiles blended"), self.tr("Tiles clipped"),
+                self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
+            self.addOutput(QgsProcessingOutputNumber(name, description))
+
+    def report_parameter(self, description: str, help_text: str) -> QgsProcessingParameterFileDestination:
+        """The report's HTML file destination (a temporary file unless given)."""
+        parameter = QgsProcessingParameterFileDestination(
+            self.REPORT, description, self.tr("HTML files (*.html)"),
+            defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True)
+        parameter.setHelp(help_text)
+        return parameter
+
+    def add_import_parameters(self) -> None:
+        """The parameters of an import (INPUTS), shared with the preview algorithm."""
         def add(parameter, help_text, advanced=False, widget=None):
             parameter.setHelp(help_text)
             if widget is not None:
@@ -196,15 +221,6 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         add(QgsProcessingParameterBoolean(self.OVERWRITE, self.tr("Overwrite tiles"), defaultValue=False),
             self.tr("On (OVERWRITE): imported pixels replace the target's, transparent ones included. Off "
                     "(MERGE, the default): imported tiles are blended over the target's tiles."))
-        add(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Import report"), self.tr("HTML files (*.html)"),
-            defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True),
-            self.tr("An HTML page with the counts of the import, level by level."))
-        self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
-        for name, description in zip(self.COUNTS, (
-                self.tr("Tiles imported"), self.tr("Tiles blended"), self.tr("Tiles clipped"),
-                self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
-            self.addOutput(QgsProcessingOutputNumber(name, description))
 
     def checkParameterValues(self, parameters, context):
         try:
@@ -227,24 +243,10 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         from ..core.errors import CacheError
-        from ..core.execution.engine import ImportRequest, SourceType, import_cache
-        from ..settings import connection_scheduler, flush_new_bundles
+        from ..core.execution.engine import import_cache
 
         feedback = feedback or QgsProcessingFeedback()
-        try:
-            options = self._keyword_options(parameters, context)
-        except KeywordError as error:
-            raise QgsProcessingException(str(error)) from None
-        target = self._target_folder(parameters, context)
-        extent, area_of_interest = self._limits(parameters, context, feedback, target)
-        request = ImportRequest(
-            target=target, source=self._source_path(parameters, context, options["source_type"]),
-            source_type=SourceType[options["source_type"]], upload=options["upload"],
-            scales=options["scales"], workers=options["workers"], extent=extent,
-            area_of_interest=area_of_interest, overwrite=options["overwrite"],
-            flush_new_bundles=flush_new_bundles(),
-            scheduler=connection_scheduler(
-                self.parameterAsString(parameters, self.INPUT_SERVICE, context), target))
+        request = self.import_request(parameters, context, feedback)
         feedback.pushInfo(self.tr("Importing {source} into {target} ({mode})").format(
             source=request.source, target=request.target,
             mode=OVERWRITE_WORDS[0] if request.overwrite else OVERWRITE_WORDS[1]))
@@ -255,7 +257,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         report = ImportReport(result, {name: parameters.get(name) for name in self.INPUTS})
         for line in report.summary_lines():
             feedback.pushInfo(line)
-        outputs = {self.TARGET_CACHE: str(result.target), **report.counts()}
+        outputs = {self.TARGET_CACHE: str(result.target), **report.counts(),
+                   self.TARGET_LAYER: self._target_layer(result.target, parameters, context, feedback)}
         report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report_path:
             report.write_html(report_path)
@@ -275,6 +278,55 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         except (CacheError, OSError) as error:
             return False, str(error)
         return True, ""
+
+    def import_request(self, parameters, context, feedback):
+        """The core ImportRequest the parameters describe (also the preview's)."""
+        from ..core.execution.engine import ImportRequest, SourceType
+        from ..settings import connection_scheduler, flush_new_bundles
+
+        try:
+            options = self._keyword_options(parameters, context)
+        except KeywordError as error:
+            raise QgsProcessingException(str(error)) from None
+        target = self._target_folder(parameters, context)
+        extent, area_of_interest = self._limits(parameters, context, feedback, target)
+        return ImportRequest(
+            target=target, source=self._source_path(parameters, context, options["source_type"]),
+            source_type=SourceType[options["source_type"]], upload=options["upload"],
+            scales=options["scales"], workers=options["workers"], extent=extent,
+            area_of_interest=area_of_interest, overwrite=options["overwrite"],
+            flush_new_bundles=flush_new_bundles(),
+            scheduler=connection_scheduler(
+                self.parameterAsString(parameters, self.INPUT_SERVICE, context), target))
+
+    def _target_layer(self, folder: Path, parameters, context, feedback) -> str | None:
+        """The target's conf.xml when GDAL can show the cache (ESRIC reads compact V2 only), else None with
+        the reason in the log. Opened on completion when the report is ("Open output file after running")."""
+        from ..core.errors import CacheError
+        from ..core.formats.conf import find_conf_xml, read_conf_xml
+        from ..core.scheme import StorageFormat
+
+        try:
+            conf = find_conf_xml(folder)
+            storage = read_conf_xml(conf).storage_format
+        except (CacheError, OSError) as error:
+            feedback.pushWarning(self.tr("No layer of the target cache is offered: {error}").format(
+                error=error))
+            return None
+        if storage is not StorageFormat.COMPACT_V2:
+            kind = self.tr("exploded") if storage is StorageFormat.EXPLODED else self.tr("compact V1")
+            feedback.pushInfo(self.tr(
+                "No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache "
+                "is stored {kind}").format(kind=kind))
+            return None
+        report = parameters.get(self.REPORT)
+        opened = isinstance(report, QgsProcessingOutputLayerDefinition)
+        project = report.destinationProject if opened else None
+        if project is not None:
+            details = QgsProcessingContext.LayerDetails(folder.parent.name, project, self.TARGET_LAYER)
+            details.layerTypeHint = QgsProcessingUtils.LayerHint.Raster
+            context.addLayerToLoadOnCompletion(str(conf), details)
+        return str(conf)
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""

@@ -122,6 +122,7 @@ def main() -> int:
     for name in ("target_cache", "imported", "blended", "clipped", "skipped", "damaged", "report"):
         print(f"  {name}: {results[name]}")
     print(f"Previews of level {PREVIEW_LEVEL}: {OUTPUT / 'before.png'} and {OUTPUT / 'after.png'}")
+    print(f"Import report (open it in a web browser): {results['report']}")
     plugin.unload()
     app.exitQgis()
     return 0

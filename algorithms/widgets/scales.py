@@ -11,9 +11,9 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from ...core.compatibility import compare, format_differences
 from ...core.errors import CacheError
 from ...core.planning.levels import SCALE_REL_TOL, select_levels
-from ...core.scheme import compare, format_differences
 from ...core.sources.opening import open_cache
 from ...core.sources.services import resolve_input_service
 from ...settings import all_connections

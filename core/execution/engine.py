@@ -38,6 +38,7 @@ from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .cluster import load_distributed, run_units_on_cluster
 from .journal import import_id, journal_finished, journal_folder, remove_journal
 from .pool import run_units
+from .snapshots import Pictures, choose_pictures, outline_of
 from .staging import staged
 from .workers import close_datasets
 
@@ -107,6 +108,7 @@ class LevelResult:
     resolution: float
     tiles: int = 0
     bundles: int = 0
+    whole_bundles: int = 0          # bundles copied as files (planned so: the target had none there)
     copied_raw: int = 0
     blended: int = 0
     clipped: int = 0
@@ -127,6 +129,8 @@ class ImportResult:
     levels: list = field(default_factory=list)
     bytes_written: int = 0
     seconds: float = 0.0
+    pictures: Pictures | None = None
+    estimated_bytes: int = 0        # a preview: the part of bytes_written estimated from source sizes
 
     tiles = _total("tiles")
     bundles = _total("bundles")
@@ -151,7 +155,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
         load_distributed()                    # before any work: says what to install
     started = time.monotonic()
     target_folder = find_dataframe_folder(request.target)
-    source_path = _checked_source(request)
+    source_path = checked_source(request)
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
     with open_cache(target_folder) as target:
         with open_cache(source_path) as source:
@@ -185,6 +189,8 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 plans.append(plan_level(source, target, source_lod, target_lod, extent=extent, aoi=aoi,
                                         overwrite=request.overwrite))
             tally = _Tally(target.scheme, plans, progress)
+            tally.pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
+            tally.pictures.read_before(target)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             units = [unit for plan in plans for unit in plan.units]
             try:
@@ -200,24 +206,28 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
-    return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started)
+    with open_cache(target_folder) as updated:
+        tally.pictures.read_after(updated)
+    return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
+                        tally.pictures)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:
     """The checks import_cache makes before it writes anything, alone: target and source readable, source
     compatible with the target, scales known to the target. Raises what import_cache would raise."""
     target_folder = find_dataframe_folder(request.target)
-    source_path = _checked_source(request)
+    source_path = checked_source(request)
     with open_cache(target_folder) as target, open_cache(source_path) as source:
         return _checked_levels(source, target, request.scales)
 
 
 def _checked_levels(source, target, scales) -> LevelSelection:
-    _check_compatible(source, target)
+    check_compatible(source, target)
     return select_levels(source.scheme, target.scheme, scales)
 
 
-def _checked_source(request: ImportRequest) -> Path:
+def checked_source(request: ImportRequest) -> Path:
+    """The request's source path, checked: it exists as its type says and is not the target itself."""
     source = Path(request.source)
     if request.source_type is SourceType.TILE_PACKAGE:
         if not source.is_file():
@@ -251,12 +261,20 @@ def _remove_journal(target_folder: Path, journal_id: str, progress) -> None:
                          "again skips the tiles it lists")
 
 
-def _check_compatible(source, target) -> None:
+def check_compatible(source, target) -> None:
+    """Raise IncompatibleCacheError listing every difference of the two tiling schemes."""
     differences = compare(source.scheme, target.scheme)
     if differences:
         raise IncompatibleCacheError(
             f"the source {source.root} does not fit the target {target.root}:\n"
             + format_differences(differences), differences)
+
+
+def level_result(plan) -> LevelResult:
+    """A level's counts as planning knows them (tiles, bundles, bundles to copy whole, tiles outside)."""
+    lod = plan.target_lod
+    return LevelResult(lod.level, lod.scale, lod.resolution, plan.tiles, len(plan.units),
+                       sum(unit.whole_file for unit in plan.units), skipped_outside=plan.skipped_outside)
 
 
 class _Tally:
@@ -266,9 +284,8 @@ class _Tally:
     def __init__(self, scheme, plans, progress):
         self.scheme, self.progress = scheme, progress
         self.lods = {plan.target_lod.level: plan.target_lod for plan in plans}
-        self.levels = [LevelResult(plan.target_lod.level, plan.target_lod.scale, plan.target_lod.resolution,
-                                   plan.tiles, len(plan.units), skipped_outside=plan.skipped_outside)
-                       for plan in plans]
+        self.levels = [level_result(plan) for plan in plans]
+        self.pictures: Pictures | None = None
         self.by_level = {level.level: level for level in self.levels}
         self.bytes_written = self.done = 0
         self.total = sum(plan.tiles for plan in plans)
@@ -291,6 +308,8 @@ class _Tally:
             self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
         self.done += unit_result.tiles
         self.progress.progress(self.done, self.total)
+        if self.pictures is not None:
+            self.pictures.record(unit_result)
 
     def written_extent(self, *clips: Extent | None) -> Extent | None:
         """Bounds of the written tiles, clipped by each clip that overlaps them."""

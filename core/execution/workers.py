@@ -23,7 +23,7 @@ from ..errors import CacheError, StorageError
 from ..formats.tileformats import is_opaque_by_format, is_valid_signature
 from ..planning.area import AreaOfInterest, TileClass, pixel_mask
 from ..planning.selection import BUNDLE_SIZE
-from ..planning.units import ImportSettings, UnitResult, WorkUnit
+from ..planning.units import OUTCOME_CODES, ImportSettings, UnitResult, WorkUnit, outcome_grid, pack_outcomes
 from ..sources.dataset import CacheDataset
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
@@ -36,6 +36,7 @@ from .journal import journal_path, open_journal, whole_copy_stamp
 BATCH_TILES = 4096
 BATCH_BYTES = 64 * 1024 * 1024
 _INSIDE, _OUTSIDE, _BOUNDARY = int(TileClass.INSIDE), int(TileClass.OUTSIDE), int(TileClass.BOUNDARY)
+_CODE = {outcome: OUTCOME_CODES.index(outcome.value) for outcome in Outcome}
 # How often (seconds) a running unit asks whether it should stop.
 STOP_CHECK_SECONDS = 0.2
 
@@ -136,6 +137,9 @@ def _copied(unit, tiles, bytes_written: int) -> UnitResult:
         result.counts[Outcome.COPIED_RAW.value] = result.written = len(tiles)
         result.written_range = (row_min, row_max, col_min, col_max)
         result.bytes_written = bytes_written
+        grid = outcome_grid()
+        grid[tiles[:, 0] - unit.target_key[1], tiles[:, 1] - unit.target_key[2]] = _CODE[Outcome.COPIED_RAW]
+        result.outcomes = pack_outcomes(grid)
     return result
 
 
@@ -153,7 +157,7 @@ class _ComposeRun:
         settings, unit, result = self.settings, self.unit, self.result
         codes, row0, col0 = unit.codes, unit.target_key[1], unit.target_key[2]
         counts: dict[Outcome, int] = {}
-        rows, cols = set(), set()
+        rows, cols, grid = set(), set(), outcome_grid()
         try:
             storage = self.target.storage
             with storage.writer(self.key) as writer, open_journal(settings.target, settings.import_id,
@@ -163,9 +167,11 @@ class _ComposeRun:
                 for (row, col), data in self.source.storage.iter_bundle(BundleKey(*unit.source_key)):
                     status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
                     if status == _OUTSIDE:
+                        grid[row - row0, col - col0] = _CODE[Outcome.SKIPPED_OUTSIDE]
                         continue
                     outcome, size = self._tile(writer, journal, row, col, data, status)
                     counts[outcome] = counts.get(outcome, 0) + 1
+                    grid[row - row0, col - col0] = _CODE[outcome]
                     if size is not None:
                         result.written += 1
                         rows.add(row)
@@ -186,6 +192,7 @@ class _ComposeRun:
         finally:
             result.counts = {outcome.value: count for outcome, count in counts.items()}
             result.written_range = (min(rows), max(rows), min(cols), max(cols)) if rows else None
+            result.outcomes = pack_outcomes(grid)
         return result
 
     def _tile(self, writer, journal, row: int, col: int, data: bytes, status: int) -> tuple:

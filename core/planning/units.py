@@ -8,9 +8,17 @@ Sources and targets are named by path, so a worker on any process or machine ope
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..scheme import LOD, TilingScheme
+from .selection import BUNDLE_SIZE
+
+# Per-tile outcome codes of ``UnitResult.outcomes``: the index of an Outcome value, 0 for no source tile.
+# Ordered by importance, so that a picture showing several tiles in one pixel can show the highest code.
+OUTCOME_CODES = ("", "skipped_outside", "skipped_empty", "copied_raw", "blended", "clipped", "damaged")
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,8 @@ class WorkUnit:
 
 @dataclass
 class UnitResult:
-    """What one unit did: tile counts by outcome, bytes written, the range of written tiles."""
+    """What one unit did: tile counts by outcome, per-tile outcomes, bytes written, the range of written
+    tiles."""
 
     target_key: tuple
     tiles: int
@@ -60,3 +69,18 @@ class UnitResult:
     bytes_written: int = 0
     written_range: tuple | None = None            # (row_min, row_max, col_min, col_max)
     stopped: bool = False                         # a stop request ended the unit early
+    outcomes: bytes | None = None                 # pack_outcomes of the bundle's OUTCOME_CODES
+
+
+def outcome_grid() -> np.ndarray:
+    """An empty bundle's worth of outcome codes: (BUNDLE_SIZE, BUNDLE_SIZE) uint8, row-major."""
+    return np.zeros((BUNDLE_SIZE, BUNDLE_SIZE), np.uint8)
+
+
+def pack_outcomes(grid: np.ndarray) -> bytes:
+    """A bundle's outcome codes, deflated: mostly runs of one code, so tens of bytes instead of 16 KiB."""
+    return zlib.compress(np.ascontiguousarray(grid, np.uint8).tobytes(), 1)
+
+
+def unpack_outcomes(packed: bytes) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(packed), np.uint8).reshape(BUNDLE_SIZE, BUNDLE_SIZE)

@@ -2,7 +2,7 @@
 no two modules import each other, directly or through others.
 
     errors, gdalcalls, scheme, compatibility, atomic  <  formats  <  storage  <  sources  <  planning
-        <  execution
+        <  execution  <  reporting
 
 Imports are read from the source (every ``from``/``import`` statement, also inside functions and
 TYPE_CHECKING blocks), so a lazy import cannot hide a cycle.
@@ -17,7 +17,8 @@ import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "core"
 LAYERS = {"errors": 0, "gdalcalls": 0, "scheme": 0, "compatibility": 0, "atomic": 0,
-          "formats": 1, "storage": 2, "sources": 3, "planning": 4, "execution": 5}
+          "formats": 1, "storage": 2, "sources": 3, "planning": 4, "execution": 5,
+          "reporting": 6}
 
 
 def module_name(path: Path) -> str:

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 ALGORITHM_ID = "mapservercache:importmapservercache"
+PREVIEW_ID = "mapservercache:previewmapservercacheimport"
 LEVELS = range(0, 4)
 RED, BLUE = (220, 30, 30, 255), (30, 60, 220, 255)
 

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from caches import ALGORITHM_ID
+from caches import ALGORITHM_ID, PREVIEW_ID
 from qgis.core import QgsApplication, QgsProcessingOutputHtml
 
 from map_server_cache.qgiscompat import (
@@ -32,7 +32,7 @@ def test_provider_registered(plugin):
     assert provider.name() == "Map Server Cache"
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
-    assert [alg.id() for alg in provider.algorithms()] == [ALGORITHM_ID]
+    assert sorted(alg.id() for alg in provider.algorithms()) == [ALGORITHM_ID, PREVIEW_ID]
 
 
 def test_algorithm_names_and_parameters(plugin):
@@ -49,7 +49,8 @@ def test_algorithm_names_and_parameters(plugin):
     assert advanced == {"upload_data_to_server", "num_of_caching_service_instances"}
     assert [p.name() for p in algorithm.destinationParameterDefinitions()] == ["report"]
     outputs = {o.name(): o for o in algorithm.outputDefinitions()}
-    assert set(outputs) == {"target_cache", "imported", "blended", "clipped", "skipped", "damaged", "report"}
+    assert set(outputs) == {"target_cache", "target_layer", "imported", "blended", "clipped", "skipped",
+                            "damaged", "report"}
     assert isinstance(outputs["report"], QgsProcessingOutputHtml)
     assert algorithm.shortHelpString()
     flags = algorithm.flags()
