@@ -13,7 +13,8 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export QT_QPA_PLATFORM := offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test demo bench stress lint package transup transcompile clean
+.PHONY: deps test test-debian13 test-sid mmdebstrap print-deb-packages demo bench stress lint package transup \
+        transcompile clean
 
 deps: $(VENV)/.installed $(PLUGIN_LINK)
 
@@ -43,6 +44,24 @@ $(PLUGIN_LINK):
 test: deps
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
 
+# The same `make test` inside a Debian root built by mmdebstrap (cached in build/roots/<suite>, see
+# .ci/debian-lane): Debian 13 (QGIS 3.40, Python 3.13) and unstable (QGIS 3.44). Prints SKIPPED and succeeds
+# when the root cannot be built because a registry did not answer.
+test-debian13: mmdebstrap
+	.ci/debian-lane trixie
+
+test-sid: mmdebstrap
+	.ci/debian-lane sid
+
+mmdebstrap:
+	@command -v mmdebstrap >/dev/null || { \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap; \
+	} || echo "could not install mmdebstrap"
+
+print-deb-packages:
+	@echo $(DEB_PACKAGES)
+
 lint: deps
 	$(VPY) -m ruff check .
 
@@ -69,5 +88,7 @@ package: transcompile
 	cd build/package && rm -f ../../dist/map_server_cache-$(VERSION).zip && zip -qr ../../dist/map_server_cache-$(VERSION).zip map_server_cache
 	@echo dist/map_server_cache-$(VERSION).zip
 
+# Never through a mount point: a lane's leftover bind mount of /dev or ../shared/samples would delete host files.
 clean:
+	@.ci/debian-lane --assert-no-mounts build dist $(VENV)
 	rm -rf build dist $(VENV) i18n/*.qm
