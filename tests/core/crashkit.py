@@ -242,23 +242,24 @@ def _check_mapproxy(alllayers: Path, storage_format: StorageFormat, tiles: dict)
 
 
 def _check_gdal(folder: Path, scheme, tiles: dict, sample: int) -> None:
-    from osgeo import gdal
+    from cachebuilders import osgeo_exceptions
 
-    gdal.UseExceptions()
-    dataset = gdal.Open(str(find_conf_xml(folder)))
-    top = max(lod.level for lod in scheme.lods)
-    size = scheme.tile_cols
-    for bundle, present in _bundles(tiles).items():
-        cells = sorted(present)[:sample] + _empty_cells(bundle, present)
-        for level, row, col in cells:
-            bands = [dataset.GetRasterBand(number) for number in range(1, dataset.RasterCount + 1)]
-            if level != top:
-                bands = [band.GetOverview(top - 1 - level) for band in bands]
-            pixels = np.dstack([band.ReadAsArray(col * size, row * size, size, size) for band in bands])
-            data = present.get((level, row, col))
-            expected = np.zeros_like(pixels) if data is None else np.asarray(
-                Image.open(io.BytesIO(data)).convert("RGBA" if pixels.shape[2] == 4 else "RGB"))
-            assert np.array_equal(pixels, expected), f"GDAL ESRIC reads tile {(level, row, col)} otherwise"
+    with osgeo_exceptions("gdal") as gdal:
+        dataset = gdal.Open(str(find_conf_xml(folder)))
+        top = max(lod.level for lod in scheme.lods)
+        size = scheme.tile_cols
+        for bundle, present in _bundles(tiles).items():
+            cells = sorted(present)[:sample] + _empty_cells(bundle, present)
+            for level, row, col in cells:
+                bands = [dataset.GetRasterBand(number) for number in range(1, dataset.RasterCount + 1)]
+                if level != top:
+                    bands = [band.GetOverview(top - 1 - level) for band in bands]
+                pixels = np.dstack([band.ReadAsArray(col * size, row * size, size, size) for band in bands])
+                data = present.get((level, row, col))
+                expected = np.zeros_like(pixels) if data is None else np.asarray(
+                    Image.open(io.BytesIO(data)).convert("RGBA" if pixels.shape[2] == 4 else "RGB"))
+                assert np.array_equal(pixels, expected), \
+                    f"GDAL ESRIC reads tile {(level, row, col)} otherwise"
 
 
 def copy_cache(source, destination) -> Path:

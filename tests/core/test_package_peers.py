@@ -13,7 +13,14 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/conftest.py adds tests/core
 
-from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
+from cachebuilders import (  # noqa: E402
+    make_scheme,
+    make_tpk,
+    make_tpkx,
+    osgeo_exceptions,
+    png_tile,
+    write_cache,
+)
 
 from map_server_cache.core.packages import open_tpk, open_tpkx  # noqa: E402
 
@@ -104,18 +111,17 @@ def test_tpkx_bundles_are_read_without_extraction(tmp_path, monkeypatch):
 
 
 def test_gdal_esric_opens_tpkx(tmp_path):
-    gdal = pytest.importorskip("osgeo.gdal")
+    pytest.importorskip("osgeo.gdal")
     tiles = sample_tiles()
     path = make_tpkx(tmp_path / "a.tpkx", write_cache(tmp_path / "Layers", SCHEME_V2, tiles))
-    gdal.UseExceptions()
-    try:
-        raster = gdal.OpenEx(str(path), gdal.OF_RASTER, allowed_drivers=["ESRIC"])
-    except RuntimeError as error:
-        if int(gdal.VersionInfo()) < 3080000:
-            pytest.skip(f"GDAL {gdal.__version__}: the ESRIC driver reads .tpkx only from GDAL 3.8 ({error})")
-        raise
-    x0, dx, _, y0, _, dy = raster.GetGeoTransform()
-    with open_tpkx(path) as dataset:
+    with osgeo_exceptions("gdal") as gdal, open_tpkx(path) as dataset:
+        try:
+            raster = gdal.OpenEx(str(path), gdal.OF_RASTER, allowed_drivers=["ESRIC"])
+        except RuntimeError as error:
+            if int(gdal.VersionInfo()) < 3080000:
+                pytest.skip(f"GDAL {gdal.__version__}: ESRIC reads .tpkx only from GDAL 3.8 ({error})")
+            raise
+        x0, dx, _, y0, _, dy = raster.GetGeoTransform()
         finest = dataset.scheme.lods[-1]
         for (level, row, col), data in tiles.items():
             if level != finest.level:

@@ -13,7 +13,7 @@ from map_server_cache.core.scheme import LOD, SpatialReference, StorageFormat, T
 from map_server_cache.core.storage import BundleKey, open_storage
 
 compact = pytest.importorskip("mapproxy.cache.compact")
-from cachebuilders import write_tiles  # noqa: E402
+from cachebuilders import osgeo_exceptions, write_tiles  # noqa: E402
 from mapproxy.cache.tile import Tile  # noqa: E402
 from mapproxy.image import ImageResult  # noqa: E402
 
@@ -105,8 +105,7 @@ def random_png(rng: np.random.Generator) -> tuple[bytes, np.ndarray]:
 
 
 def test_gdal_esric_reads_our_v2_cache(tmp_path):
-    gdal = pytest.importorskip("osgeo.gdal")
-    gdal.UseExceptions()
+    pytest.importorskip("osgeo.gdal")
     rng = np.random.default_rng(5)
     scheme = web_mercator_scheme(3)
     write_conf_xml(scheme, tmp_path / "conf.xml")
@@ -118,19 +117,20 @@ def test_gdal_esric_reads_our_v2_cache(tmp_path):
     write_tiles(storage, tiles)
     write_tiles(storage, {(2, 3, 3): tiles[(2, 0, 2)]})      # a repointed tile
     expected[(2, 3, 3)] = expected[(2, 0, 2)]
-    dataset = gdal.Open(str(tmp_path / "conf.xml"))
-    assert dataset.GetDriver().ShortName == "ESRIC"
-    assert dataset.RasterCount == 4
-    for (level, row, col), pixels in expected.items():
-        bands = []
-        for number in range(1, 5):
-            band = dataset.GetRasterBand(number)
-            if level != 2:
-                band = band.GetOverview(1 - level)
-            bands.append(band.ReadAsArray(col * 256, row * 256, 256, 256))
-        assert np.array_equal(np.dstack(bands), pixels), (level, row, col)
-    empty = dataset.GetRasterBand(1).ReadAsArray(256, 256, 256, 256)
-    assert not empty.any()
+    with osgeo_exceptions("gdal") as gdal:
+        dataset = gdal.Open(str(tmp_path / "conf.xml"))
+        assert dataset.GetDriver().ShortName == "ESRIC"
+        assert dataset.RasterCount == 4
+        for (level, row, col), pixels in expected.items():
+            bands = []
+            for number in range(1, 5):
+                band = dataset.GetRasterBand(number)
+                if level != 2:
+                    band = band.GetOverview(1 - level)
+                bands.append(band.ReadAsArray(col * 256, row * 256, 256, 256))
+            assert np.array_equal(np.dstack(bands), pixels), (level, row, col)
+        empty = dataset.GetRasterBand(1).ReadAsArray(256, 256, 256, 256)
+        assert not empty.any()
 
 
 def test_exploded_files_are_where_arcgis_puts_them(tmp_path):
