@@ -118,12 +118,17 @@ def write_tiles(storage, tiles: dict) -> None:
 
 
 def root_json(scheme: TilingScheme, extent: Extent | None) -> dict:
-    """A .tpkx root.json (Esri's tile-package-spec) for a scheme; minLOD/maxLOD span its levels."""
+    """A .tpkx root.json (Esri's tile-package-spec) for a scheme; minLOD/maxLOD span its levels.
+
+    As ArcGIS writes it, with ``tileBundlesPath`` and a top-level ``spatialReference`` besides the one in
+    ``tileInfo``: GDAL's ESRIC driver (3.8+) recognises a root.json by ``tileBundlesPath`` near its start and
+    takes the CRS from the top level only.
+    """
     srs = {"wkid": scheme.spatial_reference.wkid, "latestWkid": scheme.spatial_reference.latest_wkid}
     levels = [lod.level for lod in scheme.lods]
     document = {
-        "version": "1.0.0", "name": "synthetic", "type": "raster",
-        "minLOD": min(levels), "maxLOD": max(levels),
+        "version": "1.0.0", "name": "synthetic", "type": "raster", "tileBundlesPath": "./tile",
+        "spatialReference": srs, "minLOD": min(levels), "maxLOD": max(levels),
         "tileInfo": {"rows": scheme.tile_rows, "cols": scheme.tile_cols, "dpi": scheme.dpi,
                      "format": scheme.tile_format, "compressionQuality": scheme.compression_quality or 0,
                      "origin": {"x": scheme.origin_x, "y": scheme.origin_y}, "spatialReference": srs,
