@@ -13,7 +13,8 @@ SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export QT_QPA_PLATFORM := offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps test test-gdal-exceptions demo bench stress lint package transup transcompile clean
+.PHONY: deps test test-gdal-exceptions test-debian13 test-sid mmdebstrap print-deb-packages demo bench \
+        stress lint package transup transcompile clean
 
 deps: $(VENV)/.installed $(PLUGIN_LINK)
 
@@ -51,6 +52,24 @@ GDAL_MODE_TESTS := $(addprefix tests/core/,test_gdal_modes.py test_selection.py 
 test-gdal-exceptions: deps
 	MAP_SERVER_CACHE_GDAL_EXCEPTIONS=1 $(VPY) -m pytest -q $(GDAL_MODE_TESTS)
 
+# The same `make test` inside a Debian root built by mmdebstrap (cached in build/roots/<suite>, see
+# .ci/debian-lane): Debian 13 (QGIS 3.40, Python 3.13) and unstable (QGIS 3.44). Prints SKIPPED and succeeds
+# when the root cannot be built because a registry did not answer.
+test-debian13: mmdebstrap
+	.ci/debian-lane trixie
+
+test-sid: mmdebstrap
+	.ci/debian-lane sid
+
+mmdebstrap:
+	@command -v mmdebstrap >/dev/null || { \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap; \
+	} || echo "could not install mmdebstrap"
+
+print-deb-packages:
+	@echo $(DEB_PACKAGES)
+
 # ruff on everything; mypy on core/ and the QGIS adapter (what it checks: [tool.mypy] in pyproject.toml).
 lint: deps
 	$(VPY) -m ruff check .
@@ -79,5 +98,7 @@ package: transcompile
 	cd build/package && rm -f ../../dist/map_server_cache-$(VERSION).zip && zip -qr ../../dist/map_server_cache-$(VERSION).zip map_server_cache
 	@echo dist/map_server_cache-$(VERSION).zip
 
+# Never through a mount point: a lane's leftover bind mount of /dev or ../shared/samples would delete host files.
 clean:
+	@.ci/debian-lane --assert-no-mounts build dist $(VENV)
 	rm -rf build dist $(VENV) i18n/*.qm

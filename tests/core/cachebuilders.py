@@ -10,6 +10,7 @@ Import it from tests/core as ``cachebuilders`` (tests/core must be on sys.path).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
@@ -35,6 +36,29 @@ NZTM_RESOLUTIONS = (8960, 4480, 2240, 1120, 560, 280, 140, 70, 28, 14, 7, 2.8, 1
 METRES_PER_INCH = 0.0254
 JUNK_ENTRIES = {".DS_Store": b"\0\0\0\1Bud1", "__MACOSX/v101/._conf.xml": b"\0\5\26\7",
                 "v101/.DS_Store": b"\0\0\0\1Bud1"}
+
+
+@contextlib.contextmanager
+def osgeo_exceptions(module_name: str = "gdal"):
+    """``osgeo.<module_name>`` (gdal, ogr) raising its errors as exceptions inside the block only.
+
+    ``gdal.UseExceptions()`` is process-wide and, from GDAL 3.7, turns on ogr's and osr's exceptions too: left
+    on by one test, it changes how the plugin's own OGR calls behave in every test after it.
+    """
+    import importlib
+
+    module = importlib.import_module(f"osgeo.{module_name}")
+    if hasattr(module, "ExceptionMgr"):                          # GDAL 3.7+
+        with module.ExceptionMgr(useExceptions=True):
+            yield module
+        return
+    was_on = module.GetUseExceptions()
+    module.UseExceptions()
+    try:
+        yield module
+    finally:
+        if not was_on:
+            module.DontUseExceptions()
 
 
 def make_scheme(storage: str = "COMPACT_V2", fmt: str = "PNG", levels=range(0, 5), crs: str = "webmercator",
@@ -95,12 +119,17 @@ def write_tiles(storage, tiles: dict) -> None:
 
 
 def root_json(scheme: TilingScheme, extent: Extent | None) -> dict:
-    """A .tpkx root.json (Esri's tile-package-spec) for a scheme; minLOD/maxLOD span its levels."""
+    """A .tpkx root.json (Esri's tile-package-spec) for a scheme; minLOD/maxLOD span its levels.
+
+    As ArcGIS writes it, with ``tileBundlesPath`` and a top-level ``spatialReference`` besides the one in
+    ``tileInfo``: GDAL's ESRIC driver (3.8+) recognises a root.json by ``tileBundlesPath`` near its start and
+    takes the CRS from the top level only.
+    """
     srs = {"wkid": scheme.spatial_reference.wkid, "latestWkid": scheme.spatial_reference.latest_wkid}
     levels = [lod.level for lod in scheme.lods]
     document = {
-        "version": "1.0.0", "name": "synthetic", "type": "raster",
-        "minLOD": min(levels), "maxLOD": max(levels),
+        "version": "1.0.0", "name": "synthetic", "type": "raster", "tileBundlesPath": "./tile",
+        "spatialReference": srs, "minLOD": min(levels), "maxLOD": max(levels),
         "tileInfo": {"rows": scheme.tile_rows, "cols": scheme.tile_cols, "dpi": scheme.dpi,
                      "format": scheme.tile_format, "compressionQuality": scheme.compression_quality or 0,
                      "origin": {"x": scheme.origin_x, "y": scheme.origin_y}, "spatialReference": srs,

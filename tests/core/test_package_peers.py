@@ -13,7 +13,13 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).parent))  # cachebuilders, until tests/conftest.py adds tests/core
 
-from cachebuilders import make_scheme, make_tpk, make_tpkx, png_tile, write_cache  # noqa: E402
+from cachebuilders import (  # noqa: E402
+    make_scheme,
+    make_tpk,
+    make_tpkx,
+    png_tile,
+    write_cache,
+)
 
 from map_server_cache.core.gdalcalls import checked  # noqa: E402
 from map_server_cache.core.sources.packages import open_tpk, open_tpkx  # noqa: E402

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import shapely
+from cachebuilders import osgeo_exceptions
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
 from map_server_cache.core.errors import SelectionError
@@ -200,6 +201,12 @@ def test_invalid_areas():
     assert abs(merged.geometry.GetArea() - 150) < 1e-9
     mask = pixel_mask(merged, Extent(0, 0, 16, 10), 16, 10)
     assert mask[:, :15].all() and not mask[:, 15].any()
+
+
+def test_invalid_wkb_with_ogr_exceptions_on():
+    """QGIS 3.40's Processing leaves OGR's exceptions on (GdalUtils calls ogr.UseExceptions())."""
+    with osgeo_exceptions("ogr"), pytest.raises(SelectionError, match="not a WKB"):
+        AreaOfInterest(b"\x01\x02garbage")
 
 
 def test_area_pickles_as_wkb():

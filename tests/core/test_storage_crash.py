@@ -61,6 +61,7 @@ CHILD = textwrap.dedent("""
             writer.put(row, col, data)
         if crash == "before_commit":
             writer._flush()
+            writer._fh.flush()      # _flush may leave records in the file object's buffer (128 KiB from 3.14)
             os._exit(9)
 """)
 

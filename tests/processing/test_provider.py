@@ -69,11 +69,26 @@ def test_can_execute(plugin, monkeypatch):
 
 
 def test_plugin_loads_without_pillow_and_numpy():
-    """A Python without Pillow/numpy still loads the plugin; the algorithm says what is missing."""
+    """A Python without Pillow/numpy still loads the plugin; the algorithm says what is missing.
+
+    Such a Python has no package that needs them either: QGIS 3.40's qgis.core imports shapely when it is
+    installed (and expects only ModuleNotFoundError), so blocking numpy alone would break QGIS itself.
+    """
     script = textwrap.dedent("""
+        import re
         import sys
-        sys.modules["PIL"] = None
-        sys.modules["numpy"] = None
+        from importlib import metadata
+
+        blocked = {"PIL", "numpy"}
+        needs = re.compile(r"(numpy|pillow)\\b(?!.*extra\\s*==)", re.IGNORECASE)
+        modules = metadata.packages_distributions()
+        for dist in metadata.distributions():
+            if any(needs.match(requirement) for requirement in dist.requires or ()):
+                name = dist.metadata["Name"].lower().replace("-", "_")
+                blocked.update(module for module, dists in modules.items()
+                               if name in {d.lower().replace("-", "_") for d in dists})
+        for module in blocked:
+            sys.modules[module] = None          # `import module` now raises ModuleNotFoundError
         from qgis.core import QgsApplication
         app = QgsApplication([], False)
         app.initQgis()
