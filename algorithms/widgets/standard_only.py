@@ -7,8 +7,8 @@ those dialogs the constructor hands back the wrapper QGIS would have made withou
 
 from __future__ import annotations
 
-from processing.gui.wrappers import DIALOG_STANDARD, WidgetWrapper, dialogTypes
-from qgis.gui import QgsGui, QgsProcessingGui
+from processing.gui.wrappers import DIALOG_MODELER, DIALOG_STANDARD, WidgetWrapper, dialogTypes
+from qgis.gui import QgsGui
 
 
 class StandardDialogWidgetWrapper(WidgetWrapper):
@@ -19,7 +19,7 @@ class StandardDialogWidgetWrapper(WidgetWrapper):
         if dialog_type == DIALOG_STANDARD:
             return super().__new__(cls)
         registry = QgsGui.processingGuiRegistry()
-        if dialog_type == QgsProcessingGui.Modeler:
+        if dialog_type == DIALOG_MODELER:
             return registry.createModelerParameterWidget(dialog.model, dialog.childId, param, dialog.context)
         wrapper = registry.createParameterWidgetWrapper(param, dialog_type)
         wrapper.setDialog(dialog)
