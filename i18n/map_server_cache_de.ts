@@ -4,7 +4,7 @@
 <context>
     <name>ConnectionsOptionsFactory</name>
     <message>
-        <location filename="../provider/options_page.py" line="32"/>
+        <location filename="../provider/options_page.py" line="37"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
@@ -12,75 +12,80 @@
 <context>
     <name>ConnectionsOptionsPage</name>
     <message>
-        <location filename="../provider/options_page.py" line="48"/>
+        <location filename="../provider/options_page.py" line="53"/>
         <source>Connection name</source>
         <translation>Verbindungsname</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="48"/>
+        <location filename="../provider/options_page.py" line="53"/>
         <source>Server directories root</source>
         <translation>Stammordner der Serververzeichnisse</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="51"/>
+        <location filename="../provider/options_page.py" line="57"/>
         <source>Add</source>
         <translation>Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="51"/>
+        <location filename="../provider/options_page.py" line="57"/>
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="51"/>
+        <location filename="../provider/options_page.py" line="57"/>
         <source>Choose Folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="60"/>
-        <source>A connection maps the name used in service strings such as &lt;i&gt;GIS Servers/&amp;lt;connection&amp;gt;/&amp;lt;service&amp;gt;.MapServer&lt;/i&gt; to the folder holding &lt;i&gt;arcgiscache&lt;/i&gt; and &lt;i&gt;arcgissystem&lt;/i&gt;. For headless runs, the environment variable MAP_SERVER_CACHE_SERVERS may add connections as a JSON object.</source>
-        <translation>Eine Verbindung ordnet den Namen, der in Dienstangaben wie &lt;i&gt;GIS Servers/&amp;lt;Verbindung&amp;gt;/&amp;lt;Dienst&amp;gt;.MapServer&lt;/i&gt; steht, dem Ordner zu, der &lt;i&gt;arcgiscache&lt;/i&gt; und &lt;i&gt;arcgissystem&lt;/i&gt; enthält. Für Läufe ohne Oberfläche kann die Umgebungsvariable MAP_SERVER_CACHE_SERVERS weitere Verbindungen als JSON-Objekt angeben.</translation>
-    </message>
-    <message>
-        <location filename="../provider/options_page.py" line="103"/>
+        <location filename="../provider/options_page.py" line="112"/>
         <source>Server Directories Root</source>
         <translation>Stammordner der Serververzeichnisse</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="66"/>
+        <location filename="../provider/options_page.py" line="75"/>
         <source>Flush new bundles to disk before publishing them</source>
         <translation>Neue Bundles vor dem Veröffentlichen auf die Festplatte schreiben</translation>
     </message>
     <message>
-        <location filename="../provider/options_page.py" line="68"/>
+        <location filename="../provider/options_page.py" line="77"/>
         <source>Protects the bundles an import creates as whole-file copies against a power cut during or just after the import, which could leave such a bundle empty; tiles that existed before are always protected. The cost: imports into empty targets wait for the disk and take about twice as long as a plain copy. For headless runs, the environment variable MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES (1 or 0) overrides this setting.</source>
         <translation>Schützt die Bundles, die ein Import als Kopien ganzer Dateien anlegt, davor, dass ein Stromausfall während oder kurz nach dem Import ein solches Bundle leer zurücklässt; bereits vorhandene Kacheln sind immer geschützt. Der Preis: Importe in leere Ziele warten auf die Festplatte und dauern etwa doppelt so lange wie eine einfache Kopie. Für Läufe ohne Oberfläche überschreibt die Umgebungsvariable MAP_SERVER_CACHE_FLUSH_NEW_BUNDLES (1 oder 0) diese Einstellung.</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="53"/>
+        <source>Dask scheduler (optional)</source>
+        <translation>Dask-Scheduler (optional)</translation>
+    </message>
+    <message>
+        <location filename="../provider/options_page.py" line="66"/>
+        <source>A connection maps the name used in service strings such as &lt;i&gt;GIS Servers/&amp;lt;connection&amp;gt;/&amp;lt;service&amp;gt;.MapServer&lt;/i&gt; to the folder holding &lt;i&gt;arcgiscache&lt;/i&gt; and &lt;i&gt;arcgissystem&lt;/i&gt;. For headless runs, the environment variable MAP_SERVER_CACHE_SERVERS may add connections as a JSON object. A Dask scheduler such as &lt;i&gt;tcp://caching1:8786&lt;/i&gt; runs the imports into that connection&apos;s caches on the site&apos;s Dask workers (every machine mounting the cache share at the same path); MAP_SERVER_CACHE_DASK_SCHEDULER overrides it for every import.</source>
+        <translation>Eine Verbindung ordnet den Namen in Dienstangaben wie &lt;i&gt;GIS Servers/&amp;lt;Verbindung&amp;gt;/&amp;lt;Dienst&amp;gt;.MapServer&lt;/i&gt; dem Ordner zu, der &lt;i&gt;arcgiscache&lt;/i&gt; und &lt;i&gt;arcgissystem&lt;/i&gt; enthält. Für Läufe ohne Oberfläche kann die Umgebungsvariable MAP_SERVER_CACHE_SERVERS Verbindungen als JSON-Objekt hinzufügen. Ein Dask-Scheduler wie &lt;i&gt;tcp://caching1:8786&lt;/i&gt; führt die Importe in die Caches dieser Verbindung auf den Dask-Workern des Standorts aus (jede Maschine bindet die Cache-Freigabe unter demselben Pfad ein); MAP_SERVER_CACHE_DASK_SCHEDULER setzt ihn für jeden Import außer Kraft.</translation>
     </message>
 </context>
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="99"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="102"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="119"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="125"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="118"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="129"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -93,350 +98,564 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="131"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="142"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="144"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="175"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="144"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="175"/>
         <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
         <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
         <source>Source cache type</source>
         <translation>Art des Quell-Caches</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
         <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
         <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="156"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="187"/>
         <source>Source cache dataset</source>
         <translation>Quell-Cache-Datensatz</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="156"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="187"/>
         <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
         <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="161"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
         <source>Source tile package</source>
         <translation>Quell-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="161"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
         <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
         <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="161"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
         <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
         <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Upload data to server</source>
         <translation>Daten auf den Server hochladen</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="167"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
         <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
         <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="172"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="203"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="172"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="203"/>
         <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
         <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="207"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="207"/>
         <source>How many processes import tiles at the same time, each owning whole bundles. Empty: one per processor core.</source>
         <translation>Wie viele Prozesse gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig. Leer: einer je Prozessorkern.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="212"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="212"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="215"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="184"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="215"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="190"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="190"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="193"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="193"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="159"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="193"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="197"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="240"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="250"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="287"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="347"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="289"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="349"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="292"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="352"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="304"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="364"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="307"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="367"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="296"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="356"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="300"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="360"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
+        <source>Updated target cache</source>
+        <translation>Aktualisierter Ziel-Cache</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="313"/>
+        <source>No layer of the target cache is offered: {error}</source>
+        <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="317"/>
+        <source>exploded</source>
+        <translation>aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="317"/>
+        <source>compact V1</source>
+        <translation>kompakt V1</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="318"/>
+        <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
+        <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
     </message>
 </context>
 <context>
     <name>ImportReport</name>
     <message>
-        <location filename="../algorithms/report.py" line="21"/>
+        <location filename="../algorithms/report.py" line="23"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="32"/>
+        <location filename="../algorithms/report.py" line="34"/>
         <source>{} (selected features only)</source>
         <translation>{} (nur gewählte Objekte)</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="47"/>
+        <location filename="../algorithms/report.py" line="49"/>
         <source>Level {level} (1:{scale:,.0f}): {written} of {tiles} tiles written, {blended} blended, {clipped} clipped, {skipped} skipped, {damaged} damaged</source>
         <translation>Ebene {level} (1:{scale:,.0f}): {written} von {tiles} Kacheln geschrieben, {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="53"/>
+        <location filename="../algorithms/report.py" line="62"/>
         <source>Imported {imported} tiles into {target} in {seconds:.1f} s ({megabytes:.1f} MB written): {blended} blended, {clipped} clipped, {skipped} skipped, {damaged} damaged</source>
         <translation>{imported} Kacheln in {seconds:.1f} s nach {target} importiert ({megabytes:.1f} MB geschrieben): {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="59"/>
+        <location filename="../algorithms/report.py" line="68"/>
         <source>{damaged} damaged source tiles were skipped; the target keeps its own tiles there</source>
         <translation>{damaged} beschädigte Quellkacheln wurden übersprungen; dort behält das Ziel seine eigenen Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="65"/>
+        <location filename="../algorithms/report.py" line="74"/>
         <source>Level</source>
         <translation>Ebene</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="65"/>
+        <location filename="../algorithms/report.py" line="74"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="65"/>
+        <location filename="../algorithms/report.py" line="74"/>
         <source>Resolution</source>
         <translation>Auflösung</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="65"/>
+        <location filename="../algorithms/report.py" line="74"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="66"/>
+        <location filename="../algorithms/report.py" line="75"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="66"/>
+        <location filename="../algorithms/report.py" line="75"/>
         <source>Copied raw</source>
         <translation>Unverändert kopiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="85"/>
         <source>Blended</source>
         <translation>Überblendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="76"/>
+        <location filename="../algorithms/report.py" line="86"/>
         <source>Clipped</source>
         <translation>Zugeschnitten</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="67"/>
+        <location filename="../algorithms/report.py" line="77"/>
         <source>Skipped outside</source>
         <translation>Außerhalb übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="67"/>
+        <location filename="../algorithms/report.py" line="77"/>
         <source>Skipped empty</source>
         <translation>Leer übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="77"/>
+        <location filename="../algorithms/report.py" line="87"/>
         <source>Damaged</source>
         <translation>Beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="68"/>
+        <location filename="../algorithms/report.py" line="78"/>
         <source>Written</source>
         <translation>Geschrieben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="85"/>
         <source>Imported</source>
         <translation>Importiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="76"/>
+        <location filename="../algorithms/report.py" line="86"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="78"/>
+        <location filename="../algorithms/report.py" line="88"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="79"/>
+        <location filename="../algorithms/report.py" line="89"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="80"/>
+        <location filename="../algorithms/report.py" line="90"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="85"/>
+        <location filename="../algorithms/report.py" line="109"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="86"/>
+        <location filename="../algorithms/report.py" line="110"/>
         <source>Totals</source>
         <translation>Summen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="87"/>
+        <location filename="../algorithms/report.py" line="111"/>
         <source>Levels</source>
         <translation>Ebenen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="56"/>
+        <source>Preview: {imported} tiles would be written into {target} ({megabytes:.1f} MB, {estimated:.1f} MB of it estimated): {blended} blended, {clipped} clipped, {skipped} skipped, {damaged} damaged; nothing was written</source>
+        <translation>Vorschau: {imported} Kacheln würden in {target} geschrieben ({megabytes:.1f} MB, davon {estimated:.1f} MB geschätzt): {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt; es wurde nichts geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="75"/>
+        <source>Bundles copied whole</source>
+        <translation>Ganz kopierte Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="93"/>
+        <source>Preview of Import Map Server Cache</source>
+        <translation>Vorschau: Map-Server-Cache importieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="94"/>
+        <source>Tiles to write</source>
+        <translation>Zu schreibende Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="95"/>
+        <source>Bytes to write</source>
+        <translation>Zu schreibende Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="96"/>
+        <source>Nothing was written: these are the planned outcomes. Copies are counted with the exact size of their source tiles; blends and clips ({estimated} bytes of the total) are estimated by the size of their source tiles. Tiles opaque by their format (JPEG, PNG without alpha) replace the target&apos;s tiles instead of being blended.</source>
+        <translation>Es wurde nichts geschrieben: Dies sind die geplanten Ergebnisse. Kopien werden mit der genauen Größe ihrer Quellkacheln gezählt; Überblendungen und Zuschnitte ({estimated} Bytes der Summe) werden nach der Größe ihrer Quellkacheln geschätzt. Durch ihr Format deckende Kacheln (JPEG, PNG ohne Alpha) ersetzen die Kacheln des Ziels, statt überblendet zu werden.</translation>
     </message>
 </context>
 <context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="26"/>
+        <location filename="../provider/provider.py" line="27"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="29"/>
+        <location filename="../provider/provider.py" line="30"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewMapServerCacheImportAlgorithm</name>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="33"/>
+        <source>Preview Map Server Cache Import</source>
+        <translation>Vorschau: Map-Server-Cache importieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="36"/>
+        <source>arcgis,esri,tile,cache,tpk,tpkx,bundle,import,preview,plan,dry run</source>
+        <translation>arcgis,esri,kachel,cache,tpk,tpkx,bundle,import,vorschau,plan,probelauf</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="39"/>
+        <source>Shows what an import of a cache folder or tile package into a service cache would do, without changing anything.</source>
+        <translation>Zeigt, was ein Import eines Cache-Ordners oder Kachelpakets in einen Dienst-Cache bewirken würde, ohne etwas zu ändern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="43"/>
+        <source>Takes the parameters of Import Map Server Cache and plans that import without writing a tile: the report tells per level how many tiles and bundles would be copied, blended, clipped or skipped and how many bytes would be written, with a map of the planned outcomes.
+
+Copies are counted with the exact size of their source tiles; blends and clips are estimated by the size of their source tiles, since the result depends on pixels. Source tiles that are opaque by their format (JPEG, PNG without alpha) replace the target&apos;s tiles.
+
+Neither the target cache nor the source is changed: no journal, lock or uploads copy is made.</source>
+        <translation>Nimmt die Parameter von „Map-Server-Cache importieren“ und plant diesen Import, ohne eine Kachel zu schreiben: Der Bericht nennt je Ebene, wie viele Kacheln und Bundles kopiert, überblendet, zugeschnitten oder übersprungen würden und wie viele Bytes geschrieben würden, mit einer Karte der geplanten Ergebnisse.
+
+Kopien werden mit der genauen Größe ihrer Quellkacheln gezählt; Überblendungen und Zuschnitte werden nach der Größe ihrer Quellkacheln geschätzt, da das Ergebnis von den Pixeln abhängt. Quellkacheln, die durch ihr Format deckend sind (JPEG, PNG ohne Alpha), ersetzen die Kacheln des Ziels.
+
+Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal, keine Sperre und keine Kopie im Upload-Ordner.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="54"/>
+        <source>Preview report</source>
+        <translation>Vorschaubericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="54"/>
+        <source>An HTML page with the planned counts, level by level, and a map of the planned outcomes.</source>
+        <translation>Eine HTML-Seite mit den geplanten Anzahlen, Ebene für Ebene, und einer Karte der geplanten Ergebnisse.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <source>Tiles to write</source>
+        <translation>Zu schreibende Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <source>Tiles to blend</source>
+        <translation>Zu überblendende Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <source>Tiles to clip</source>
+        <translation>Zuzuschneidende Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <source>Tiles to skip</source>
+        <translation>Zu überspringende Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <source>Damaged source tiles</source>
+        <translation>Beschädigte Quellkacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="60"/>
+        <source>Bytes to write (estimated in part)</source>
+        <translation>Zu schreibende Bytes (teils geschätzt)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="68"/>
+        <source>Planning the import of {source} into {target}; nothing is written</source>
+        <translation>Plane den Import von {source} in {target}; es wird nichts geschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPictures</name>
+    <message>
+        <location filename="../algorithms/report.py" line="143"/>
+        <source>copied</source>
+        <translation>kopiert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="143"/>
+        <source>blended</source>
+        <translation>überblendet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="144"/>
+        <source>clipped</source>
+        <translation>zugeschnitten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="145"/>
+        <source>damaged</source>
+        <translation>beschädigt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="145"/>
+        <source>skipped (outside)</source>
+        <translation>übersprungen (außerhalb)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="146"/>
+        <source>skipped (empty)</source>
+        <translation>übersprungen (leer)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="146"/>
+        <source>no source tile</source>
+        <translation>keine Quellkachel</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="150"/>
+        <source>Pictures</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="150"/>
+        <source>Coverage maps: grey lines are the bundle grid, the magenta line is the area of interest or the extent, the black frame is the region shown beside the map. Large levels show the most important outcome of each square of tiles.</source>
+        <translation>Abdeckungskarten: Graue Linien sind das Bundle-Raster, die magentafarbene Linie ist das Interessensgebiet oder die Ausdehnung, der schwarze Rahmen ist der neben der Karte gezeigte Bereich. Große Ebenen zeigen das wichtigste Ergebnis jedes Kachelquadrats.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="155"/>
+        <source>Level {level} (1:{scale:,.0f})</source>
+        <translation>Ebene {level} (1:{scale:,.0f})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="160"/>
+        <source>Coverage map</source>
+        <translation>Abdeckungskarte</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="162"/>
+        <source>rows {first}–{last}, columns {left}–{right}</source>
+        <translation>Zeilen {first}–{last}, Spalten {left}–{right}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="164"/>
+        <source>Target now ({where})</source>
+        <translation>Ziel jetzt ({where})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="164"/>
+        <source>Before ({where})</source>
+        <translation>Vorher ({where})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="165"/>
+        <source>After ({where})</source>
+        <translation>Nachher ({where})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/report.py" line="173"/>
+        <source>Levels without pictures (at most {count} levels are shown, those with the most tiles): {levels}</source>
+        <translation>Ebenen ohne Bilder (höchstens {count} Ebenen werden gezeigt, die mit den meisten Kacheln): {levels}</translation>
     </message>
 </context>
 <context>
@@ -550,22 +769,22 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>keywords</name>
     <message>
-        <location filename="../algorithms/keywords.py" line="60"/>
+        <location filename="../algorithms/keywords.py" line="61"/>
         <source>{value!r} is not accepted: use {true} or {false} (or true/false)</source>
         <translation>{value!r} wird nicht akzeptiert: verwenden Sie {true} oder {false} (oder true/false)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="78"/>
+        <location filename="../algorithms/keywords.py" line="79"/>
         <source>{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)</source>
         <translation>{value!r} ist keine Art von Quell-Cache: verwenden Sie CACHE_DATASET (0) oder TILE_PACKAGE (1)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="106"/>
+        <location filename="../algorithms/keywords.py" line="107"/>
         <source>{value!r} is not a scale: give positive numbers such as 500000;250000</source>
         <translation>{value!r} ist kein Maßstab: geben Sie positive Zahlen wie 500000;250000 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="121"/>
+        <location filename="../algorithms/keywords.py" line="122"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
     </message>
@@ -573,22 +792,22 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>spatial</name>
     <message>
-        <location filename="../algorithms/spatial.py" line="36"/>
+        <location filename="../algorithms/spatial.py" line="38"/>
         <source>{where}: QGIS does not know the cache&apos;s spatial reference (WKID {wkid}, latest WKID {latest}), so the extent or area of interest cannot be transformed to it</source>
         <translation>{where}: QGIS kennt das Koordinatenbezugssystem des Caches nicht (WKID {wkid}, neueste WKID {latest}), daher können Ausdehnung und Interessengebiet nicht dorthin transformiert werden</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="54"/>
+        <location filename="../algorithms/spatial.py" line="56"/>
         <source>The import extent cannot be transformed from {source} to {target}: {error}</source>
         <translation>Die Importausdehnung kann nicht von {source} nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="77"/>
+        <location filename="../algorithms/spatial.py" line="79"/>
         <source>The area of interest {name} cannot be transformed to {target}: {error}</source>
         <translation>Das Interessengebiet {name} kann nicht nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="82"/>
+        <location filename="../algorithms/spatial.py" line="84"/>
         <source>The area of interest {name} holds no polygon (with “selected features only”, select some polygons first)</source>
         <translation>Das Interessengebiet {name} enthält kein Polygon (bei „Nur gewählte Objekte“ zuerst Polygone auswählen)</translation>
     </message>
