@@ -159,7 +159,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
     with open_cache(target_folder) as target:
         with open_cache(source_path) as source:
-            levels = _checked_levels(source, target, request.scales)
+            levels = checked_levels(source, target, request.scales)
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
             journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
         for _scale, reason in levels.skipped:
@@ -169,7 +169,6 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                              "nothing to do")
             _remove_journal(target_folder, journal_id, progress)
             return ImportResult(target_folder, [], 0, time.monotonic() - started)
-        extent = None if aoi is not None else request.extent if request.extent is not None else target.extent
         with contextlib.ExitStack() as stack:
             if request.upload or request.source_type is SourceType.TILE_PACKAGE:
                 source_path = stack.enter_context(staged(source_path, target_folder, request.uploads_dir,
@@ -182,15 +181,10 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 overwrite=request.overwrite, import_id=journal_id,
                 area_of_interest=aoi.wkb if aoi is not None else None,
                 flush_copies=request.flush_new_bundles)
-            plans = []
-            for source_lod, target_lod in levels.pairs:           # reads every bundle index: may take a while
-                if progress.is_cancelled():
-                    raise ImportCancelled("import cancelled while planning")
-                plans.append(plan_level(source, target, source_lod, target_lod, extent=extent, aoi=aoi,
-                                        overwrite=request.overwrite))
-            tally = _Tally(target.scheme, plans, progress)
-            tally.pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
-            tally.pictures.read_before(target)
+            plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
+            pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
+            pictures.read_before(target)
+            tally = Tally(target.scheme, plans, progress, pictures)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             units = [unit for plan in plans for unit in plan.units]
             try:
@@ -207,9 +201,9 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     with open_cache(target_folder) as updated:
-        tally.pictures.read_after(updated)
+        pictures.read_after(updated)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        tally.pictures)
+                        pictures)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:
@@ -218,12 +212,27 @@ def check_import(request: ImportRequest) -> LevelSelection:
     target_folder = find_dataframe_folder(request.target)
     source_path = checked_source(request)
     with open_cache(target_folder) as target, open_cache(source_path) as source:
-        return _checked_levels(source, target, request.scales)
+        return checked_levels(source, target, request.scales)
 
 
-def _checked_levels(source, target, scales) -> LevelSelection:
+def checked_levels(source, target, scales) -> LevelSelection:
+    """The level pairs to import, once the source is known to fit the target (else IncompatibleCacheError)."""
     check_compatible(source, target)
     return select_levels(source.scheme, target.scheme, scales)
+
+
+def plan_levels(source, target, pairs, request: ImportRequest, aoi: AreaOfInterest | None,
+                progress: Progress) -> tuple[list, Extent | None]:
+    """One LevelPlan per level pair (reading every bundle index: may take a while) and the extent it used:
+    none when there is an area of interest, else the request's, else the target's own."""
+    extent = None if aoi is not None else request.extent if request.extent is not None else target.extent
+    plans = []
+    for source_lod, target_lod in pairs:
+        if progress.is_cancelled():
+            raise ImportCancelled("import cancelled while planning")
+        plans.append(plan_level(source, target, source_lod, target_lod, extent=extent, aoi=aoi,
+                                overwrite=request.overwrite))
+    return plans, extent
 
 
 def checked_source(request: ImportRequest) -> Path:
@@ -270,22 +279,22 @@ def check_compatible(source, target) -> None:
             + format_differences(differences), differences)
 
 
-def level_result(plan) -> LevelResult:
+def _level_result(plan) -> LevelResult:
     """A level's counts as planning knows them (tiles, bundles, bundles to copy whole, tiles outside)."""
     lod = plan.target_lod
     return LevelResult(lod.level, lod.scale, lod.resolution, plan.tiles, len(plan.units),
                        sum(unit.whole_file for unit in plan.units), skipped_outside=plan.skipped_outside)
 
 
-class _Tally:
-    """Announces the plans, then adds up unit results as they come: level counts, bytes, progress, and
-    the union of the map bounds of the written tiles."""
+class Tally:
+    """Announces the plans, then adds up unit results as they come (an import's, or a preview's planned
+    ones): level counts, bytes, progress, the pictures' outcomes, and the union of the map bounds of the
+    written tiles."""
 
-    def __init__(self, scheme, plans, progress):
-        self.scheme, self.progress = scheme, progress
+    def __init__(self, scheme, plans, progress, pictures: Pictures):
+        self.scheme, self.progress, self.pictures = scheme, progress, pictures
         self.lods = {plan.target_lod.level: plan.target_lod for plan in plans}
-        self.levels = [level_result(plan) for plan in plans]
-        self.pictures: Pictures | None = None
+        self.levels = [_level_result(plan) for plan in plans]
         self.by_level = {level.level: level for level in self.levels}
         self.bytes_written = self.done = 0
         self.total = sum(plan.tiles for plan in plans)
@@ -308,8 +317,7 @@ class _Tally:
             self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
         self.done += unit_result.tiles
         self.progress.progress(self.done, self.total)
-        if self.pictures is not None:
-            self.pictures.record(unit_result)
+        self.pictures.record(unit_result)
 
     def written_extent(self, *clips: Extent | None) -> Extent | None:
         """Bounds of the written tiles, clipped by each clip that overlaps them."""

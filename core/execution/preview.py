@@ -23,8 +23,6 @@ import numpy as np
 from ..errors import ImportCancelled
 from ..formats.tileformats import is_opaque_by_format, is_valid_signature
 from ..planning.area import AreaOfInterest, TileClass
-from ..planning.levels import select_levels
-from ..planning.plan import plan_level
 from ..planning.selection import BUNDLE_SIZE
 from ..planning.units import OUTCOME_CODES, UnitResult, outcome_grid, pack_outcomes
 from ..sources.dataset import find_dataframe_folder
@@ -35,9 +33,10 @@ from .engine import (
     ImportResult,
     Progress,
     SilentProgress,
-    check_compatible,
+    Tally,
+    checked_levels,
     checked_source,
-    level_result,
+    plan_levels,
 )
 from .snapshots import choose_pictures, outline_of
 
@@ -59,38 +58,21 @@ def preview_import(request: ImportRequest, progress: Progress | None = None) -> 
     with contextlib.ExitStack() as stack:
         target = stack.enter_context(open_cache(target_folder))
         source = stack.enter_context(open_cache(source_path))
-        check_compatible(source, target)
-        levels = select_levels(source.scheme, target.scheme, request.scales)
+        levels = checked_levels(source, target, request.scales)
         for _scale, reason in levels.skipped:
             progress.warning(f"Skipped: {reason}")
-        extent = None if aoi is not None else request.extent if request.extent is not None else target.extent
-        plans = []
-        for source_lod, target_lod in levels.pairs:
-            if progress.is_cancelled():
-                raise ImportCancelled("preview cancelled while planning")
-            plans.append(plan_level(source, target, source_lod, target_lod, extent=extent, aoi=aoi,
-                                    overwrite=request.overwrite))
-        for plan in plans:
-            progress.message(plan.message())
+        plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
         pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
         pictures.read_before(target)
-        result = ImportResult(target_folder, [level_result(plan) for plan in plans], pictures=pictures)
-        total, done = sum(plan.tiles for plan in plans), 0
-        for plan, level in zip(plans, result.levels):
-            for unit in plan.units:
-                if progress.is_cancelled():
-                    raise ImportCancelled("preview cancelled")
-                planned, estimated = _planned_unit(source, target, unit, request.overwrite)
-                for name, count in planned.counts.items():
-                    setattr(level, name, getattr(level, name) + count)
-                level.written += planned.written
-                result.bytes_written += planned.bytes_written
-                result.estimated_bytes += estimated
-                pictures.record(planned)
-                done += unit.tiles
-                progress.progress(done, total)
-    result.seconds = time.monotonic() - started
-    return result
+        tally, estimated = Tally(target.scheme, plans, progress, pictures), 0
+        for unit in (unit for plan in plans for unit in plan.units):
+            if progress.is_cancelled():
+                raise ImportCancelled("preview cancelled")
+            planned, unit_estimated = _planned_unit(source, target, unit, request.overwrite)
+            tally.finished(planned)
+            estimated += unit_estimated
+    return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
+                        pictures, estimated)
 
 
 def _planned_unit(source, target, unit, overwrite: bool) -> tuple[UnitResult, int]:
