@@ -34,9 +34,9 @@ from typing import Callable
 
 from ..errors import CacheError, ImportCancelled
 from ..planning.units import ImportSettings, UnitResult
+from ..storage.locks import BOOKKEEPING_FOLDER
 from . import cluster_task
 
-BOOKKEEPING_FOLDER = ".map_server_cache"
 CONNECT_SECONDS = 10
 POLL_SECONDS = 0.1
 _PACKAGE_DIR = Path(__file__).resolve().parents[2]          # the plugin folder, imported as map_server_cache
