@@ -34,9 +34,10 @@ from ..planning.units import ImportSettings, UnitResult
 from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
+from ..storage.base import BundleKey
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .cluster import load_distributed, run_units_on_cluster
-from .journal import import_id, journal_finished, journal_folder, remove_journal
+from .journal import import_id, journal_finished, journal_folder, record_whole_copies, remove_journal
 from .pool import run_units
 from .snapshots import Pictures, choose_pictures, outline_of
 from .staging import staged
@@ -187,6 +188,9 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             tally = Tally(target.scheme, plans, progress, pictures)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             units = [unit for plan in plans for unit in plan.units]
+            if journal_id is not None and target.storage.publishes_whole_bundles:
+                record_whole_copies(target_folder, journal_id, [BundleKey(*unit.target_key) for unit in units
+                                                                if unit.whole_file], target.storage.durable)
             try:
                 if scheduler is not None:
                     run_units_on_cluster(settings, units, scheduler, request.workers, progress,

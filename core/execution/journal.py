@@ -10,14 +10,16 @@ before the batch holding those tiles commits. On a run with the same import id, 
 current bytes have the listed digest is done; any other tile (its batch never committed, or another import
 changed it since) is composed again. A line torn by a crash mid-append is ignored.
 
-A bundle copied whole as files into a compact target gets one line instead, ``whole-bundle <stamp>``, written
-just before the files are renamed into place: the stamp (``bundlecopy.files_stamp``) identifies the files
-as published, so a run again finds the bundle done while nothing changed it since, and otherwise (not
-published yet, or written by another import since) composes it as usual.
+A MERGE's whole-bundle copies into a compact target are journaled once per import instead: before any unit
+runs, the target bundles planned as copies (the target had none there) are listed in the import folder's
+``whole-copies`` file (``record_whole_copies``, one fsync). A run again finds such a bundle done when the
+target's files are byte for byte the source bundle's (``bundlecopy.same_bundle_files``); otherwise (not
+published yet, or changed since) it composes it as usual. Earlier versions wrote a ``whole-bundle <stamp>``
+line into the bundle's journal; such a line counts as a listing.
 
-One writer per journal: the bundle's writer or copy, lock held. The engine removes the import's folder once
-the whole import succeeded (a run killed during that removal counts as complete: see ``remove_journal``);
-journals of other import ids are never touched.
+One writer per journal: the bundle's writer or copy, lock held (``whole-copies``: the engine). The engine
+removes the import's folder once the whole import succeeded (a run killed during that removal counts as
+complete: see ``remove_journal``); journals of other import ids are never touched.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ..storage.locks import BOOKKEEPING_FOLDER
 from .compose import Outcome
 
 JOURNAL_FOLDER = f"{BOOKKEEPING_FOLDER}/journals"
+WHOLE_COPIES = "whole-copies"
 DIGEST_SIZE = 16
 # Outcomes a journal may list: those whose bytes were written into the target.
 RESUMABLE = {outcome.value: outcome for outcome in (Outcome.COPIED_RAW, Outcome.BLENDED, Outcome.CLIPPED)}
@@ -70,7 +73,7 @@ def journal_folder(target_folder, import_id: str) -> Path:
 
 
 def journal_path(target_folder, import_id: str, key: BundleKey) -> Path:
-    return journal_folder(target_folder, import_id) / f"L{key.level:02d}-{bundle_name(key)}.journal"
+    return journal_folder(target_folder, import_id) / f"{_bundle_id(key)}.journal"
 
 
 def read_journal(path: Path) -> dict:
@@ -79,25 +82,56 @@ def read_journal(path: Path) -> dict:
     return _parse(path)[0]
 
 
-def whole_copy_stamp(path: Path) -> str:
-    """The stamp of the last ``whole-bundle`` line of a journal, "" when there is none."""
-    return _parse(path)[1]
+def record_whole_copies(target_folder, import_id: str, keys: list[BundleKey], durable: bool = True) -> None:
+    """List ``keys``, the target bundles a MERGE is about to copy whole, before any copy is published:
+    appended (a run again adds its own to those of the interrupted run) and synced, with its folders, when
+    ``durable``."""
+    if not keys:
+        return
+    path = journal_folder(target_folder, import_id) / WHOLE_COPIES
+    created = not path.exists()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as file:
+        if file.tell() and _last_byte(path) != b"\n":
+            file.write(b"\n")                  # a torn last line stays a line of its own
+        file.write("".join(f"{_bundle_id(key)}\n" for key in keys).encode())
+        file.flush()
+        if durable:
+            os.fsync(file.fileno())
+    if created and durable:
+        sync_folder(path.parent)
+        _sync_parents_once(path.parent)
 
 
-def _parse(path: Path) -> tuple[dict, str]:
+def listed_whole_copy(target_folder, import_id: str, key: BundleKey) -> bool:
+    """True when a run of this import listed ``key`` as a whole-bundle copy (``record_whole_copies``, or an
+    earlier version's ``whole-bundle`` line in the bundle's journal)."""
+    try:
+        listed = (journal_folder(target_folder, import_id) / WHOLE_COPIES).read_bytes().split(b"\n")[:-1]
+    except FileNotFoundError:
+        listed = []
+    return _bundle_id(key).encode() in listed or _parse(journal_path(target_folder, import_id, key))[1]
+
+
+def _bundle_id(key: BundleKey) -> str:
+    return f"L{key.level:02d}-{bundle_name(key)}"
+
+
+def _parse(path: Path) -> tuple[dict, bool]:
+    """``read_journal``'s records, and whether an earlier version's ``whole-bundle`` line is there."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return {}, ""
-    records, stamp = {}, ""
+        return {}, False
+    records, whole = {}, False
     for line in data.split(b"\n")[:-1]:        # after the last newline: nothing, or a torn line
         match = _LINE.fullmatch(line)
         if match and match.group(3).decode() in RESUMABLE:
             records[int(match.group(1)), int(match.group(2))] = (RESUMABLE[match.group(3).decode()],
                                                                   bytes.fromhex(match.group(4).decode()))
         elif _WHOLE_LINE.fullmatch(line):
-            stamp = line[len(b"whole-bundle "):].decode()
-    return records, stamp
+            whole = True
+    return records, whole
 
 
 def open_journal(target_folder, import_id: str | None, storage, key: BundleKey):
@@ -132,11 +166,6 @@ class BundleJournal:
         self._lines.append(line.encode())
         if self.immediate:
             self.flush()
-
-    def record_whole_copy(self, stamp: str) -> None:
-        """Note, just before a whole-bundle copy is published, the stamp of its files (see above)."""
-        self._lines.append(f"whole-bundle {stamp}\n".encode())
-        self.flush()
 
     def flush(self) -> None:
         if not self._lines:

@@ -144,13 +144,15 @@ def _main_module_hidden():
 
 
 def _result(future) -> UnitResult:
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         return future.result()
-    except BrokenProcessPool as error:
-        raise CacheError(f"a worker process ended abruptly ({error}); bundles written so far are complete, "
-                         "run the import again to finish it") from None
+    except Exception as error:
+        # Only a process pool breaks, and it loaded its module: a copy-only import never imports it.
+        process = sys.modules.get("concurrent.futures.process")
+        if process is not None and isinstance(error, process.BrokenProcessPool):
+            raise CacheError(f"a worker process ended abruptly ({error}); bundles written so far are "
+                             "complete, run the import again to finish it") from None
+        raise
 
 
 def python_executable() -> str | None:

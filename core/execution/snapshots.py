@@ -112,6 +112,11 @@ def read_region(target: CacheDataset, level: LevelPictures) -> np.ndarray:
     assert level.region is not None, "read only for levels with a region"
     row, col, rows, cols = level.region
     width, height = target.scheme.tile_cols, target.scheme.tile_rows
+    scale = min(1.0, MAX_SIDE / max(rows * height, cols * width))
+    size = (max(1, round(cols * width * scale)), max(1, round(rows * height * scale)))
+    key = BundleKey(level.target_level, row - row % BUNDLE_SIZE, col - col % BUNDLE_SIZE)
+    if not target.storage.bundle_exists(key):        # a new bundle's "before": nothing to decode
+        return np.zeros((size[1], size[0], 4), np.uint8)
     mosaic = np.zeros((rows * height, cols * width, 4), np.uint8)
     for r in range(rows):
         for c in range(cols):
@@ -119,10 +124,8 @@ def read_region(target: CacheDataset, level: LevelPictures) -> np.ndarray:
             pixels = decode(data, width, height) if data else None
             if pixels is not None:
                 mosaic[r * height:(r + 1) * height, c * width:(c + 1) * width] = pixels
-    scale = min(1.0, MAX_SIDE / max(mosaic.shape[:2]))
     if scale == 1.0:
         return mosaic
-    size = (max(1, round(mosaic.shape[1] * scale)), max(1, round(mosaic.shape[0] * scale)))
     return np.asarray(Image.fromarray(mosaic, "RGBA").resize(size, Image.Resampling.BOX))
 
 

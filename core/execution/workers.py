@@ -27,9 +27,9 @@ from ..planning.units import OUTCOME_CODES, ImportSettings, UnitResult, WorkUnit
 from ..sources.dataset import CacheDataset
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
-from ..storage.bundlecopy import copy_whole_bundle, files_stamp
+from ..storage.bundlecopy import copy_whole_bundle, same_bundle_files
 from .compose import Outcome, compose_tile
-from .journal import journal_path, open_journal, whole_copy_stamp
+from .journal import listed_whole_copy, open_journal
 
 # A batch is committed after this many tiles or bytes, whichever comes first. The writer streams appended
 # tiles to disk, so memory does not grow with the batch; each commit costs fsyncs, so batches are large.
@@ -80,7 +80,7 @@ def run_unit(settings: ImportSettings, unit: WorkUnit,
             copied = _copy_whole_bundle(settings, unit, source, target, key)
             if copied is not None:
                 return copied
-        elif _copied_whole_before(settings, unit, target, key):     # by an interrupted run of this import
+        elif _copied_whole_before(settings, unit, source, target, key):   # by an interrupted run of it
             return _copied(unit, source.storage.bundle_tiles(BundleKey(*unit.source_key)), 0)
         return _ComposeRun(settings, unit, source, target, key, should_stop).run()
     except OSError as error:
@@ -93,16 +93,17 @@ def run_unit(settings: ImportSettings, unit: WorkUnit,
 
 def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None:
     """Copy the bundle as files when the target has no bundle there and every tile passes the signature
-    check; None when that does not apply (the tile-by-tile path then does the work). A MERGE journals the
-    copy just before publishing it, so that a run again does not blend its tiles over themselves."""
+    check; None when that does not apply (the tile-by-tile path then does the work). The engine listed a
+    MERGE's compact copies before any unit ran (``journal.record_whole_copies``); an exploded copy, published
+    tile by tile, journals its tiles just before publishing them. Either way a run again does not blend its
+    tiles over themselves."""
     source_key = BundleKey(*unit.source_key)
     if target.storage.bundle_exists(key):
         return None
-    with open_journal(settings.target, settings.import_id, target.storage, key) as journal:
+    journaled = settings.import_id is not None and not target.storage.publishes_whole_bundles
+    with open_journal(settings.target, settings.import_id if journaled else None, target.storage,
+                      key) as journal:
         def journal_copy(copy) -> None:
-            if target.storage.publishes_whole_bundles:
-                journal.record_whole_copy(copy.written_stamp())
-                return
             for (row, col), data in source.storage.iter_bundle(source_key):
                 if not is_opaque_by_format(data):
                     journal.record(row, col, Outcome.COPIED_RAW, data)
@@ -110,7 +111,7 @@ def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None
 
         tiles = copy_whole_bundle(source.storage, source_key, target.storage, key,
                                   accept=lambda head: is_valid_signature(head, settings.tile_format),
-                                  before_publish=journal_copy if settings.import_id is not None else None,
+                                  before_publish=journal_copy if journaled else None,
                                   flush=settings.flush_copies)
     if tiles is None:
         return None
@@ -118,14 +119,13 @@ def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None
     return _copied(unit, tiles, size)
 
 
-def _copied_whole_before(settings, unit, target, key) -> bool:
-    """True when the journal of this MERGE says it published the target bundle as a whole-bundle copy and
-    the bundle's files are still exactly as published."""
+def _copied_whole_before(settings, unit, source, target, key) -> bool:
+    """True when an interrupted run of this MERGE listed the target bundle as a whole-bundle copy and the
+    bundle's files are still byte for byte the source's (that copy published, nothing changed it since)."""
     if settings.import_id is None or unit.codes is not None or not target.storage.publishes_whole_bundles:
         return False
-    stamp = whole_copy_stamp(journal_path(settings.target, settings.import_id, key))
-    files = [target.storage.real_file(path) for path in target.storage.bundle_files(key)]
-    return bool(stamp) and stamp == files_stamp(files)
+    return listed_whole_copy(settings.target, settings.import_id, key) and same_bundle_files(
+        source.storage, BundleKey(*unit.source_key), target.storage, key)
 
 
 def _copied(unit, tiles, bytes_written: int) -> UnitResult:

@@ -75,10 +75,15 @@ class TileHeads(NamedTuple):
 def make_heads(tiles: npt.ArrayLike, sizes: npt.ArrayLike, heads: np.ndarray) -> TileHeads:
     """TileHeads sorted, zero past each tile's end (``heads`` may hold the bytes that follow it)."""
     tiles, sizes = np.asarray(tiles, np.int64).reshape(-1, 2), np.asarray(sizes, np.int64)
-    order = np.lexsort((tiles[:, 1], tiles[:, 0]))
-    heads = heads[order]
-    heads[np.arange(heads.shape[1]) >= sizes[order, None]] = 0
-    return TileHeads(tiles[order], sizes[order], heads)
+    keys = tiles[:, 0] * (1 << 32) + tiles[:, 1]
+    if len(keys) > 1 and bool((keys[1:] < keys[:-1]).any()):
+        order = np.argsort(keys, kind="stable")
+        tiles, sizes, heads = tiles[order], sizes[order], heads[order]
+    short = sizes < heads.shape[1]
+    if short.any():
+        heads = heads.copy()
+        heads[short] = np.where(np.arange(heads.shape[1]) < sizes[short, None], heads[short], 0)
+    return TileHeads(tiles, sizes, heads)
 
 
 class TileStorage(ABC):

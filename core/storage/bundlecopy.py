@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import io
 import mmap
 import os
@@ -22,7 +21,8 @@ from typing import BinaryIO, Callable
 import numpy as np
 
 from ..atomic import publish, temporary_path
-from .base import HEAD_LENGTH, BundleKey, FileSink, TileHeads, TileStorage
+from .base import HEAD_LENGTH, READ_CHUNK, BundleKey, FileSink, TileHeads, TileStorage
+from .byterows import take_rows
 
 
 def copy_bundle(source: TileStorage, source_key: BundleKey, target: TileStorage,
@@ -81,9 +81,12 @@ def copy_whole_bundle(source: TileStorage, source_key: BundleKey, target: TileSt
 def distinct_heads(heads: TileHeads) -> list[bytes]:
     """Each different head once, cut to its tile's size."""
     length = heads.heads.shape[1]
-    keyed = np.column_stack([heads.heads, np.minimum(heads.sizes, length).astype(np.uint8)])
-    rows = np.unique(np.ascontiguousarray(keyed).view(np.dtype((np.void, length + 1))).ravel())
-    return [row[:row[length]] for row in map(bytes, rows)]
+    full = heads.sizes >= length
+    row_type = np.dtype(f"<u{length}") if length in (1, 2, 4, 8) else np.dtype((np.void, length))
+    rows = np.ascontiguousarray(heads.heads[full]).view(row_type).ravel()
+    distinct = [row.tobytes() for row in np.unique(rows)]
+    short = {bytes(row[:size]) for row, size in zip(heads.heads[~full], heads.sizes[~full].tolist())}
+    return distinct + sorted(short)
 
 
 def copy_sink(copy: FileSink | None, relpath: str) -> AbstractContextManager[BinaryIO | None]:
@@ -116,10 +119,6 @@ class BundleCopy:
             if self.flush:
                 os.fsync(fp.fileno())
 
-    def written_stamp(self) -> str:
-        """``files_stamp`` of the files written so far; the same as the published files' until they change."""
-        return files_stamp([temporary for temporary, _ in self.files])
-
     def publish(self) -> None:
         for temporary, destination in self.files:
             publish(temporary, destination)
@@ -132,15 +131,25 @@ class BundleCopy:
         self.files.clear()
 
 
-def files_stamp(paths: list) -> str:
-    """Identity of files as they stand: inode, size and modification time of each (a rename keeps all three,
-    any write changes the last two), hashed; "" when one is missing."""
+def same_bundle_files(source: TileStorage, source_key: BundleKey, target: TileStorage,
+                      target_key: BundleKey) -> bool:
+    """True when the target bundle's files hold byte for byte the source bundle's (what a whole-bundle copy
+    publishes), file by file in the layout's order."""
+    pairs = list(zip(source.bundle_files(source_key), target.bundle_files(target_key)))
     try:
-        stats = [os.stat(path) for path in paths]
+        if any(source.fs.size(mine) != target.fs.size(theirs) for mine, theirs in pairs):
+            return False
+        for mine, theirs in pairs:
+            with source.fs.open(mine) as one, target.fs.open(theirs) as other:
+                while True:
+                    chunk = one.read(READ_CHUNK)
+                    if chunk != other.read(READ_CHUNK):
+                        return False
+                    if not chunk:
+                        break
     except FileNotFoundError:
-        return ""
-    text = ";".join(f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}" for stat in stats)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return False
+    return bool(pairs)
 
 
 # copy_file_range refuses some pairs of files (other file systems on older kernels, some network ones).
@@ -188,12 +197,7 @@ def _mapped_heads(fd: int, offset: int, size: int, starts: np.ndarray, width: in
         length = min(MAP_WINDOW + width, end - begin)
         with mmap.mmap(fd, length, access=mmap.ACCESS_READ, offset=begin) as mapped:
             data = np.frombuffer(mapped, np.uint8)
-            local = absolute[first:last] - begin
-            whole = local + width <= length
-            out[first:last][whole] = data[local[whole][:, None] + np.arange(width)]
-            for index in np.flatnonzero(~whole & (local < length)).tolist():   # a head passing the end
-                start = int(local[index])
-                out[first + index, :length - start] = data[start:length]
+            out[first:last] = take_rows(data, absolute[first:last] - begin, width)
             del data                                            # the map closes only without views
     return out
 

@@ -26,6 +26,7 @@ from ..atomic import replace_file, temporary_path
 from ..errors import StorageError
 from .base import READ_CHUNK, BundleKey, TileStorage
 from .bundlecopy import copy_and_gather
+from .byterows import take_rows
 
 # Records at most READ_GAP bytes apart are fetched together, in reads of at most READ_CHUNK bytes.
 READ_GAP = 64 * 1024
@@ -85,7 +86,7 @@ def gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO | None =
         got = cast(io.BufferedIOBase, fp).readinto(buffer)   # every ReadOnlyFS file has readinto
         view[got:] = 0
         first, last = np.searchsorted(starts, (begin, begin + READ_CHUNK)).tolist()
-        out[first:last] = view[(starts[first:last] - begin)[:, None] + np.arange(width)]
+        out[first:last] = take_rows(view, starts[first:last] - begin, width)
         if sink is not None:
             sink.write(memoryview(buffer)[:min(got, READ_CHUNK)])
             if got <= READ_CHUNK:

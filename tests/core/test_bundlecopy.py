@@ -1,5 +1,5 @@
 """Whole-bundle copies (core/storage/bundlecopy.py): the kernel copy agrees with the buffered one, a refused
-kernel copy falls back, ``flush`` decides the fsyncs, and file stamps follow writes but not renames."""
+kernel copy falls back, ``flush`` decides the fsyncs, and a copy's files are recognised byte for byte."""
 
 import errno
 import mmap
@@ -14,7 +14,6 @@ from map_server_cache.core.formats.fs import DirectoryFS
 from map_server_cache.core.formats.zipfs import ZipFS
 from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.storage import BundleKey, bundlecopy, compact, copy_bundle
-from map_server_cache.core.storage.bundlecopy import files_stamp
 from map_server_cache.core.storage.layouts import open_storage
 
 COMPACT = [StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
@@ -145,50 +144,26 @@ def test_import_flushes_new_bundles_only_when_asked(tmp_path, monkeypatch, flush
     assert any(name.endswith(".bundle.tmp") for name in synced) is flush
 
 
-def test_files_stamp_follows_writes_not_renames(tmp_path):
-    first, renamed = tmp_path / "a", tmp_path / "b"
-    first.write_bytes(b"bundle")
-    stamp = files_stamp([first])
-    assert len(stamp) == 32 and files_stamp([first]) == stamp
-    os.replace(first, renamed)
-    assert files_stamp([renamed]) == stamp
-    with open(renamed, "ab") as file:
-        file.write(b"+")
-    assert files_stamp([renamed]) != stamp
-    assert files_stamp([first]) == ""
-
-
-@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
-def test_next_writer_removes_what_a_killed_copy_or_commit_left(tmp_path, storage_format):
+@pytest.mark.parametrize("storage_format", COMPACT)
+def test_same_bundle_files_is_byte_equality_of_every_file(tmp_path, storage_format):
+    """What a run again of a MERGE takes as its published whole-bundle copy: every file of the target
+    bundle equal to the source's, the V1 .bundlx included."""
     source = source_storage(tmp_path / "source", storage_format)
     target = open_storage(DirectoryFS(tmp_path / "target"), storage_format)
-    level = tmp_path / "target" / "_alllayers" / "L04"
-    level.mkdir(parents=True)
-    names = ["R0000C0000.bundle", "R0000C0000.intent"]
-    if storage_format.name == "COMPACT":
-        names.append("R0000C0000.bundlx")
-    legacy = [level / f"{name}.tmp" for name in names] + [level / "R0000C0000.bundle.new"]  # earlier versions
-    leftovers = [level / f".{name}.tmp" for name in names] + legacy
-    for path in leftovers:
-        path.write_bytes(b"half a bundle")
-    assert copy_bundle(source, KEY, target)
-    assert not [path for path in leftovers if path.exists()]
-    for path in leftovers:
-        path.write_bytes(b"half a bundle")
-    with target.writer(KEY) as writer:
-        writer.put(1, 1, png(1, 10))
-    assert not [path for path in leftovers if path.exists()]
-    bundle_files = [name for name in names if not name.endswith(".intent")]
-    assert sorted(path.name for path in level.iterdir()) == sorted(bundle_files)
-
-
-@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
-def test_positions_and_copied_tiles_agree_with_the_tile_list(tmp_path, storage_format):
-    """Planning reads ``bundle_positions`` and a whole-bundle copy returns an array (no object per tile):
-    both hold exactly the tiles ``bundle_tiles`` lists, in its order."""
-    source = source_storage(tmp_path / "source", storage_format)
-    listed = source.bundle_tiles(KEY)
-    assert source.bundle_positions(KEY).tolist() == [list(tile) for tile in listed]
-    target = open_storage(DirectoryFS(tmp_path / "target"), storage_format)
-    assert bundlecopy.copy_whole_bundle(source, KEY, target).tolist() == [list(tile) for tile in listed]
-    assert source.bundle_positions(BundleKey(4, 128, 0)).shape == (0, 2)
+    assert not bundlecopy.same_bundle_files(source, KEY, target, KEY)            # no target bundle
+    assert copy_bundle(source, KEY, target) is not None
+    assert bundlecopy.same_bundle_files(source, KEY, target, KEY)
+    assert not bundlecopy.same_bundle_files(source, KEY, target, BundleKey(4, 0, 128))
+    data = target.get_tile(4, 0, 1)
+    with target.writer(KEY) as writer:                                           # the same bytes, rewritten
+        writer.put(0, 1, data)
+    assert not bundlecopy.same_bundle_files(source, KEY, target, KEY)
+    last = target.real_file(target.bundle_files(KEY)[-1])
+    copy_bundle(source, KEY, open_storage(DirectoryFS(tmp_path / "other"), storage_format))
+    other = open_storage(DirectoryFS(tmp_path / "other"), storage_format)
+    with open(other.real_file(other.bundle_files(KEY)[-1]), "r+b") as file:      # same size, one byte off
+        file.seek(-1, os.SEEK_END)
+        byte = file.read(1)
+        file.seek(-1, os.SEEK_END)
+        file.write(bytes([byte[0] ^ 1]))
+    assert last.exists() and not bundlecopy.same_bundle_files(source, KEY, other, KEY)

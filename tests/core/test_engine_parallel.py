@@ -15,6 +15,7 @@ import pytest
 import shapely
 from cachebuilders import make_scheme, png_tile, write_cache
 
+from map_server_cache.core.errors import CacheError
 from map_server_cache.core.execution import pool
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.sources.opening import open_cache
@@ -112,3 +113,16 @@ def test_script_without_main_guard(tmp_path):
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("written") == 1 and "written 0" not in run.stdout
+
+
+def test_a_broken_process_pool_becomes_a_cache_error_and_other_errors_pass():
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    broken, failed = Future(), Future()
+    broken.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    failed.set_exception(ValueError("a unit's own error"))
+    with pytest.raises(CacheError, match="ended abruptly.*run the import again"):
+        pool._result(broken)
+    with pytest.raises(ValueError, match="own error"):
+        pool._result(failed)

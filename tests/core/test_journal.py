@@ -26,14 +26,17 @@ from map_server_cache.core.execution.compose import Outcome
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.execution.journal import (
     JOURNAL_FOLDER,
+    WHOLE_COPIES,
     BundleJournal,
     NoJournal,
     import_id,
     journal_finished,
     journal_folder,
     journal_path,
+    listed_whole_copy,
     open_journal,
     read_journal,
+    record_whole_copies,
     remove_journal,
     tile_digest,
 )
@@ -114,6 +117,22 @@ def test_open_journal_chooses_by_mode_and_layout(tmp_path):
     journal.close()
     compact.close()
     exploded.close()
+
+
+def test_whole_copies_are_appended_and_an_earlier_versions_line_counts(tmp_path):
+    first, second, third = BundleKey(9, 0, 128), BundleKey(9, 128, 0), BundleKey(8, 0, 0)
+    record_whole_copies(tmp_path, "abc", [first])
+    path = journal_folder(tmp_path, "abc") / WHOLE_COPIES
+    with open(path, "ab") as file:
+        file.write(b"L09-R0080")                           # a run killed while appending
+    record_whole_copies(tmp_path, "abc", [second])        # a run again adds its own
+    assert path.read_bytes() == b"L09-R0000C0080\nL09-R0080\nL09-R0080C0000\n"
+    assert listed_whole_copy(tmp_path, "abc", first) and listed_whole_copy(tmp_path, "abc", second)
+    assert not listed_whole_copy(tmp_path, "abc", third) and not listed_whole_copy(tmp_path, "other", first)
+    journal_path(tmp_path, "abc", third).write_bytes(b"whole-bundle " + b"0" * 32 + b"\n")
+    assert listed_whole_copy(tmp_path, "abc", third)
+    record_whole_copies(tmp_path, "new", [])
+    assert not journal_folder(tmp_path, "new").exists()   # nothing to list: no folder
 
 
 def test_remove_journal_leaves_other_imports(tmp_path):
@@ -339,8 +358,9 @@ def test_whole_bundle_copy_cut_short_resumes(uninterrupted, tmp_path, monkeypatc
 
 @pytest.mark.parametrize("storage", ["COMPACT_V2", "COMPACT"])
 def test_published_whole_copy_counts_as_done_while_unchanged(uninterrupted, tmp_path, monkeypatch, storage):
-    """Every tile-by-tile unit fails after the whole-bundle copy of level 9's bundle (0, 128) published: its
-    journal holds one line, and a run again leaves the bundle's files as they are, unless they changed."""
+    """Every tile-by-tile unit fails after the whole-bundle copy of level 9's bundle (0, 128) published: the
+    import's list of copies names it, and a run again leaves the bundle's files as they are, unless they
+    changed."""
     case = uninterrupted(storage)
 
     def failing_run(self):
@@ -352,10 +372,11 @@ def test_published_whole_copy_counts_as_done_while_unchanged(uninterrupted, tmp_
             patch.setattr(workers._ComposeRun, "run", failing_run)
             with pytest.raises(StorageError, match="injected"):
                 import_cache(case.request(target))
-        journals = list((target / JOURNAL_FOLDER).glob("*/L09-R0000C0080.journal"))
-        assert len(journals) == 1 and re.fullmatch(rb"whole-bundle [0-9a-f]{32}\n", journals[0].read_bytes())
+        listed = list((target / JOURNAL_FOLDER).glob(f"*/{WHOLE_COPIES}"))
+        assert len(listed) == 1 and listed[0].read_bytes() == b"L09-R0000C0080\n"
+        assert not list((target / JOURNAL_FOLDER).glob("*/*.journal"))   # compact copies journal nothing else
         bundle = next((target / "_alllayers" / "L09").glob("R0000C0080.bundle"))
-        if changed:                          # another writer rewrote a tile of it: the stamp no longer holds
+        if changed:                          # another writer rewrote a tile of it: no longer the source's
             tile = crashkit.read_tiles(target)[9, 0, 128]
             with open_cache(target) as cache, cache.storage.writer(BundleKey(9, 0, 128)) as writer:
                 writer.put(0, 128, tile)
