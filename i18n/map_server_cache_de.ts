@@ -297,36 +297,36 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
     </message>
     <message>
         <location filename="../algorithms/parameters.py" line="123"/>
-        <source>How many processes import tiles at the same time, each owning whole bundles. Empty: one per processor core.</source>
-        <translation>Wie viele Prozesse gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig. Leer: einer je Prozessorkern.</translation>
+        <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles; on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
+        <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig; auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="128"/>
+        <location filename="../algorithms/parameters.py" line="130"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="128"/>
+        <location filename="../algorithms/parameters.py" line="130"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="132"/>
+        <location filename="../algorithms/parameters.py" line="134"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="132"/>
+        <location filename="../algorithms/parameters.py" line="134"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="138"/>
+        <location filename="../algorithms/parameters.py" line="140"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="138"/>
+        <location filename="../algorithms/parameters.py" line="140"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
