@@ -1,9 +1,8 @@
 """Import Map Server Cache: parameters in, one call of core.engine.import_cache, progress and cancel out.
 
-The keyword parameters are declared with QGIS's own types (enum, boolean, string, integer), so the dialog,
-batch mode and the modeler show native widgets; their raw values go through algorithms.keywords, which also
-takes arcpy's words. checkParameterValues turns those words into QGIS's canonical forms before QGIS's own
-checks run. Everything is read in processAlgorithm, so processing.run raises with the actual message.
+The parameters are defined in algorithms.parameters; their raw values go through algorithms.keywords, which
+also takes arcpy's words. checkParameterValues turns those words into QGIS's canonical forms before QGIS's
+own checks run. Everything is read in processAlgorithm, so processing.run raises with the actual message.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingException,
@@ -20,40 +18,20 @@ from qgis.core import (
     QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingOutputRasterLayer,
-    QgsProcessingParameterBoolean,
-    QgsProcessingParameterEnum,
-    QgsProcessingParameterExtent,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
-    QgsProcessingParameterNumber,
-    QgsProcessingParameterString,
     QgsProcessingUtils,
     QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from qgis.PyQt.QtGui import QIcon
 
-from ..qgiscompat import (
-    FILE_BEHAVIOR_FILE,
-    FILE_BEHAVIOR_FOLDER,
-    NUMBER_INTEGER,
-    PARAMETER_ADVANCED,
-    SOURCE_VECTOR_POLYGON,
-)
 from .dependencies import missing_libraries
 from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, KeywordError, parse_keyword_parameters
+from .parameters import ImportParameters, ParameterNames
 from .report import ImportReport
 from .spatial import area_of_interest_wkb, extent_in_crs, target_crs
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 PACKAGE_SUFFIXES = (".tpk", ".tpkx")
-
-
-def widget_metadata(wrapper: str) -> dict:
-    """Metadata showing a parameter in the algorithm dialog with a wrapper of algorithms.widgets, named by its
-    dotted path so that it is imported only when a dialog opens (never by qgis_process or processing.run)."""
-    return {"widget_wrapper": {"class": f"{__package__}.widgets.{wrapper}"}}
 
 
 class FeedbackProgress:
@@ -76,23 +54,9 @@ class FeedbackProgress:
         return self.feedback.isCanceled()
 
 
-class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
+class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
     """Esri's "Import Map Server Cache" (ArcGIS Server) with the same parameter names and keywords."""
 
-    INPUT_SERVICE = "input_service"
-    SOURCE_CACHE_TYPE = "source_cache_type"
-    SOURCE_CACHE_DATASET = "source_cache_dataset"
-    SOURCE_TILE_PACKAGE = "source_tile_package"
-    UPLOAD_DATA_TO_SERVER = "upload_data_to_server"
-    SCALES = "scales"
-    NUM_OF_CACHING_SERVICE_INSTANCES = "num_of_caching_service_instances"
-    IMPORT_EXTENT = "import_extent"
-    AREA_OF_INTEREST = "area_of_interest"
-    OVERWRITE = "overwrite"
-    INPUTS = (INPUT_SERVICE, SOURCE_CACHE_TYPE, SOURCE_CACHE_DATASET, SOURCE_TILE_PACKAGE,
-              UPLOAD_DATA_TO_SERVER, SCALES, NUM_OF_CACHING_SERVICE_INSTANCES, IMPORT_EXTENT,
-              AREA_OF_INTEREST, OVERWRITE)
-    REPORT = "report"
     TARGET_CACHE = "target_cache"
     TARGET_LAYER = "target_layer"
     COUNTS = ("imported", "blended", "clipped", "skipped", "damaged")
@@ -144,9 +108,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
     def initAlgorithm(self, config=None):
-        self.add_import_parameters()
-        self.addParameter(self.report_parameter(self.tr("Import report"), self.tr(
-            "An HTML page with the counts of the import, level by level.")))
+        self.add_parameters(self.tr("Import report"), self.tr(
+            "An HTML page with the counts of the import, level by level."))
         self.addOutput(QgsProcessingOutputFolder(self.TARGET_CACHE, self.tr("Target cache folder")))
         self.addOutput(QgsProcessingOutputRasterLayer(self.TARGET_LAYER, self.tr("Updated target cache")))
         for name, description in zip(self.COUNTS, (
@@ -154,73 +117,11 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm):
                 self.tr("Tiles skipped"), self.tr("Damaged source tiles"))):
             self.addOutput(QgsProcessingOutputNumber(name, description))
 
-    def report_parameter(self, description: str, help_text: str) -> QgsProcessingParameterFileDestination:
-        """The report's HTML file destination (a temporary file unless given)."""
-        parameter = QgsProcessingParameterFileDestination(
-            self.REPORT, description, self.tr("HTML files (*.html)"),
-            defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True)
-        parameter.setHelp(help_text)
-        return parameter
-
-    def add_import_parameters(self) -> None:
-        """The parameters of an import (INPUTS), shared with the preview algorithm."""
-        def add(parameter, help_text, advanced=False, widget=None):
-            parameter.setHelp(help_text)
-            if widget is not None:
-                parameter.setMetadata({**parameter.metadata(), **widget_metadata(widget)})
-            if advanced:
-                parameter.setFlags(parameter.flags() | PARAMETER_ADVANCED)
+    def add_parameters(self, report_description: str, report_help: str) -> None:
+        """The import's parameters (INPUTS) and the report's, with this algorithm's words for the report;
+        shared with the preview."""
+        for parameter in ImportParameters().definitions(report_description, report_help):
             self.addParameter(parameter)
-
-        add(QgsProcessingParameterString(self.INPUT_SERVICE, self.tr("Input service")), self.tr(
-            "The service whose cache receives the tiles: its cache folder (the data-frame folder holding "
-            "conf.xml, or the service folder above it) or a string such as GIS Servers/<connection>/"
-            "[<folder>/]<service>.MapServer, resolved through the server connections of the plugin "
-            "settings or of the MAP_SERVER_CACHE_SERVERS environment variable."),
-            widget="service.ServiceWidgetWrapper")
-        add(QgsProcessingParameterEnum(
-            self.SOURCE_CACHE_TYPE, self.tr("Source cache type"),
-            [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)")],
-            defaultValue=0), self.tr(
-            "Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE)."),
-            widget="source_type.SourceTypeWidgetWrapper")
-        add(QgsProcessingParameterFile(
-            self.SOURCE_CACHE_DATASET, self.tr("Source cache dataset"),
-            FILE_BEHAVIOR_FOLDER, optional=True), self.tr(
-            "The cache folder to import from, usually one exported earlier: the folder named after the "
-            "data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET."))
-        add(QgsProcessingParameterFile(
-            self.SOURCE_TILE_PACKAGE, self.tr("Source tile package"),
-            FILE_BEHAVIOR_FILE, optional=True,
-            fileFilter=self.tr("Tile packages (*.tpk *.tpkx *.TPK *.TPKX)")), self.tr(
-            "The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is "
-            "always staged in the server's uploads folder first."))
-        add(QgsProcessingParameterBoolean(
-            self.UPLOAD_DATA_TO_SERVER, self.tr("Upload data to server"), defaultValue=False), self.tr(
-            "Copy the source into the server's uploads folder (arcgissystem/arcgisuploads) and import "
-            "from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD)."),
-            advanced=True)
-        add(QgsProcessingParameterString(self.SCALES, self.tr("Scales"), optional=True), self.tr(
-            "The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list "
-            "of numbers from Python. Every scale must be one the target caches. Empty: every level that "
-            "source and target share."), widget="scales.ScalesWidgetWrapper")
-        add(QgsProcessingParameterNumber(
-            self.NUM_OF_CACHING_SERVICE_INSTANCES, self.tr("Number of parallel workers"),
-            NUMBER_INTEGER, optional=True, minValue=1), self.tr(
-            "How many processes import tiles at the same time, each owning whole bundles. Empty: one per "
-            "processor core."), advanced=True)
-        add(QgsProcessingParameterExtent(self.IMPORT_EXTENT, self.tr("Import extent"), optional=True),
-            self.tr("Import only the tiles that intersect this rectangle, given in any CRS. Empty: the "
-                    "full extent of the target service. An area of interest takes precedence."))
-        add(QgsProcessingParameterFeatureSource(
-            self.AREA_OF_INTEREST, self.tr("Area of interest"),
-            [SOURCE_VECTOR_POLYGON], optional=True), self.tr(
-            "Polygons limiting the import, in any CRS (all features are united; \"selected features "
-            "only\" is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre "
-            "lies inside."))
-        add(QgsProcessingParameterBoolean(self.OVERWRITE, self.tr("Overwrite tiles"), defaultValue=False),
-            self.tr("On (OVERWRITE): imported pixels replace the target's, transparent ones included. Off "
-                    "(MERGE, the default): imported tiles are blended over the target's tiles."))
 
     def checkParameterValues(self, parameters, context):
         try:

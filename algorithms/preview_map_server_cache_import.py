@@ -50,9 +50,8 @@ class PreviewMapServerCacheImportAlgorithm(ImportMapServerCacheAlgorithm):
             "Neither the target cache nor the source is changed: no journal, lock or uploads copy is made.")
 
     def initAlgorithm(self, config=None):
-        self.add_import_parameters()
-        self.addParameter(self.report_parameter(self.tr("Preview report"), self.tr(
-            "An HTML page with the planned counts, level by level, and a map of the planned outcomes.")))
+        self.add_parameters(self.tr("Preview report"), self.tr(
+            "An HTML page with the planned counts, level by level, and a map of the planned outcomes."))
         for name, description in zip(self.COUNTS, (
                 self.tr("Tiles to write"), self.tr("Tiles to blend"), self.tr("Tiles to clip"),
                 self.tr("Tiles to skip"), self.tr("Damaged source tiles"))):

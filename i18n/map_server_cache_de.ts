@@ -65,27 +65,27 @@
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="77"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="119"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="83"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="125"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="89"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="129"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="93"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -98,234 +98,237 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="142"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="106"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="175"/>
-        <source>Input service</source>
-        <translation>Eingabedienst</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="175"/>
-        <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
-        <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
-        <source>Source cache type</source>
-        <translation>Art des Quell-Caches</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
-        <source>Cache dataset (CACHE_DATASET)</source>
-        <translation>Cache-Datensatz (CACHE_DATASET)</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
-        <source>Tile package (TILE_PACKAGE)</source>
-        <translation>Kachelpaket (TILE_PACKAGE)</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="181"/>
-        <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
-        <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="187"/>
-        <source>Source cache dataset</source>
-        <translation>Quell-Cache-Datensatz</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="187"/>
-        <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
-        <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
-        <source>Source tile package</source>
-        <translation>Quell-Kachelpaket</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
-        <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
-        <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
-        <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
-        <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
-        <source>Upload data to server</source>
-        <translation>Daten auf den Server hochladen</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="198"/>
-        <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
-        <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="203"/>
-        <source>Scales</source>
-        <translation>Maßstäbe</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="203"/>
-        <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
-        <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="207"/>
-        <source>Number of parallel workers</source>
-        <translation>Anzahl paralleler Arbeitsprozesse</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="207"/>
-        <source>How many processes import tiles at the same time, each owning whole bundles. Empty: one per processor core.</source>
-        <translation>Wie viele Prozesse gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig. Leer: einer je Prozessorkern.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="212"/>
-        <source>Import extent</source>
-        <translation>Importausdehnung</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="212"/>
-        <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
-        <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="215"/>
-        <source>Area of interest</source>
-        <translation>Interessengebiet</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="215"/>
-        <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
-        <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
-        <source>Overwrite tiles</source>
-        <translation>Kacheln überschreiben</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
-        <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
-        <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="159"/>
-        <source>HTML files (*.html)</source>
-        <translation>HTML-Dateien (*.html)</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="152"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="250"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="347"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="248"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="349"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="250"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="352"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="253"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="364"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="265"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="367"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="268"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="356"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="360"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="261"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Updated target cache</source>
         <translation>Aktualisierter Ziel-Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="313"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
         <source>No layer of the target cache is offered: {error}</source>
         <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="317"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
         <source>exploded</source>
         <translation>aufgelöst</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="317"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
         <source>compact V1</source>
         <translation>kompakt V1</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="318"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="219"/>
         <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
         <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>ImportParameters</name>
+    <message>
+        <location filename="../algorithms/parameters.py" line="82"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="91"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="91"/>
+        <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
+        <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="97"/>
+        <source>Source cache type</source>
+        <translation>Art des Quell-Caches</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="97"/>
+        <source>Cache dataset (CACHE_DATASET)</source>
+        <translation>Cache-Datensatz (CACHE_DATASET)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="97"/>
+        <source>Tile package (TILE_PACKAGE)</source>
+        <translation>Kachelpaket (TILE_PACKAGE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="97"/>
+        <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
+        <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="103"/>
+        <source>Source cache dataset</source>
+        <translation>Quell-Cache-Datensatz</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="103"/>
+        <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
+        <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="108"/>
+        <source>Source tile package</source>
+        <translation>Quell-Kachelpaket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="108"/>
+        <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
+        <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="108"/>
+        <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
+        <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="114"/>
+        <source>Upload data to server</source>
+        <translation>Daten auf den Server hochladen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="114"/>
+        <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
+        <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="119"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="119"/>
+        <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
+        <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="123"/>
+        <source>Number of parallel workers</source>
+        <translation>Anzahl paralleler Arbeitsprozesse</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="123"/>
+        <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles; on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
+        <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig; auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="130"/>
+        <source>Import extent</source>
+        <translation>Importausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="130"/>
+        <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
+        <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="134"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="134"/>
+        <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
+        <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="140"/>
+        <source>Overwrite tiles</source>
+        <translation>Kacheln überschreiben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="140"/>
+        <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
+        <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
 </context>
 <context>
@@ -530,47 +533,47 @@ Kopien werden mit der genauen Größe ihrer Quellkacheln gezählt; Überblendung
 Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal, keine Sperre und keine Kopie im Upload-Ordner.</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="54"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="53"/>
         <source>Preview report</source>
         <translation>Vorschaubericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="54"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="53"/>
         <source>An HTML page with the planned counts, level by level, and a map of the planned outcomes.</source>
         <translation>Eine HTML-Seite mit den geplanten Anzahlen, Ebene für Ebene, und einer Karte der geplanten Ergebnisse.</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
         <source>Tiles to write</source>
         <translation>Zu schreibende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
         <source>Tiles to blend</source>
         <translation>Zu überblendende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
         <source>Tiles to clip</source>
         <translation>Zuzuschneidende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
         <source>Tiles to skip</source>
         <translation>Zu überspringende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="60"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="59"/>
         <source>Bytes to write (estimated in part)</source>
         <translation>Zu schreibende Bytes (teils geschätzt)</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="68"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="67"/>
         <source>Planning the import of {source} into {target}; nothing is written</source>
         <translation>Plane den Import von {source} in {target}; es wird nichts geschrieben</translation>
     </message>
