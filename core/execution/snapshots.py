@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from ..formats.tileformats import decode
+from ..formats.tileformats import open_rgba
 from ..planning.area import AreaOfInterest, TileClass
 from ..planning.selection import BUNDLE_SIZE
 from ..planning.units import UnitResult
@@ -117,16 +117,18 @@ def read_region(target: CacheDataset, level: LevelPictures) -> np.ndarray:
     key = BundleKey(level.target_level, row - row % BUNDLE_SIZE, col - col % BUNDLE_SIZE)
     if not target.storage.bundle_exists(key):        # a new bundle's "before": nothing to decode
         return np.zeros((size[1], size[0], 4), np.uint8)
-    mosaic = np.zeros((rows * height, cols * width, 4), np.uint8)
+    mosaic = np.zeros((size[1], size[0], 4), np.uint8)      # each tile scaled down into its own box
+    ys = [round(r * height * scale) for r in range(rows + 1)]
+    xs = [round(c * width * scale) for c in range(cols + 1)]
     for r in range(rows):
         for c in range(cols):
             data = target.storage.get_tile(level.target_level, row + r, col + c)
-            pixels = decode(data, width, height) if data else None
-            if pixels is not None:
-                mosaic[r * height:(r + 1) * height, c * width:(c + 1) * width] = pixels
-    if scale == 1.0:
-        return mosaic
-    return np.asarray(Image.fromarray(mosaic, "RGBA").resize(size, Image.Resampling.BOX))
+            image = open_rgba(data, width, height) if data else None
+            box = (xs[c + 1] - xs[c], ys[r + 1] - ys[r])
+            if image is not None and min(box) > 0:
+                small = image if box == (width, height) else image.resize(box, Image.Resampling.BOX)
+                mosaic[ys[r]:ys[r + 1], xs[c]:xs[c + 1]] = np.asarray(small)
+    return mosaic
 
 
 def outline_of(aoi: AreaOfInterest | None, extent: Extent | None) -> list:
