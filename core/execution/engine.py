@@ -19,9 +19,8 @@ import enum
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from ..compatibility import compare, format_differences
 from ..errors import CacheError, ImportCancelled, IncompatibleCacheError, PackageError, SchemeError
@@ -30,7 +29,7 @@ from ..formats.conf_write import write_conf_cdi
 from ..planning.area import AreaOfInterest
 from ..planning.levels import LevelSelection, select_levels
 from ..planning.plan import plan_level
-from ..planning.units import ImportSettings, UnitResult
+from ..planning.units import ImportSettings
 from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
@@ -39,8 +38,9 @@ from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .cluster import load_distributed, run_units_on_cluster
 from .journal import import_id, journal_finished, journal_folder, record_whole_copies, remove_journal
 from .pool import run_units
-from .snapshots import Pictures, choose_pictures, outline_of
+from .snapshots import choose_pictures, outline_of
 from .staging import staged
+from .tally import ImportResult, Progress, SilentProgress, Tally
 from .workers import close_datasets
 
 
@@ -72,76 +72,6 @@ SCHEDULER_ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_DASK_SCHEDULER"
 def scheduler_for(request: ImportRequest) -> str | None:
     """The scheduler an import runs on: the environment's, else the request's; None: the local pool."""
     return os.environ.get(SCHEDULER_ENVIRONMENT_VARIABLE, "").strip() or request.scheduler or None
-
-
-class Progress(Protocol):
-    """What an import reports: information, warnings (something the user should look at; the import goes
-    on), progress in tiles; and whether the user asked to stop."""
-
-    def message(self, text: str) -> None: ...
-    def warning(self, text: str) -> None: ...
-    def progress(self, done: int, total: int) -> None: ...
-    def is_cancelled(self) -> bool: ...
-
-
-class SilentProgress:
-    """The progress used when the caller gives none."""
-
-    def message(self, text: str) -> None:
-        pass
-
-    def warning(self, text: str) -> None:
-        pass
-
-    def progress(self, done: int, total: int) -> None:
-        pass
-
-    def is_cancelled(self) -> bool:
-        return False
-
-
-@dataclass
-class LevelResult:
-    """Counts of one target level; ``written`` = copied_raw + blended + clipped."""
-
-    level: int
-    scale: float
-    resolution: float
-    tiles: int = 0
-    bundles: int = 0
-    whole_bundles: int = 0          # bundles copied as files (planned so: the target had none there)
-    copied_raw: int = 0
-    blended: int = 0
-    clipped: int = 0
-    skipped_outside: int = 0
-    skipped_empty: int = 0
-    damaged: int = 0
-    written: int = 0
-
-
-def _total(name: str) -> property:
-    return property(lambda self: sum(getattr(level, name) for level in self.levels),
-                    doc=f"{name} summed over the levels")
-
-
-@dataclass
-class ImportResult:
-    target: Path
-    levels: list = field(default_factory=list)
-    bytes_written: int = 0
-    seconds: float = 0.0
-    pictures: Pictures | None = None
-    estimated_bytes: int = 0        # a preview: the part of bytes_written estimated from source sizes
-
-    tiles = _total("tiles")
-    bundles = _total("bundles")
-    copied_raw = _total("copied_raw")
-    blended = _total("blended")
-    clipped = _total("clipped")
-    skipped_outside = _total("skipped_outside")
-    skipped_empty = _total("skipped_empty")
-    damaged = _total("damaged")
-    written = _total("written")
 
 
 def import_cache(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
@@ -281,55 +211,6 @@ def check_compatible(source, target) -> None:
         raise IncompatibleCacheError(
             f"the source {source.root} does not fit the target {target.root}:\n"
             + format_differences(differences), differences)
-
-
-def _level_result(plan) -> LevelResult:
-    """A level's counts as planning knows them (tiles, bundles, bundles to copy whole, tiles outside)."""
-    lod = plan.target_lod
-    return LevelResult(lod.level, lod.scale, lod.resolution, plan.tiles, len(plan.units),
-                       sum(unit.whole_file for unit in plan.units), skipped_outside=plan.skipped_outside)
-
-
-class Tally:
-    """Announces the plans, then adds up unit results as they come (an import's, or a preview's planned
-    ones): level counts, bytes, progress, the pictures' outcomes, and the union of the map bounds of the
-    written tiles."""
-
-    def __init__(self, scheme, plans, progress, pictures: Pictures):
-        self.scheme, self.progress, self.pictures = scheme, progress, pictures
-        self.lods = {plan.target_lod.level: plan.target_lod for plan in plans}
-        self.levels = [_level_result(plan) for plan in plans]
-        self.by_level = {level.level: level for level in self.levels}
-        self.bytes_written = self.done = 0
-        self.total = sum(plan.tiles for plan in plans)
-        self.bounds: Extent | None = None
-        for plan in plans:
-            progress.message(plan.message())
-        progress.progress(0, self.total)
-
-    def finished(self, unit_result: UnitResult) -> None:
-        level = self.by_level[unit_result.target_key[0]]
-        for name, count in unit_result.counts.items():
-            setattr(level, name, getattr(level, name) + count)
-        level.written += unit_result.written
-        self.bytes_written += unit_result.bytes_written
-        if unit_result.written_range is not None:
-            row_min, row_max, col_min, col_max = unit_result.written_range
-            lod = self.lods[unit_result.target_key[0]]
-            bounds = self.scheme.tile_bounds(lod, row_min, col_min).union(
-                self.scheme.tile_bounds(lod, row_max, col_max))
-            self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
-        self.done += unit_result.tiles
-        self.progress.progress(self.done, self.total)
-        self.pictures.record(unit_result)
-
-    def written_extent(self, *clips: Extent | None) -> Extent | None:
-        """Bounds of the written tiles, clipped by each clip that overlaps them."""
-        bounds = self.bounds
-        for clip in clips:
-            if bounds is not None and clip is not None:
-                bounds = bounds.intersection(clip) or bounds
-        return bounds
 
 
 def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:

@@ -28,17 +28,9 @@ from ..planning.units import OUTCOME_CODES, UnitResult, outcome_grid, pack_outco
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
-from .engine import (
-    ImportRequest,
-    ImportResult,
-    Progress,
-    SilentProgress,
-    Tally,
-    checked_levels,
-    checked_source,
-    plan_levels,
-)
+from .engine import ImportRequest, checked_levels, checked_source, plan_levels
 from .snapshots import choose_pictures, outline_of
+from .tally import ImportResult, Progress, SilentProgress, Tally
 
 _CODE = {name: OUTCOME_CODES.index(name) for name in OUTCOME_CODES if name}
 ESTIMATED = ("blended", "clipped")
