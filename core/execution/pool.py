@@ -25,7 +25,7 @@ from .workers import close_datasets, run_unit
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
 POLL_SECONDS = 0.1
 # Threads copying whole bundles as files: enough to keep several reads, writes and fsyncs in flight.
-COPY_THREADS = 4
+COPY_THREADS = 8
 
 _STOP = None
 _SETTINGS: ImportSettings | None = None
