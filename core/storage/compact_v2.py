@@ -21,9 +21,19 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ..atomic import publish, sync_folder, temporary_path
 from ..errors import StorageError
 from ..scheme import StorageFormat
-from .base import BUNDLE_SIZE, TILES_PER_BUNDLE, BundleKey, FileSink, TileHeads, bundle_key, make_heads
+from .base import (
+    BUNDLE_SIZE,
+    READ_CHUNK,
+    TILES_PER_BUNDLE,
+    BundleKey,
+    FileSink,
+    TileHeads,
+    bundle_key,
+    make_heads,
+)
 from .bundlecopy import copy_sink
 from .compact import CompactStorage, bad_record, coalesced_reads, gather, read_exact
 from .compact_writer import CompactWriter
@@ -236,3 +246,56 @@ class CompactV2Writer(CompactWriter):
 
     def _committed(self, payload: bytes) -> None:
         self._index = np.frombuffer(payload, "<u8", TILES_PER_BUNDLE, HEADER.size).astype(np.uint64)
+
+    def compact(self) -> None:
+        """One file makes a safer compaction than the two-commit one in place: the live records are copied, in
+        file order, behind a fresh header and index into the temporary file, which is synced and renamed
+        over the bundle. A reader that opened the bundle before goes on reading the old file, whole; the
+        next one opens the compact file; a crash leaves one or the other (the temporary file is removed by
+        the next writer's recovery)."""
+        positions = np.flatnonzero(self._index)
+        entries = self._index[positions]
+        order = np.argsort(entries & np.uint64(OFFSET_MASK), kind="stable")
+        positions, entries = positions[order], entries[order]
+        offsets = (entries & np.uint64(OFFSET_MASK)).astype(np.int64)
+        sizes = (entries >> np.uint64(40)).astype(np.int64)
+        starts = DATA_START + np.concatenate([[0], np.cumsum(sizes + 4)[:-1]]).astype(np.int64)
+        end = DATA_START + int((sizes + 4).sum())
+        index = np.zeros(TILES_PER_BUNDLE, np.uint64)
+        index[positions] = (starts + 4).astype(np.uint64) | (sizes.astype(np.uint64) << np.uint64(40))
+        payload = _header(int(sizes.max()) if len(sizes) else 0, end) + index.astype("<u8").tobytes()
+        temporary = temporary_path(self.path)
+        try:
+            with open(temporary, "wb") as fp:
+                fp.write(payload)
+                for begin, length in _runs(offsets - 4, sizes + 4):
+                    for done in range(0, length, READ_CHUNK):
+                        fp.write(read_exact(self.file, begin + done, min(READ_CHUNK, length - done),
+                                            self.where, "tile records"))
+                fp.flush()
+                if self.storage.durable:
+                    os.fsync(fp.fileno())
+            self.file.close()          # Windows renames no file this process holds open
+            self._fh = None
+            publish(temporary, self.path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        finally:
+            if self._fh is None:       # the compact file, or the old one when the rename failed
+                self._fh = open(self.path, "r+b")
+        if self.storage.durable:
+            sync_folder(self.path.parent)   # the later commits go to the new file: its name must last
+        self._committed(payload)
+        self._end = self._committed_end = end
+        self.compactions += 1
+
+
+def _runs(starts: np.ndarray, lengths: np.ndarray) -> list[tuple[int, int]]:
+    """(start, length) of each stretch of back-to-back byte ranges (``starts`` sorted, no overlap)."""
+    if not len(starts):
+        return []
+    breaks = np.flatnonzero(starts[1:] != starts[:-1] + lengths[:-1]) + 1
+    first = np.concatenate([[0], breaks])
+    last = np.concatenate([breaks, [len(starts)]]) - 1
+    return list(zip(starts[first].tolist(), (starts[last] + lengths[last] - starts[first]).tolist()))

@@ -13,6 +13,10 @@ A crash before 2's commit leaves dead bytes that the next compaction removes; af
 missing (the next writer's commit cuts). No new file name is involved, so the V1 pair (.bundle and .bundlx)
 never disagrees. A compaction writes the live bytes twice; it happens at most once per batch that doubles
 the dead space, so its cost is bounded by the writes that made it necessary.
+
+A V2 bundle is one file, so its writer compacts into a new file renamed over it instead (compact_v2.py):
+a reader holding the bundle open keeps reading the old file. In place, a reader that read the index before
+step 1 and a record after step 2 would read another tile's bytes, a window V1 keeps.
 """
 
 from __future__ import annotations
@@ -121,7 +125,8 @@ class CompactWriter(BundleWriter):
             self.compact()
 
     def compact(self) -> None:
-        """Rewrite the live records at the front of the data area and cut the file after them (see above)."""
+        """Rewrite the live records at the front of the data area and cut the file after them, in place (see
+        above)."""
         front = self._end
         for row, col in self._live_tiles():
             data = self._read_committed(row, col)

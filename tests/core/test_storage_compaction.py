@@ -80,6 +80,31 @@ def test_rewrites_keep_bundles_within_twice_their_live_bytes(tmp_path, storage):
     crashkit.check_peers(folder, expected)
 
 
+def test_a_v2_reader_holding_the_bundle_reads_old_tiles_through_a_compaction(tmp_path):
+    """A reader that opened the bundle and read its index before the compaction reads every record behind
+    that index afterwards, whole and as it was (V2 compacts into a new file renamed over the old one)."""
+    scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(9), tile_size=SIZE)
+    cells = [(row, col) for row in range(0, 16) for col in range(0, 16)]
+    folder = write_cache(tmp_path / "Layers", scheme, {(8, r, c): tile(0, r, c) for r, c in cells})
+    path = folder / "_alllayers" / "L08" / "R0000C0000.bundle"
+    target = open_storage(DirectoryFS(folder), scheme)
+    with open(path, "rb") as reader:
+        index = compact_v2.parse_index(reader.read(compact_v2.DATA_START), path.stat().st_size, "reader", KEY)
+        with target.writer(KEY) as writer:                  # every tile twice: the second commit compacts
+            for version in (1, 2):
+                for row, col in cells:
+                    writer.put(row, col, tile(version, row, col, noise=2))
+                writer.commit()
+        assert writer.compactions == 1
+        for row, col in cells:
+            entry = int(index[row * 128 + col])
+            read = compact_v2.read_record(reader, entry, 1 << 40, "reader", row, col)
+            assert read == tile(0, row, col), f"tile {row}, {col}: another tile's bytes"
+    assert crashkit.read_tiles(folder) == {(8, r, c): tile(2, r, c, noise=2) for r, c in cells}
+    (size, live), = bundle_sizes(folder).values()
+    assert size == live and v2_slack(path) == 0
+
+
 @pytest.mark.parametrize("storage", COMPACT)
 def test_ten_merges_keep_bundles_within_twice_their_live_bytes(tmp_path, storage):
     """Ten MERGE imports of the same semi-transparent update over the same bundles."""
