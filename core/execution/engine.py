@@ -115,6 +115,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
             pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
             pictures.read_before(target)
+            pictures.after_from = target_folder
             tally = Tally(target.scheme, plans, progress, pictures)
             clips = (aoi.envelope if aoi is not None else extent, source.extent)
             units = [unit for plan in plans for unit in plan.units]
@@ -134,8 +135,6 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
-    with open_cache(target_folder) as updated:
-        pictures.read_after(updated)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
                         pictures)
 

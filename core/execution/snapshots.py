@@ -10,6 +10,7 @@ pixels a side, so a report of any import stays small.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -20,6 +21,7 @@ from ..planning.selection import BUNDLE_SIZE
 from ..planning.units import UnitResult
 from ..scheme import LOD, Extent, TilingScheme
 from ..sources.dataset import CacheDataset
+from ..sources.opening import open_cache
 from ..storage.base import BundleKey
 
 MAX_PICTURE_LEVELS = 4          # levels shown with pictures; the report names the others
@@ -49,20 +51,25 @@ class Pictures:
     outline: list
     levels: dict = field(default_factory=dict)     # target LevelID → LevelPictures
     left_out: list = field(default_factory=list)   # target LevelIDs planned but shown without pictures
+    after_from: Path | None = None                 # an import's target folder: "after" read as units finish
 
     def record(self, result: UnitResult) -> None:
-        """Keep a finished unit's outcomes when its level is shown."""
+        """Keep a finished unit's outcomes when its level is shown; once the unit holding a level's region
+        finished (no other unit writes that bundle), read the region's "after" from ``after_from`` while
+        the other units still run."""
         level = self.levels.get(result.target_key[0])
-        if level is not None and result.outcomes is not None:
+        if level is None:
+            return
+        if result.outcomes is not None:
             level.outcomes[tuple(result.target_key[1:])] = result.outcomes
+        if self.after_from is not None and level.region is not None and \
+                tuple(result.target_key) == tuple(_region_bundle(level)):
+            with open_cache(self.after_from) as updated:
+                level.after = read_region(updated, level)
 
     def read_before(self, target: CacheDataset) -> None:
         for level in self.levels.values():
             level.before = read_region(target, level)
-
-    def read_after(self, target: CacheDataset) -> None:
-        for level in self.levels.values():
-            level.after = read_region(target, level)
 
 
 def choose_pictures(scheme: TilingScheme, source: CacheDataset, plans: list, outline: list) -> Pictures:
@@ -114,8 +121,7 @@ def read_region(target: CacheDataset, level: LevelPictures) -> np.ndarray:
     width, height = target.scheme.tile_cols, target.scheme.tile_rows
     scale = min(1.0, MAX_SIDE / max(rows * height, cols * width))
     size = (max(1, round(cols * width * scale)), max(1, round(rows * height * scale)))
-    key = BundleKey(level.target_level, row - row % BUNDLE_SIZE, col - col % BUNDLE_SIZE)
-    if not target.storage.bundle_exists(key):        # a new bundle's "before": nothing to decode
+    if not target.storage.bundle_exists(_region_bundle(level)):   # a new bundle's "before": nothing to decode
         return np.zeros((size[1], size[0], 4), np.uint8)
     mosaic = np.zeros((size[1], size[0], 4), np.uint8)      # each tile scaled down into its own box
     ys = [round(r * height * scale) for r in range(rows + 1)]
@@ -129,6 +135,13 @@ def read_region(target: CacheDataset, level: LevelPictures) -> np.ndarray:
                 small = image if box == (width, height) else image.resize(box, Image.Resampling.BOX)
                 mosaic[ys[r]:ys[r + 1], xs[c]:xs[c + 1]] = np.asarray(small)
     return mosaic
+
+
+def _region_bundle(level: LevelPictures) -> BundleKey:
+    """The target bundle holding a level's region (a region lies in one bundle: ``_busiest_window``)."""
+    assert level.region is not None
+    row, col = level.region[:2]
+    return BundleKey(level.target_level, row - row % BUNDLE_SIZE, col - col % BUNDLE_SIZE)
 
 
 def outline_of(aoi: AreaOfInterest | None, extent: Extent | None) -> list:
