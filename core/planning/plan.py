@@ -9,9 +9,6 @@ bundle as a file when the target has none there.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,9 +21,6 @@ from ..storage.base import BundleKey
 from .area import AreaOfInterest, TileClass
 from .selection import classify_tiles, tile_range
 from .units import WorkUnit
-
-# Bundle indexes read at once while planning: a cold disk serves parallel reads much faster than one by one.
-INDEX_READERS = 8
 
 
 @dataclass
@@ -64,7 +58,8 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         limit = tile_range(scheme, target_lod, extent)
         selection = classify_tiles(scheme, target_lod, limit, None, bundles=keys)
     plan = LevelPlan(source_lod, target_lod, [])
-    for key, present in _read_ahead(source.storage.bundle_positions, keys):   # arrays: no object per tile
+    for key in keys:
+        present = source.storage.bundle_positions(key)       # an array: a full level holds millions of tiles
         if not len(present):
             continue
         chosen = None if selection is None else selection.get(key.row0, key.col0)
@@ -94,25 +89,6 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
             whole_file=codes is None and not target.storage.bundle_exists(target_key), tiles=count))
         plan.tiles += count
     return plan
-
-
-def _read_ahead(read: Callable[[BundleKey], np.ndarray],
-                keys: list[BundleKey]) -> Iterator[tuple[BundleKey, np.ndarray]]:
-    """(key, read(key)) in the order of ``keys``, INDEX_READERS reads in flight and at most twice as many
-    results waiting (a level may hold thousands of bundles)."""
-    if len(keys) < 2:
-        yield from ((key, read(key)) for key in keys)
-        return
-    with ThreadPoolExecutor(INDEX_READERS) as readers:
-        pending: deque = deque()
-        for key in keys:
-            pending.append((key, readers.submit(read, key)))
-            if len(pending) >= 2 * INDEX_READERS:
-                first, future = pending.popleft()
-                yield first, future.result()
-        while pending:
-            first, future = pending.popleft()
-            yield first, future.result()
 
 
 def _refuse_pixel_work(target, target_key, present, boundary, overwrite, tile_format) -> None:
