@@ -25,7 +25,8 @@ from ..sources.opening import open_cache
 from ..storage.base import BundleKey
 
 MAX_PICTURE_LEVELS = 4          # levels shown with pictures; the report names the others
-REGION_TILES = 8                # a before/after region is at most this many tiles a side
+REGION_TILES = 4                # a before/after region is at most this many tiles a side (each read decodes
+                                # REGION_TILES² tiles, before and after, for up to MAX_PICTURE_LEVELS levels)
 MAX_SIDE = 512                  # pixels a side of any picture
 
 
