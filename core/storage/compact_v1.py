@@ -54,6 +54,9 @@ class CompactV1Storage(CompactStorage):
     def bundle_files(self, key: BundleKey) -> list[str]:
         return [self.bundle_path(key), self.bundle_path(key, ".bundlx")]
 
+    def index_span(self, key: BundleKey) -> tuple[str, int]:
+        return self.bundle_path(key, ".bundlx"), BUNDLX_SIZE
+
     def bundle_exists(self, key: BundleKey) -> bool:
         return self.fs.exists(self.bundle_path(key)) and self.fs.exists(self.bundle_path(key, ".bundlx"))
 

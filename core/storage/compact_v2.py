@@ -92,6 +92,9 @@ class CompactV2Storage(CompactStorage):
     def bundle_files(self, key: BundleKey) -> list[str]:
         return [self.bundle_path(key)]
 
+    def index_span(self, key: BundleKey) -> tuple[str, int]:
+        return self.bundle_path(key), DATA_START
+
     def _index(self, fp, key: BundleKey) -> tuple[np.ndarray, str]:
         path = self.bundle_path(key)
         where = self.fs.describe(path)

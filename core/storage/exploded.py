@@ -126,6 +126,9 @@ class ExplodedStorage(TileStorage):
                         for name in names:
                             self.real_file(f"{folder}/{name}").unlink(missing_ok=True)
 
+    def will_read_indexes(self, keys: list[BundleKey]) -> None:
+        """No index to read ahead: a block's tiles are listed from its row folders."""
+
     def refresh(self, key: BundleKey) -> None:
         for row in range(key.row0, key.row0 + BUNDLE_SIZE):
             for folder in self._row_folders(key.level, row):

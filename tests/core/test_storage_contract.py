@@ -2,6 +2,7 @@
 
 import os
 import struct
+from pathlib import Path
 
 import pytest
 from cachebuilders import write_tiles
@@ -9,7 +10,14 @@ from cachebuilders import write_tiles
 from map_server_cache.core.errors import StorageError
 from map_server_cache.core.formats.fs import DirectoryFS, ReadOnlyFS
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage import BundleKey, bundle_key, compact, copy_bundle
+from map_server_cache.core.storage import (
+    BundleKey,
+    bundle_key,
+    compact,
+    compact_v1_format,
+    compact_v2,
+    copy_bundle,
+)
 from map_server_cache.core.storage.layouts import open_storage
 
 FORMATS = [StorageFormat.EXPLODED, StorageFormat.COMPACT, StorageFormat.COMPACT_V2]
@@ -299,3 +307,25 @@ def test_full_v2_bundle_speed(tmp_path, capsys):
         print(f"\nV2 bundle, 16384 tiles, {megabytes:.0f} MB: write {written:.2f} s "
               f"({megabytes / written:.0f} MB/s), read_bundle {read:.2f} s ({megabytes / read:.0f} MB/s), "
               f"get+put of 4096 tiles {rewritten:.2f} s")
+
+
+def test_index_read_ahead_asks_for_each_index_and_tolerates_what_is_missing(storage, monkeypatch):
+    """Planning first hints every index it is about to read (a cold disk then reads them all at once): a
+    compact layout asks for the bytes ``bundle_positions`` reads; missing bundles and exploded ask nothing."""
+    write_tiles(storage, {(3, 0, 0): png(1), (3, 200, 5): png(2)})
+    asked = []
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, offset, length, advice: asked.append(
+        (os.readlink(f"/proc/self/fd/{fd}"), offset, length, advice)))
+    keys = [BundleKey(3, 0, 0), BundleKey(3, 128, 0), BundleKey(3, 256, 256)]    # the last is missing
+    storage.will_read_indexes(keys)
+    if storage.storage_format is StorageFormat.EXPLODED:
+        assert asked == []
+        return
+    expected = [storage.real_file(storage.index_span(key)[0]) for key in keys[:2]]
+    assert [Path(name) for name, *_ in asked] == expected
+    assert {(offset, advice) for _, offset, _, advice in asked} == {(0, os.POSIX_FADV_WILLNEED)}
+    length = storage.index_span(keys[0])[1]
+    assert length == (compact_v2.DATA_START if storage.storage_format is StorageFormat.COMPACT_V2 else
+                      compact_v1_format.BUNDLX_SIZE)
+    assert all(requested == length for *_, requested, _ in asked)
+    assert [tuple(row) for row in storage.bundle_positions(keys[0])] == [(0, 0)]
