@@ -31,7 +31,7 @@ from cachebuilders import make_scheme, write_cache  # noqa: E402
 from cluster import bench_cluster  # noqa: E402
 from compaction import bench_compaction  # noqa: E402
 from full import bench_full  # noqa: E402
-from harness import ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
+from harness import SCALE_ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
 from memory import MEMORY_LEVELS, bench_memory  # noqa: E402
 from merge import bench_merge  # noqa: E402
 from report import report  # noqa: E402
@@ -69,7 +69,7 @@ def main() -> None:
         cluster = bench_cluster(work)
         print(cluster, flush=True)
         shutil.rmtree(work / "src")
-        scale = None if args.quick else bench_scale(work / "scale", ROUNDS)
+        scale = None if args.quick else bench_scale(work / "scale", SCALE_ROUNDS)
     text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster)
     Path(args.output).write_text(text + "\n")
     print(text)

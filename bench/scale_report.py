@@ -125,21 +125,26 @@ def scale_report(figures: dict) -> list[str]:
 
 SCALE_NOTES = """### What limits the scale figures
 
+- **This machine.** A virtual machine whose disk and memory vary between rounds by up to 2×, for `cp` as for
+  the engine (guest memory touched for the first time costs the host a fault: touching 20 GB once took
+  58 s). Cells give best, median and worst of interleaved rounds; the ratios compare best with best.
 - **Cold full import.** The floor is reading the source from the disk, which `cp -r` does once. The engine
-  reads it once too: each bundle is copied by the kernel (`copy_file_range`, 4 copy threads), and the
-  tile-head signature check then reads the first bytes of every tile through 4 MiB memory maps of the pages
-  that copy just brought into the page cache (a ~1 KB tile puts a head on every page: no disk read is
-  added, only page-table work). Above that: planning reads every bundle index (128 KB a bundle, as numpy
-  arrays, no Python object per tile), a lock file per bundle, and a MERGE's journal line per copied bundle,
-  written and fsynced (file and folder) before the bundle is renamed into place, so that a power cut can
-  never make a run again blend a copied bundle over itself.
-- **processing.run in a fresh process.** Its own time adds, once per process, the import of the engine's
-  modules (numpy, Pillow, the core: about 0.3 s on an idle machine, the "first import" figure); QGIS's own
-  start (the wall column minus the own column) is not the plugin's: the plugin's start-up imports nothing
-  but its provider and algorithm classes.
+  reads it once too: each bundle is copied by the kernel (`copy_file_range`) on 8 copy threads, whose
+  parallel reads a virtual disk serves faster than one `cp`; the tile-head signature check then reads the
+  first bytes of every tile through 4 MiB memory maps of the pages that copy just brought into the page
+  cache (no disk read added, page-table work and numpy gathers of 8 and 4 bytes a tile). Before copying,
+  planning reads every bundle index (128 KB a bundle), hinted to the system first so that a cold disk
+  fetches them together. A MERGE lists the bundles it copies whole in one file, fsynced once, instead of
+  a journal line per bundle.
+- **processing.run in a fresh process.** Started after the page cache was dropped, the process loads from
+  the disk, during its first processing.run, every page of code it runs for the first time: the engine's
+  modules (numpy, Pillow, the core: the "first import" figure is the same with a warm disk), QGIS's
+  processing code, the report's; then it writes the report (coverage map, before/after of at most 4×4
+  tiles). QGIS's own start (the wall column minus the own column) is not the plugin's: the plugin's start-up
+  imports nothing but its provider and algorithm classes.
 - **Warm.** With the source in the page cache both sides copy memory: `cp` on one core, the engine's kernel
-  copies on up to 4 threads, plus the head check, planning and the journal fsyncs (a few ms each on this
-  virtual disk), which stay while the copy shrinks.
+  copies on 8 threads over 2 cores, plus the head check (numpy, holding the interpreter lock), planning,
+  per-bundle locks and the report's pictures, which stay while the copy shrinks.
 - **Area of interest.** Bundles crossing the polygon's edge go tile by tile through the bundle writer; the
   tiles on the edge are decoded, masked and encoded again (Pillow), the bulk of the time; whole bundles
   inside are still copied as files.
