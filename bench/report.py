@@ -163,7 +163,7 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
     for number, run in enumerate(compaction["runs"], 1):
         lines.append(f"| OVERWRITE import {number} of the whole bundle, tile by tile | "
                      f"{run['seconds']:.2f} | {run['mb_before']:.0f} → {run['mb_after']:.0f} |")
-    lines += ["| one compaction alone (live bytes written twice, two commits) | "
+    lines += ["| one compaction alone (V2: the live bytes copied into a new file renamed over the bundle) | "
               f"{compaction['compaction']:.2f} | {compaction['live_mb']:.0f} → {compaction['live_mb']:.0f} |",
               ""]
     lines += cluster_section(cluster) if cluster is not None else []

@@ -94,6 +94,18 @@ def gather(fp: BinaryIO, starts: np.ndarray, width: int, sink: BinaryIO | None =
     return out
 
 
+def copy_ranges(fp: BinaryIO, starts: np.ndarray, lengths: np.ndarray, sink: BinaryIO, where: str) -> None:
+    """Write the byte ranges (``starts`` sorted, no overlap) of ``fp`` back to back to ``sink``, each
+    stretch of adjacent ranges in reads of at most READ_CHUNK bytes."""
+    if not len(starts):
+        return
+    breaks = np.flatnonzero(starts[1:] != starts[:-1] + lengths[:-1]) + 1
+    first, last = np.concatenate([[0], breaks]), np.concatenate([breaks, [len(starts)]]) - 1
+    for begin, end in zip(starts[first].tolist(), (starts[last] + lengths[last]).tolist()):
+        for at in range(begin, end, READ_CHUNK):
+            sink.write(read_exact(fp, at, min(READ_CHUNK, end - at), where, "tile records"))
+
+
 def read_exact(fp: BinaryIO, offset: int, length: int, where: str, what: str) -> bytes:
     fp.seek(offset)
     data = fp.read(length)

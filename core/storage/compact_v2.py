@@ -26,7 +26,6 @@ from ..errors import StorageError
 from ..scheme import StorageFormat
 from .base import (
     BUNDLE_SIZE,
-    READ_CHUNK,
     TILES_PER_BUNDLE,
     BundleKey,
     FileSink,
@@ -35,7 +34,7 @@ from .base import (
     make_heads,
 )
 from .bundlecopy import copy_sink
-from .compact import CompactStorage, bad_record, coalesced_reads, gather, read_exact
+from .compact import CompactStorage, bad_record, coalesced_reads, copy_ranges, gather, read_exact
 from .compact_writer import CompactWriter
 
 HEADER = struct.Struct("<4I3Q6I")
@@ -271,10 +270,7 @@ class CompactV2Writer(CompactWriter):
         try:
             with open(temporary, "wb") as fp:
                 fp.write(payload)
-                for begin, length in _runs(offsets - 4, sizes + 4):
-                    for done in range(0, length, READ_CHUNK):
-                        fp.write(read_exact(self.file, begin + done, min(READ_CHUNK, length - done),
-                                            self.where, "tile records"))
+                copy_ranges(self.file, offsets - 4, sizes + 4, fp, self.where)
                 fp.flush()
                 if self.storage.durable:
                     os.fsync(fp.fileno())
@@ -293,12 +289,3 @@ class CompactV2Writer(CompactWriter):
         self._end = self._committed_end = end
         self.compactions += 1
 
-
-def _runs(starts: np.ndarray, lengths: np.ndarray) -> list[tuple[int, int]]:
-    """(start, length) of each stretch of back-to-back byte ranges (``starts`` sorted, no overlap)."""
-    if not len(starts):
-        return []
-    breaks = np.flatnonzero(starts[1:] != starts[:-1] + lengths[:-1]) + 1
-    first = np.concatenate([[0], breaks])
-    last = np.concatenate([breaks, [len(starts)]]) - 1
-    return list(zip(starts[first].tolist(), (starts[last] + lengths[last] - starts[first]).tolist()))
