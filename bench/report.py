@@ -8,7 +8,7 @@ import platform
 import time
 
 import numpy as np
-from harness import ROUNDS
+from harness import ROUNDS, SCALE_ROUNDS
 from scale_report import SCALE_NOTES, scale_report
 
 
@@ -124,7 +124,7 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
         f"Run: {time.strftime('%Y-%m-%d %H:%M')}, `make bench`; generating the caches took "
         f"{setup_seconds:.0f} s; load average {load[0]:.1f} before, {load[1]:.1f} after. The machine is "
         f"shared and noisy: ratios come from this one run, each time the best of {ROUNDS} interleaved "
-        "rounds.", "",
+        f"rounds ({SCALE_ROUNDS} in the scale section).", "",
         f"## Full import into an empty target ({tiles:,} tiles, compact V2, MERGE, no extent limit)", "",
         "| run | seconds | tiles/s |", "|---|---:|---:|",
         row("`cp -r` of the level folder (floor)", cp, tiles),
