@@ -1,14 +1,18 @@
 """Pixel maths, encoders, sniffing and the per-tile rules; expected pixels computed here independently."""
 
 import io
+import os
 import struct
+import subprocess
+import sys
 import time
 import zlib
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from map_server_cache.core.errors import TileFormatError
 from map_server_cache.core.execution.compose import (
@@ -23,6 +27,7 @@ from map_server_cache.core.execution.compose import (
 from map_server_cache.core.formats.tileformats import decode, encode, is_opaque_by_format, is_valid_signature
 
 SIZE = 64
+PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 
 
 def _random_rgba(seed, alpha=None):
@@ -244,12 +249,16 @@ def test_damaged_and_oversized_tiles_are_not_decoded():
     assert decode(jpeg[:200], SIZE, SIZE) is None
 
 
-def test_huge_declared_dimensions_are_refused_before_decoding():
+def test_huge_declared_dimensions_are_refused_before_decoding(monkeypatch):
     header = struct.pack(">IIBBBBB", 100000, 100000, 8, 6, 0, 0, 0)
     bomb = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
             + _chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + _chunk(b"IEND", b""))
+    loads, load = [], ImageFile.ImageFile.load
+    with monkeypatch.context() as patch:
+        patch.setattr(ImageFile.ImageFile, "load", lambda image: loads.append(image.size) or load(image))
+        assert decode(bomb, 100000, 100000) is None       # even when asked for that size: past Pillow's limit
+    assert loads == []
     start = time.perf_counter()
-    assert decode(bomb, 100000, 100000) is None           # even when asked for that size: Pillow refuses
     assert decode(bomb, 256, 256) is None
     assert time.perf_counter() - start < 0.5
     jpeg = bytearray(_jpeg(_smooth_rgb(8)))
@@ -334,3 +343,15 @@ def test_damaged_sources_and_formats_without_pixels():
         compose_tile(lerc, lerc, None, False, "LERC", None, SIZE, SIZE)
     with pytest.raises(TileFormatError, match="LERC"):
         compose_tile(lerc, None, _half_mask(), False, "LERC", None, SIZE, SIZE)
+
+
+
+def test_decoding_a_png_tile_loads_no_other_pillow_plugin():
+    """Image.open would import the BMP, GIF, JPEG (and TIFF) and PPM plugins first: a cost of every fresh
+    process (a QGIS run, a worker) that decodes a tile."""
+    check = ("import sys; from map_server_cache.core.formats.tileformats import decode; "
+             f"assert decode({_png(_random_rgba(3))!r}, {SIZE}, {SIZE}) is not None; "
+             "print(sorted(m for m in sys.modules if m.startswith('PIL.') and m.endswith('Plugin')))")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(PLUGINS)})
+    assert done.stdout.strip() == "['PIL.PngImagePlugin']"
