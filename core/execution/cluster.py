@@ -9,8 +9,10 @@ hash, see ``cluster_task``), so a worker needs Python with numpy, Pillow, GDAL a
 install; every worker proves it reads the source's conf files and writes the target's bookkeeping folder
 before any tile is written; the settings travel once (scattered to every worker), then one task per target
 bundle, at most ``instances`` in flight. A worker that dies costs only its running tasks, which the
-scheduler runs again elsewhere (units are crash-safe and journaled). A cancel sets a distributed Event that
-running units poll, and cancels the queued ones.
+scheduler runs again elsewhere (units are crash-safe and journaled). The scheduler may drop the scattered
+settings with a dead worker although every worker held a copy (dask/distributed#3149) and cancel the tasks
+that need them: those are submitted again with the settings scattered anew, a few times at most. A cancel
+sets a distributed Event that running units poll, and cancels the queued ones.
 
 dask is imported here only, and lazily: without it the plugin runs on the local pool, and an import that
 names a scheduler says what to install.
@@ -39,6 +41,7 @@ from . import cluster_task
 
 CONNECT_SECONDS = 10
 POLL_SECONDS = 0.1
+RESCATTERS = 3              # times a unit the cluster cancelled (its settings lost) is submitted again
 _PACKAGE_DIR = Path(__file__).resolve().parents[2]          # the plugin folder, imported as map_server_cache
 INSTALL_HINT = ('install Dask into the Python that runs QGIS: python3 -m pip install "dask[distributed]"')
 
@@ -163,33 +166,59 @@ class _Tasks:
         self.progress, self.finished = progress, finished
         self.token = uuid.uuid4().hex
         self.stop = distributed.Event(f"map-server-cache-stop-{self.token}", client=client)
-        self.settings = client.scatter(pickle.dumps(settings), broadcast=True, hash=False)
+        self.pickled_settings = pickle.dumps(settings)
+        self.settings = client.scatter(self.pickled_settings, broadcast=True, hash=False)
+        self.rescatters = 0
+        self.submitted = 0
         threads = sum(client.nthreads().values())
         self.limit = max(1, instances or threads)
 
     def run(self, units: list) -> None:
         queue = deque(sorted(units, key=lambda unit: (unit.whole_file, -unit.tiles)))
         done = self.distributed.as_completed(loop=self.client.loop)
-        running: set = set()
+        running: dict = {}                    # future → its unit
+        cancelled: dict = {}                  # target key → times the cluster cancelled its unit
         try:
             while queue or running:
                 while queue and len(running) < self.limit:
-                    future = self._submit(queue.popleft(), len(queue))
-                    running.add(future)
+                    unit = queue.popleft()
+                    future = self._submit(unit)
+                    running[future] = unit
                     done.add(future)
                 for future in done.next_batch(block=False) if done.has_ready() else ():
-                    running.discard(future)
-                    self.finished(future.result())
+                    unit = running.pop(future)
+                    try:
+                        result = future.result()
+                    except self.distributed.CancelledError:
+                        cancelled[unit.target_key] = cancelled.get(unit.target_key, 0) + 1
+                        self._settings_lost(future, cancelled[unit.target_key])
+                        queue.appendleft(unit)        # crash-safe and journaled: run it again
+                        continue
+                    self.finished(result)
                 if self.progress.is_cancelled():
                     raise ImportCancelled("import cancelled")
                 time.sleep(POLL_SECONDS)
         except BaseException:
-            self._stop(running)
+            self._stop(set(running))
             raise
 
-    def _submit(self, unit, left: int):
+    def _submit(self, unit):
+        self.submitted += 1
         return self.client.submit(self.boot.run_unit, self.settings, pickle.dumps(unit), self.stop.name,
-                                  key=f"map-server-cache-{self.token}-{left}", pure=False)
+                                  key=f"map-server-cache-{self.token}-{self.submitted}", pure=False)
+
+    def _settings_lost(self, future, times: int) -> None:
+        """A task the cluster cancelled (not we): the scattered settings went with a lost worker. Scatter
+        them again, once for all the tasks cancelled with the same copy; when the client lost the cluster,
+        or the same unit was cancelled more than RESCATTERS times, raise the cancellation."""
+        if self.client.status != "running" or times > RESCATTERS:
+            future.result()
+        if self.settings.status == "finished" and self.rescatters:
+            return                                      # already scattered anew after this loss
+        self.rescatters += 1
+        self.progress.warning("The Dask cluster lost this import's settings with a worker; scattering "
+                              "them again and running the bundles it was importing again")
+        self.settings = self.client.scatter(self.pickled_settings, broadcast=True, hash=False)
 
     def _stop(self, running: set) -> None:
         """Stop the running units at a batch boundary, drop the queued ones, report the finished ones."""

@@ -104,6 +104,38 @@ def test_worker_killed_mid_import_costs_only_its_task(tmp_path, cluster):
     assert outcome(result) == expected, "the re-run unit finished its bundle as if never interrupted"
 
 
+class KillAll(Recorder):
+    """Progress that, once the first unit finished, SIGKILLs every worker process at once (their nannies
+    start new ones): every copy of the scattered settings is gone, the scheduler cancels the tasks that
+    need them (what dask/distributed#3149 shows happening with one worker lost)."""
+
+    def __init__(self, cluster):
+        super().__init__()
+        self.client, self.killed = cluster.client(), []
+
+    def progress(self, done, total):
+        super().progress(done, total)
+        if done and not self.killed:
+            pids = self.client.run(os.getpid)
+            for pid in pids.values():
+                os.kill(pid, signal.SIGKILL)
+            self.killed = list(pids.values())
+
+
+def test_every_worker_killed_mid_import_the_settings_are_scattered_again(tmp_path, cluster):
+    expected = uninterrupted(tmp_path / "pool")
+    progress = KillAll(cluster)
+    try:
+        result = import_cache(dataclasses.replace(heavy_merge(tmp_path / "cluster"),
+                                                  scheduler=cluster.address), progress)
+    finally:
+        progress.client.close()
+        cluster.wait_for_workers(2)          # the nannies' new workers, for the next tests
+    assert len(progress.killed) == 2
+    assert any("scattering them again" in text for text in progress.messages)
+    assert outcome(result) == expected, "the units run again finished their bundles as if never interrupted"
+
+
 def test_cluster_lost_mid_import_fails_naming_the_scheduler_then_runs_again(tmp_path):
     pytest.importorskip("distributed", reason="dask[distributed] is not installed")
     expected = uninterrupted(tmp_path / "pool")
