@@ -124,6 +124,7 @@ class KillAll(Recorder):
 
 def test_every_worker_killed_mid_import_the_settings_are_scattered_again(tmp_path, cluster):
     expected = uninterrupted(tmp_path / "pool")
+    cluster.wait_for_workers(2)              # a worker killed by an earlier test may still be restarting
     progress = KillAll(cluster)
     try:
         result = import_cache(dataclasses.replace(heavy_merge(tmp_path / "cluster"),
