@@ -88,19 +88,11 @@ def record_whole_copies(target_folder, import_id: str, keys: list[BundleKey], du
     ``durable``."""
     if not keys:
         return
-    path = journal_folder(target_folder, import_id) / WHOLE_COPIES
-    created = not path.exists()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "ab") as file:
-        if file.tell() and _last_byte(path) != b"\n":
-            file.write(b"\n")                  # a torn last line stays a line of its own
+    with _open_appending(journal_folder(target_folder, import_id) / WHOLE_COPIES, durable) as file:
         file.write("".join(f"{_bundle_id(key)}\n" for key in keys).encode())
         file.flush()
         if durable:
             os.fsync(file.fileno())
-    if created and durable:
-        sync_folder(path.parent)
-        _sync_parents_once(path.parent)
 
 
 def listed_whole_copy(target_folder, import_id: str, key: BundleKey) -> bool:
@@ -171,32 +163,12 @@ class BundleJournal:
         if not self._lines:
             return
         if self._file is None:
-            self._file = self._open()
+            self._file = _open_appending(self.path, self.durable)
         self._file.write(b"".join(self._lines))
         self._lines.clear()
         self._file.flush()
         if self.durable:
             os.fsync(self._file.fileno())
-
-    def _open(self) -> io.BufferedWriter:
-        """Open for appending; a torn last line (no newline) is closed by one, so it stays a line of its own.
-        A new file's folders are synced too (durable storage), so that a power loss cannot lose the file
-        while keeping the commit that follows."""
-        created = not self.path.exists()
-        for attempt in range(3):             # another import may remove an empty journals folder meanwhile
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                file = open(self.path, "ab")
-                break
-            except FileNotFoundError:
-                if attempt == 2:
-                    raise
-        if file.tell() and _last_byte(self.path) != b"\n":
-            file.write(b"\n")
-        if created and self.durable:
-            sync_folder(self.path.parent)
-            _sync_parents_once(self.path.parent)
-        return file
 
     def close(self) -> None:
         if self._file is not None:
@@ -259,6 +231,27 @@ def journal_finished(target_folder, import_id: str) -> bool:
 
 def _done_folder(target_folder, import_id: str) -> Path:
     return Path(target_folder) / JOURNAL_FOLDER / f"{import_id}.done"
+
+
+def _open_appending(path: Path, durable: bool) -> io.BufferedWriter:
+    """A journal file opened for appending; a torn last line (no newline) is closed by one, so it stays a
+    line of its own. A new file's folders are synced too (durable storage), so that a power loss cannot lose
+    the file while keeping the commit that follows."""
+    created = not path.exists()
+    for attempt in range(3):             # another import may remove an empty journals folder meanwhile
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            file = open(path, "ab")
+            break
+        except FileNotFoundError:
+            if attempt == 2:
+                raise
+    if file.tell() and _last_byte(path) != b"\n":
+        file.write(b"\n")
+    if created and durable:
+        sync_folder(path.parent)
+        _sync_parents_once(path.parent)
+    return file
 
 
 def _last_byte(path: Path) -> bytes:
