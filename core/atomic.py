@@ -47,11 +47,13 @@ def publish(temporary: str | os.PathLike, destination: str | os.PathLike) -> Non
 
 
 def replace_file(destination: str | os.PathLike, content: bytes | Callable[[BinaryIO], object],
-                 durable: bool = True) -> None:
+                 durable: bool = True, before_publish: Callable[[], object] | None = None) -> None:
     """Write ``content`` (bytes, or a function writing to the open file) to ``temporary_path(destination)``,
     sync it when ``durable``, and rename it over ``destination``. On failure the temporary file is removed
     and ``destination`` is left as it was. Callers serialise writers of one destination (a lock, or a fresh
-    folder): the temporary name is fixed."""
+    folder): the temporary name is fixed. ``before_publish`` runs once the temporary file is complete, just
+    before the rename (a caller holding ``destination`` open closes it there: Windows renames no open
+    file)."""
     temporary = temporary_path(destination)
     try:
         with open(temporary, "wb") as fp:
@@ -62,6 +64,8 @@ def replace_file(destination: str | os.PathLike, content: bytes | Callable[[Bina
             fp.flush()
             if durable:
                 os.fsync(fp.fileno())
+        if before_publish is not None:
+            before_publish()
         publish(temporary, destination)
     except BaseException:
         temporary.unlink(missing_ok=True)

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from ..atomic import publish, sync_folder, temporary_path
+from ..atomic import replace_file, sync_folder
 from ..errors import StorageError
 from ..scheme import StorageFormat
 from .base import (
@@ -266,20 +266,16 @@ class CompactV2Writer(CompactWriter):
         index = np.zeros(TILES_PER_BUNDLE, np.uint64)
         index[positions] = (starts + 4).astype(np.uint64) | (sizes.astype(np.uint64) << np.uint64(40))
         payload = _header(int(sizes.max()) if len(sizes) else 0, end) + index.astype("<u8").tobytes()
-        temporary = temporary_path(self.path)
-        try:
-            with open(temporary, "wb") as fp:
-                fp.write(payload)
-                copy_ranges(self.file, offsets - 4, sizes + 4, fp, self.where)
-                fp.flush()
-                if self.storage.durable:
-                    os.fsync(fp.fileno())
-            self.file.close()          # Windows renames no file this process holds open
+        def write(fp: BinaryIO) -> None:
+            fp.write(payload)
+            copy_ranges(self.file, offsets - 4, sizes + 4, fp, self.where)
+
+        def release() -> None:         # Windows renames no file this process holds open
+            self.file.close()
             self._fh = None
-            publish(temporary, self.path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+
+        try:
+            replace_file(self.path, write, self.storage.durable, before_publish=release)
         finally:
             if self._fh is None:       # the compact file, or the old one when the rename failed
                 self._fh = open(self.path, "r+b")
