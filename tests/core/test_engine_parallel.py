@@ -8,6 +8,8 @@ import multiprocessing.spawn
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -126,3 +128,34 @@ def test_a_broken_process_pool_becomes_a_cache_error_and_other_errors_pass():
         pool._result(broken)
     with pytest.raises(ValueError, match="own error"):
         pool._result(failed)
+
+
+@pytest.mark.parametrize("worker_count", [1, 3])
+def test_whole_bundle_copies_run_on_as_many_threads_as_workers(tmp_path, monkeypatch, worker_count):
+    """Copies are the kernel's work: more threads than the import may use only contend (and would ignore an
+    administrator's num_of_caching_service_instances)."""
+    from map_server_cache.core.execution import workers
+
+    scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(10), tile_size=SIZE)
+    tile = png_tile((10, 20, 30, 255), size=SIZE)
+    source = write_cache(tmp_path / "src" / "Layers", scheme,
+                         {(9, 128 * row, 128 * col): tile for row in range(2) for col in range(3)})
+    target = write_cache(tmp_path / "svc" / "Layers", scheme, {})
+    running, most, lock = [0], [0], threading.Lock()
+    copy = workers.copy_whole_bundle
+
+    def counted_copy(*args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.1)                               # long enough for every allowed thread to join in
+            return copy(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(workers, "copy_whole_bundle", counted_copy)
+    result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=worker_count))
+    assert sum(level.copied_raw for level in result.levels) == 6
+    assert most[0] == worker_count
