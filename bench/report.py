@@ -30,9 +30,10 @@ def verdict(ok: bool) -> str:
 NOTES = """## What limits the figures
 
 - **Full import.** Every source bundle lands in a target bundle that does not exist yet, so the engine copies
-  it as a file (`storage.copy_bundle`) on 4 threads: the kernel copies the bytes (`copy_file_range`, as `cp`
-  does), the engine reads only each tile's first bytes through a memory map to check its signature, then
-  renames the copy into place; a MERGE journals the copy by one line per bundle. What remains above `cp` is
+  it as a file (`storage.copy_bundle`) on one thread per worker: the kernel copies the bytes
+  (`copy_file_range`, as `cp` does), the engine reads only each tile's first bytes through a memory map to
+  check its signature, then renames the copy into place; a MERGE lists the bundles it copies whole in one
+  file before the copies start. What remains above `cp` is
   planning (every source index is read), opening both caches, conf.cdi and the journal. Like `cp`, the
   default leaves the new bundles to the system's write-back; with `flush_new_bundles` each is fsynced before
   its rename (no power cut can then leave an empty bundle in place), and the floor to compare with is `cp -r`
@@ -46,7 +47,7 @@ NOTES = """## What limits the figures
 - **Memory.** A unit is one bundle; tiles stream from the source bundle (one read chunk at a time) into the
   writer, which appends them to the bundle file through an 8 MB buffer and commits the index every 4 096 tiles
   or 64 MB. Whole-bundle copies pass no tile bytes through the process: the kernel copies them, and each of
-  the 4 copy threads maps at most 4 MiB of the source at a time to check tile heads (mapped page-cache pages
+  the copy threads (one per worker) maps at most 4 MiB of the source at a time to check tile heads (mapped page-cache pages
   count in VmHWM; with whole-bundle maps the peak had reached 331 MB). Memory does not grow with the tile
   count beyond what the copy threads in flight hold.
 """

@@ -127,10 +127,12 @@ SCALE_NOTES = """### What limits the scale figures
 
 - **This machine.** A virtual machine whose disk and memory vary between rounds by up to 2×, for `cp` as for
   the engine (guest memory touched for the first time costs the host a fault: touching 20 GB once took
-  58 s). Cells give best, median and worst of interleaved rounds; the ratios compare best with best.
+  58 s; the guest reports freed memory to the host at once, `page_reporting`, so a run that gets recently
+  freed pages pays that again). Cells give best, median and worst of interleaved rounds; the ratios compare
+  best with best.
 - **Cold full import.** The floor is reading the source from the disk, which `cp -r` does once. The engine
-  reads it once too: each bundle is copied by the kernel (`copy_file_range`) on 8 copy threads, whose
-  parallel reads a virtual disk serves faster than one `cp`; the tile-head signature check then reads the
+  reads it once too: each bundle is copied by the kernel (`copy_file_range`) on one copy thread per worker
+  (2 here), whose parallel reads a virtual disk serves faster than one `cp`; the tile-head signature check then reads the
   first bytes of every tile through 4 MiB memory maps of the pages that copy just brought into the page
   cache (no disk read added, page-table work and numpy gathers of 8 and 4 bytes a tile). Before copying,
   planning reads every bundle index (128 KB a bundle), hinted to the system first so that a cold disk
@@ -143,8 +145,10 @@ SCALE_NOTES = """### What limits the scale figures
   tiles). QGIS's own start (the wall column minus the own column) is not the plugin's: the plugin's start-up
   imports nothing but its provider and algorithm classes.
 - **Warm.** With the source in the page cache both sides copy memory: `cp` on one core, the engine's kernel
-  copies on 8 threads over 2 cores, plus the head check (numpy, holding the interpreter lock), planning,
-  per-bundle locks and the report's pictures, which stay while the copy shrinks.
+  copies on 2 threads over 2 cores, plus the head check (page faults of the maps, numpy gathers), planning,
+  per-bundle locks and the report's pictures, which stay while the copy shrinks. More copy threads than
+  cores cost more than they overlap (8 threads: 0.47-0.63 s instead of 0.33-0.39 s, interpreter-lock
+  hand-offs and kernel contention).
 - **Area of interest.** Bundles crossing the polygon's edge go tile by tile through the bundle writer; the
   tiles on the edge are decoded, masked and encoded again (Pillow), the bulk of the time; whole bundles
   inside are still copied as files.
