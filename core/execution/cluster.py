@@ -27,11 +27,11 @@ import os
 import pickle
 import sys
 import tempfile
-import time
 import uuid
 import zipfile
 from collections import deque
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import Callable
 
 from ..errors import CacheError, ImportCancelled
@@ -170,22 +170,20 @@ class _Tasks:
         self.settings = client.scatter(self.pickled_settings, broadcast=True, hash=False)
         self.rescatters = 0
         self.submitted = 0
+        self.finished_futures: SimpleQueue = SimpleQueue()     # put by each future when it is done
         threads = sum(client.nthreads().values())
         self.limit = max(1, instances or threads)
 
     def run(self, units: list) -> None:
         queue = deque(sorted(units, key=lambda unit: (unit.whole_file, -unit.tiles)))
-        done = self.distributed.as_completed(loop=self.client.loop)
         running: dict = {}                    # future → its unit
         cancelled: dict = {}                  # target key → times the cluster cancelled its unit
         try:
             while queue or running:
                 while queue and len(running) < self.limit:
                     unit = queue.popleft()
-                    future = self._submit(unit)
-                    running[future] = unit
-                    done.add(future)
-                for future in done.next_batch(block=False) if done.has_ready() else ():
+                    running[self._submit(unit)] = unit
+                for future in self._finished_soon(running):
                     unit = running.pop(future)
                     try:
                         result = future.result()
@@ -197,15 +195,28 @@ class _Tasks:
                     self.finished(result)
                 if self.progress.is_cancelled():
                     raise ImportCancelled("import cancelled")
-                time.sleep(POLL_SECONDS)
         except BaseException:
             self._stop(set(running))
             raise
 
+    def _finished_soon(self, running: dict) -> list:
+        """The running futures that finished, waiting at most POLL_SECONDS for the first: the next unit goes
+        out the moment a worker frees up instead of at the next poll (the caller handles cancelled ones)."""
+        try:
+            finished = [self.finished_futures.get(timeout=POLL_SECONDS)]
+        except Empty:
+            return []
+        with contextlib.suppress(Empty):
+            while True:
+                finished.append(self.finished_futures.get_nowait())
+        return [future for future in finished if future in running]
+
     def _submit(self, unit):
         self.submitted += 1
-        return self.client.submit(self.boot.run_unit, self.settings, pickle.dumps(unit), self.stop.name,
-                                  key=f"map-server-cache-{self.token}-{self.submitted}", pure=False)
+        future = self.client.submit(self.boot.run_unit, self.settings, pickle.dumps(unit), self.stop.name,
+                                    key=f"map-server-cache-{self.token}-{self.submitted}", pure=False)
+        future.add_done_callback(self.finished_futures.put)
+        return future
 
     def _settings_lost(self, future, times: int) -> None:
         """A task the cluster cancelled (not we): the scattered settings went with a lost worker. Scatter

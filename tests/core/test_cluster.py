@@ -1,6 +1,7 @@
 """The Dask executor on real scheduler and worker processes: a worker killed mid-import, the whole cluster
-lost, cancel, the cap on tasks in flight, the pre-flight check of shared storage, the scheduler named by the
-environment, the client's code version winning over what a worker loaded before, and Dask not installed."""
+lost, cancel, the cap on tasks in flight, the next unit sent as one finishes, the pre-flight check of shared
+storage, the scheduler named by the environment, the client's code version winning over what a worker loaded
+before, and Dask not installed."""
 
 from __future__ import annotations
 
@@ -178,6 +179,22 @@ def test_instances_cap_the_tasks_in_flight(tmp_path, cluster):
     finally:
         client.close()
     assert in_flight and max(in_flight) <= 1
+
+
+def test_the_next_unit_goes_out_when_one_finishes_not_at_the_next_poll(tmp_path, cluster, monkeypatch):
+    """With one task in flight, every unit waits for the one before it: the executor hears of a finished
+    unit from the future itself, so a 30 s poll interval delays nothing (polling: 4 units, 2 minutes)."""
+    monkeypatch.setattr(executor, "POLL_SECONDS", 30.0)
+    scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(10), tile_size=16)
+    tile = png_tile((1, 2, 3, 255), size=16)
+    source = write_cache(tmp_path / "src" / "Layers", scheme,
+                         {(9, 128 * row + 5, 128 * col): tile for row in range(2) for col in range(2)})
+    target = write_cache(tmp_path / "svc" / "Layers", scheme, {}, extent=None)
+    started = time.monotonic()
+    result = import_cache(ImportRequest(target, source, SourceType.CACHE_DATASET, workers=1,
+                                        scheduler=cluster.address))
+    assert result.written == 4
+    assert time.monotonic() - started < 60
 
 
 def test_environment_names_the_scheduler_over_the_request(tmp_path, cluster, monkeypatch):
