@@ -124,9 +124,10 @@ class ImportParameters(ParameterNames):
                 self.NUM_OF_CACHING_SERVICE_INSTANCES, self.tr("Number of parallel workers"),
                 NUMBER_INTEGER, optional=True, minValue=1), self.tr(
                 "How many worker processes of the local pool import tiles at the same time, each owning "
-                "whole bundles; on a Dask cluster (a scheduler named for the service's connection), how "
-                "many tasks are in flight at once. Empty: one process per processor core, or every worker "
-                "thread of the cluster."), advanced=True),
+                "whole bundles (bundles copied whole as files, on as many threads); on a Dask cluster (a "
+                "scheduler named for the service's connection), how many tasks are in flight at once. "
+                "Empty: one process per processor core, or every worker thread of the cluster."),
+                advanced=True),
             described(QgsProcessingParameterExtent(
                 self.IMPORT_EXTENT, self.tr("Import extent"), optional=True), self.tr(
                 "Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full "

@@ -297,8 +297,8 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
     </message>
     <message>
         <location filename="../algorithms/parameters.py" line="123"/>
-        <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles; on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
-        <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig; auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
+        <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles (bundles copied whole as files, on as many threads); on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
+        <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
         <location filename="../algorithms/parameters.py" line="130"/>
