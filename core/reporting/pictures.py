@@ -102,9 +102,8 @@ def _paste(canvas: np.ndarray, block: np.ndarray, row: int, col: int) -> None:
 def on_checkerboard(rgba: np.ndarray, square: int = 8) -> Image.Image:
     """RGB of the pixels over a light checkerboard, so transparent parts show as such."""
     height, width = rgba.shape[:2]
-    ys, xs = np.indices((height, width))
-    board = np.where(((ys // square + xs // square) % 2 == 0)[..., None], 255, 220).astype(np.uint8)
-    background = Image.fromarray(np.repeat(board, 3, axis=2), "RGB").convert("RGBA")
+    light = (np.arange(height)[:, None] // square + np.arange(width) // square) % 2 == 0
+    background = Image.fromarray(np.where(light, 255, 220).astype(np.uint8), "L").convert("RGBA")
     return Image.alpha_composite(background, Image.fromarray(rgba, "RGBA")).convert("RGB")
 
 
