@@ -6,7 +6,7 @@ Cold runs start after ``sync`` and dropping the page cache (needs root; without 
 the report says so); warm runs after reading the source once. Every engine run and every QGIS run is its own
 process, so that its peak memory (VmHWM) is its own. The engine child is this file run as a script:
 
-    python bench/scale.py engine '{"source": ..., "target": ..., "drop": true, "area": "<file of WKB>"}'
+    python bench/scale.py engine '{"source": ..., "target": ..., "area": "<file of WKB>"}'
 """
 
 from __future__ import annotations
@@ -63,13 +63,13 @@ def prepare(source: Path, cold: bool) -> None:
 # ------------------------------------------------------------------------------------ children
 
 def engine_child(job: dict) -> None:
-    """In a fresh process: import the engine, drop the page cache when asked, time one import_cache."""
+    """In a fresh process: import the engine, say "ready", wait for the parent's go, time one import_cache."""
     sys.path.insert(0, str(PLUGINS))
     from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 
-    if job.get("drop"):
-        drop_caches()
     area = Path(job["area"]).read_bytes() if job.get("area") else None
+    print("ready", flush=True)
+    sys.stdin.readline()
     started = time.perf_counter()
     result = import_cache(ImportRequest(Path(job["target"]), Path(job["source"]), SourceType.CACHE_DATASET,
                                         workers=2, area_of_interest=area))
@@ -89,14 +89,26 @@ def child_env(work: Path) -> dict:
     return env
 
 
-def run_engine(source: Path, target: Path, cold: bool, area: Path | None = None) -> dict:
-    """One import_cache in a fresh process; ``area``: a file holding the area of interest's WKB."""
-    if not cold:
-        prepare(source, cold=False)
-    job = dict(source=str(source), target=str(target), drop=cold, area=str(area) if area else None)
-    done = subprocess.run([sys.executable, __file__, "engine", json.dumps(job)], check=True,
-                          capture_output=True, text=True, env=child_env(target.parents[1]))
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_engine(source: Path, work: Path, caches: dict, cold: bool, area: Path | None = None) -> dict:
+    """One import_cache in a fresh process into a fresh target; ``area``: a file holding the area of
+    interest's WKB. The child imports the engine first and waits while the target is made and the page cache
+    prepared, so that the run starts right after, as ``cp`` does: on this VM, memory freed a while before a
+    run (the previous target) costs more to use again than memory freed just before."""
+    job = dict(source=str(source), target=str(work / "target" / "Layers"), area=str(area) if area else None)
+    child = subprocess.Popen([sys.executable, __file__, "engine", json.dumps(job)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(work))
+    try:
+        if child.stdout is None or child.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"engine child: {child.communicate()[1][-2000:]}")
+        fresh_target(work, caches)
+        prepare(source, cold)
+        out, err = child.communicate("go\n")
+    finally:
+        if child.poll() is None:
+            child.kill()
+    if child.returncode:
+        raise RuntimeError(f"engine child: {err[-2000:]}")
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def run_qgis(jobs: list, env: dict) -> dict:
@@ -232,7 +244,7 @@ def bench_scale(work: Path, rounds: int, log=print) -> dict:
                 target = fresh_target(work, caches)
                 prepare(source, is_cold)
                 note(f"cp_{size}_{temperature}", run_cp(source, target))
-                note(f"engine_{size}_{temperature}", run_engine(source, fresh_target(work, caches), is_cold))
+                note(f"engine_{size}_{temperature}", run_engine(source, work, caches, is_cold))
             target = fresh_target(work, caches)
             prepare(source, cold)
             note(f"qgis_{size}_cold", run_qgis([dict(source=str(source), target=str(target))], qgis_env))
@@ -245,8 +257,7 @@ def bench_scale(work: Path, rounds: int, log=print) -> dict:
     log("scale: area of interest")
     area = work / "area.wkb"
     area.write_bytes(polygon_wkb(caches["scheme"], 10))
-    read_through(caches["large"] / "_alllayers")
-    figures["area"] = run_engine(caches["large"], fresh_target(work, caches), False, area)
+    figures["area"] = run_engine(caches["large"], work, caches, False, area)
     figures["area"]["vertices"] = POLYGON_VERTICES
     log("scale: qgis_process")
     figures["qgis_process"] = bench_qgis_process(work, caches, min(rounds, 2))    # 3 s or more a process

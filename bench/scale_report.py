@@ -42,7 +42,8 @@ def scale_report(figures: dict) -> list[str]:
              f"Rounds: {len(runs['cp_large_cold'])}, interleaved; cells give best (median, worst) seconds. "
              f"\"Cold\": {cold}, `sync` and `echo 3 > /proc/sys/vm/drop_caches` before the run; \"warm\": "
              "the source read once before. Engine: `import_cache` with 2 workers in a fresh Python process "
-             "(imports done before timing). processing.run: a fresh Python process starting QGIS, Processing "
+             "that imports the engine first, then waits while the target is made and the page cache prepared "
+             "(as `cp` runs right after). processing.run: a fresh Python process starting QGIS, Processing "
              "and the plugin (bench/processing_child.py); \"own\" is the processing.run call, \"wall\" the "
              "whole process.", "",
              "| run | " + " | ".join(f"{tiles[size]:,} tiles" for size in ("small", "large")) + " |",
@@ -126,18 +127,19 @@ def scale_report(figures: dict) -> list[str]:
 SCALE_NOTES = """### What limits the scale figures
 
 - **This machine.** A virtual machine whose disk and memory vary between rounds by up to 2×, for `cp` as for
-  the engine (guest memory touched for the first time costs the host a fault: touching 20 GB once took
-  58 s; the guest reports freed memory to the host at once, `page_reporting`, so a run that gets recently
-  freed pages pays that again). Cells give best, median and worst of interleaved rounds; the ratios compare
-  best with best.
+  the engine (guest memory touched for the first time costs the host a fault: touching 20 GB once took 58 s;
+  the guest reports freed memory to the host soon after, `page_reporting`, so a run using memory freed a while
+  before pays that again: a warm 1M run then takes 0.9-1.3 s instead of 0.4 s, all of it system time; hence
+  every run starts right after its target is made). Cells give best, median and worst of interleaved rounds;
+  the ratios compare best with best.
 - **Cold full import.** The floor is reading the source from the disk, which `cp -r` does once. The engine
-  reads it once too: each bundle is copied by the kernel (`copy_file_range`) on one copy thread per worker
-  (2 here), whose parallel reads a virtual disk serves faster than one `cp`; the tile-head signature check then reads the
-  first bytes of every tile through 4 MiB memory maps of the pages that copy just brought into the page
-  cache (no disk read added, page-table work and numpy gathers of 8 and 4 bytes a tile). Before copying,
-  planning reads every bundle index (128 KB a bundle), hinted to the system first so that a cold disk
-  fetches them together. A MERGE lists the bundles it copies whole in one file, fsynced once, instead of
-  a journal line per bundle.
+  reads it once too: each bundle is copied by the kernel (`copy_file_range`) on one copy thread per worker (2
+  here), whose parallel reads a virtual disk serves faster than one `cp`; the tile-head signature check then
+  reads the first bytes of every tile through 4 MiB memory maps of the pages that copy just brought into the
+  page cache (no disk read added, page-table work and numpy gathers of 8 and 4 bytes a tile). Before copying,
+  planning reads every bundle index (128 KB a bundle), hinted to the system first so that a cold disk fetches
+  them together. A MERGE lists the bundles it copies whole in one file, fsynced once, instead of a journal
+  line per bundle.
 - **processing.run in a fresh process.** Started after the page cache was dropped, the process loads from
   the disk, during its first processing.run, every page of code it runs for the first time: the engine's
   modules (numpy, Pillow, the core: the "first import" figure is the same with a warm disk), QGIS's
