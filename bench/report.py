@@ -47,9 +47,9 @@ NOTES = """## What limits the figures
 - **Memory.** A unit is one bundle; tiles stream from the source bundle (one read chunk at a time) into the
   writer, which appends them to the bundle file through an 8 MB buffer and commits the index every 4 096 tiles
   or 64 MB. Whole-bundle copies pass no tile bytes through the process: the kernel copies them, and each of
-  the copy threads (one per worker) maps at most 4 MiB of the source at a time to check tile heads (mapped page-cache pages
-  count in VmHWM; with whole-bundle maps the peak had reached 331 MB). Memory does not grow with the tile
-  count beyond what the copy threads in flight hold.
+  the copy threads (one per worker) maps at most 4 MiB of the source at a time to check tile heads (mapped
+  page-cache pages count in VmHWM; with whole-bundle maps the peak had reached 331 MB). Memory does not grow
+  with the tile count beyond what the copy threads in flight hold.
 """
 
 
