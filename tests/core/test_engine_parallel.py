@@ -1,5 +1,6 @@
 """Worker processes: two workers give exactly what one gives; a host whose sys.executable is not Python
-(QGIS, qgis_process) still starts its workers with the Python beside it."""
+(QGIS, qgis_process) still starts its workers with the Python beside it; whole-bundle copies run on as many
+threads as there are workers."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import shapely
 from cachebuilders import make_scheme, png_tile, write_cache
 
 from map_server_cache.core.errors import CacheError
-from map_server_cache.core.execution import pool
+from map_server_cache.core.execution import pool, workers
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.sources.opening import open_cache
 
@@ -134,8 +135,6 @@ def test_a_broken_process_pool_becomes_a_cache_error_and_other_errors_pass():
 def test_whole_bundle_copies_run_on_as_many_threads_as_workers(tmp_path, monkeypatch, worker_count):
     """Copies are the kernel's work: more threads than the import may use only contend (and would ignore an
     administrator's num_of_caching_service_instances)."""
-    from map_server_cache.core.execution import workers
-
     scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(10), tile_size=SIZE)
     tile = png_tile((10, 20, 30, 255), size=SIZE)
     source = write_cache(tmp_path / "src" / "Layers", scheme,
