@@ -8,7 +8,10 @@ same lock, overwrites or removes what a killed one left (``is_temporary`` recogn
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,3 +84,27 @@ def sync_folder(folder: str | os.PathLike) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def exchange(first: str | os.PathLike, second: str | os.PathLike) -> bool:
+    """Swap two existing paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``): a reader of either path
+    sees the old entry or the new one, never none. False where the system or file system cannot do it
+    (other systems, old kernels, some network file systems); the caller then falls back to two renames."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(error, os.strerror(error), os.fspath(first), None, os.fspath(second))

@@ -34,7 +34,7 @@ from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
-from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
+from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock, CacheLock
 from .cluster import load_distributed, run_units_on_cluster
 from .journal import import_id, journal_finished, journal_folder, record_whole_copies, remove_journal
 from .pool import run_units
@@ -89,7 +89,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     target_folder = find_dataframe_folder(request.target)
     source_path = checked_source(request)
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
-    with open_cache(target_folder) as target:
+    with CacheLock(target_folder, shared=True), open_cache(target_folder) as target:   # convert waits
         with open_cache(source_path) as source:
             levels = checked_levels(source, target, request.scales, request.any_storage)
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]

@@ -3,13 +3,15 @@ driver and ``conf``)."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..atomic import replace_file
 from ..errors import SchemeError
 from ..gdalcalls import checked
-from ..scheme import Extent, SpatialReference, TilingScheme, gdal_srs
+from ..scheme import Extent, SpatialReference, StorageFormat, TilingScheme, gdal_srs
+from .conf import parse_conf_xml
 
 _NAMESPACES = {
     "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
@@ -45,6 +47,32 @@ def write_conf_xml(scheme: TilingScheme, path) -> None:
     _sub(storage, "StorageFormat", scheme.storage_format.value)
     _sub(storage, "PacketSize", str(scheme.packet_size))
     _write_xml(root, path)
+
+
+def with_storage_format(data: bytes, storage_format: StorageFormat, where: str) -> bytes:
+    """conf.xml's bytes with another storage format and its packet size (128 compact, 0 exploded), every
+    other byte kept (elements this plugin does not model, comments, layout); checked by reading it back."""
+    packet = b"0" if storage_format is StorageFormat.EXPLODED else b"128"
+    value = storage_format.value.encode()
+    element = re.compile(rb"(<StorageFormat\b[^>]*>)[^<]*(</StorageFormat>)")
+    if element.search(data):
+        data = element.sub(lambda m: m.group(1) + value + m.group(2), data, count=1)
+        packet_element = re.compile(rb"(<PacketSize\b[^>]*>)[^<]*(</PacketSize>)")
+        if packet_element.search(data):
+            data = packet_element.sub(lambda m: m.group(1) + packet + m.group(2), data, count=1)
+        else:
+            data = data.replace(b"</StorageFormat>",
+                                b"</StorageFormat><PacketSize>" + packet + b"</PacketSize>", 1)
+    else:
+        closing = data.rfind(b"</")
+        if closing < 0:
+            raise SchemeError(f"{where}: not a conf.xml document")
+        storage = (b'<CacheStorageInfo xsi:type="typens:CacheStorageInfo"><StorageFormat>' + value
+                   + b"</StorageFormat><PacketSize>" + packet + b"</PacketSize></CacheStorageInfo>")
+        data = data[:closing] + storage + data[closing:]
+    if parse_conf_xml(data, where).storage_format is not storage_format:
+        raise SchemeError(f"{where}: cannot set the storage format to {storage_format.value}")
+    return data
 
 
 def write_conf_cdi(extent: Extent, path, spatial_reference: SpatialReference | None = None) -> None:

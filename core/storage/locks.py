@@ -136,3 +136,89 @@ def retire_legacy_lock(path) -> None:
     if os.name == "nt":  # Windows deletes no file held open: after the release, unless another took it
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
+
+
+class _SharedOrExclusive:
+    """Within one process (``lockf`` does not exclude a process from itself): many shared holders or one
+    exclusive one per path, for algorithms running in threads of one QGIS."""
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.shared = 0
+        self.exclusive = False
+
+    def acquire(self, shared: bool) -> None:
+        with self.condition:
+            self.condition.wait_for(lambda: not self.exclusive and (shared or not self.shared))
+            if shared:
+                self.shared += 1
+            else:
+                self.exclusive = True
+
+    def release(self, shared: bool) -> None:
+        with self.condition:
+            if shared:
+                self.shared -= 1
+            else:
+                self.exclusive = False
+            self.condition.notify_all()
+
+
+_CACHE_LOCKS: dict[str, _SharedOrExclusive] = {}
+
+
+class CacheLock:
+    """The lock of a whole cache, ``.map_server_cache/cache.lock`` in its data-frame folder: imports hold it
+    shared (any number at once), a storage-format conversion exclusively, so none writes a bundle in the
+    format the conversion is replacing. A conversion exchanges the data-frame folder, lock file included:
+    whoever waited on the old file finds, once it holds it, that the path now names another file, and takes
+    the new one instead. Windows (``msvcrt``) has no shared locks: there, shared is exclusive too."""
+
+    def __init__(self, folder, shared: bool):
+        self.path = Path(folder) / BOOKKEEPING_FOLDER / "cache.lock"
+        self.shared = shared
+        self._fd: int | None = None
+        with _THREAD_LOCKS_GUARD:
+            self._local = _CACHE_LOCKS.setdefault(os.path.abspath(self.path), _SharedOrExclusive())
+
+    def acquire(self) -> None:
+        self._local.acquire(self.shared)
+        try:
+            self._fd = self._lock_file()
+        except BaseException:
+            self._local.release(self.shared)
+            raise
+
+    def _lock_file(self) -> int:
+        while True:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                if fcntl is not None and self.shared:
+                    fcntl.lockf(fd, fcntl.LOCK_SH)
+                else:
+                    _lock_fd(fd)
+                with contextlib.suppress(FileNotFoundError):
+                    if os.name == "nt" or os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                        return fd
+            except BaseException:
+                os.close(fd)
+                raise
+            os.close(fd)   # the folder was exchanged while we waited: lock the file the path names now
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            _unlock_fd(fd)
+        finally:
+            os.close(fd)
+            self._local.release(self.shared)
+
+    def __enter__(self) -> CacheLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
