@@ -35,8 +35,9 @@ from map_server_cache.core.sources.opening import open_cache
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 # System calls at which a writer's state on disk changes step: crash points are chosen among their calls.
 COMMIT_CALLS = ("fsync", "replace", "rename", "unlink", "truncate", "ftruncate")
-# The child imports through the plugin link and reports when the import's work starts and how it ended.
-CHILD = """
+# The child imports through the plugin link and reports when the import's work starts and how it ended;
+# CRASH_PREFIX wraps the commit-step calls so that CRASHKIT_AT="N:before|after" kills it at one of them.
+CRASH_PREFIX = """
 import json, os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
 
@@ -57,7 +58,8 @@ def crash_point(function, point=os.environ.get("CRASHKIT_AT")):
     return wrapped
 for name in COMMIT_CALLS:
     setattr(os, name, crash_point(getattr(os, name)))
-
+"""
+CHILD = """
 from pathlib import Path
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError
@@ -85,7 +87,35 @@ except (CacheError, OSError) as error:
     sys.exit(3)
 print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged, "calls": calls,
                             "started": Progress.started, "ended": time.time()}), flush=True)
-""".replace("COMMIT_CALLS", repr(COMMIT_CALLS))
+"""
+CRASH_PREFIX = CRASH_PREFIX.replace("COMMIT_CALLS", repr(COMMIT_CALLS))
+CHILD = CRASH_PREFIX + CHILD
+# The same for a storage-format conversion: argv[2] is {"folder", "target_format", "workers"}.
+CONVERT_CHILD = CRASH_PREFIX + """
+from pathlib import Path
+from map_server_cache.core.execution import convert
+from map_server_cache.core.execution.convert import ConvertRequest, convert_storage
+from map_server_cache.core.scheme import StorageFormat
+switch = []
+def counted_exchange(*args, exchange=crash_point(convert.exchange)):   # the switch is a crash point too
+    switch.append(calls + 1)
+    return exchange(*args)
+convert.exchange = counted_exchange
+
+spec = json.loads(sys.argv[2])
+class Progress:
+    started = False
+    def message(self, text): pass
+    def warning(self, text): pass
+    def progress(self, done, total):
+        if not Progress.started:
+            Progress.started = True
+            print("START", flush=True)
+    def is_cancelled(self): return False
+convert_storage(ConvertRequest(Path(spec["folder"]), StorageFormat[spec["target_format"]], spec["workers"]),
+                Progress())
+print("DONE " + json.dumps({"calls": calls, "switch": switch[0]}), flush=True)
+"""
 
 
 @dataclass
@@ -102,16 +132,26 @@ class ImportSpec:
     extent: tuple | None = None     # (xmin, ymin, xmax, ymax) in the cache's CRS
 
 
+def start_convert(folder, target_format: str, crash_at: str | None = None) -> subprocess.Popen:
+    """Start a storage-format conversion of ``folder`` in a child process (one worker), as start_import."""
+    spec = {"folder": str(folder), "target_format": target_format, "workers": 1}
+    return _start(CONVERT_CHILD, spec, None, crash_at)
+
+
 def start_import(spec: ImportSpec, preexec_fn=None, crash_at: str | None = None) -> subprocess.Popen:
     """Start the import in a child process leading its own process group (its workers join that group).
 
     ``crash_at`` "N:before" or "N:after" makes the child SIGKILL itself at the N-th call of COMMIT_CALLS
     (counted in the child only: use one worker); DONE reports how many calls an uninterrupted run made."""
+    return _start(CHILD, asdict(spec), preexec_fn, crash_at)
+
+
+def _start(code: str, spec: dict, preexec_fn, crash_at: str | None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("CRASHKIT_AT", None)
     if crash_at:
         env["CRASHKIT_AT"] = crash_at
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(PLUGINS), json.dumps(asdict(spec))],
+    return subprocess.Popen([sys.executable, "-c", code, str(PLUGINS), json.dumps(spec)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             start_new_session=True, preexec_fn=preexec_fn)
 
