@@ -1,0 +1,125 @@
+"""A new, empty service cache on disk, laid out as ArcGIS's Create Map Server Cache lays it out.
+
+``<service cache directory>/<folder>_<service>/Layers/`` holds conf.xml, conf.cdi (the map's full extent),
+an empty ``_alllayers/`` and the remembered map (``.map_server_cache/map.json``). The data-frame folder is
+built in a hidden temporary sibling and renamed into place, so a failure leaves nothing half made, and an
+existing cache is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..atomic import sync_folder
+from ..errors import CacheError, ServiceError
+from ..formats.conf_write import write_conf_cdi, write_conf_xml
+from ..scheme import Extent, TilingScheme
+from .dataset import _has_conf_xml
+from .remembered_map import remember_map
+from .services import SERVICE_TYPES, ServiceName, _connection_root, parse_service_string
+
+DATAFRAME_NAME = "Layers"          # ArcGIS's name for the data frame of a published map
+TILES_FOLDER = "_alllayers"
+_TEMPORARY_PREFIX = ".creating-"
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    input_service: str                          # "GIS Servers/<connection>/[<folder>/]<service>.MapServer"
+    service_cache_directory: Path | None        # None: the connection's <root>/arcgiscache
+    scheme: TilingScheme
+    full_extent: Extent                         # in the scheme's spatial reference
+    project: str                                # the QGIS project the cache is drawn from
+    map_theme: str | None = None
+    connections: dict | None = None             # connection name → server directories root
+
+
+def service_name(input_service: str) -> ServiceName:
+    """The service string parsed; a bare "<service>.MapServer" has no connection (service_cache_directory
+    must then be given)."""
+    text = str(input_service).strip().replace("\\", "/")
+    if "/" not in text and text:
+        return replace(parse_service_string(f"GIS Servers/-/{text}"), connection="")
+    return parse_service_string(text)
+
+
+def dataframe_folder(request: CreateRequest) -> Path:
+    """Where the new cache's data-frame folder goes: ``<cache directory>/<folder>_<service>/Layers``."""
+    name = service_name(request.input_service)
+    if request.service_cache_directory is not None and str(request.service_cache_directory).strip():
+        cache_directory = Path(request.service_cache_directory)
+    elif name.connection.strip():
+        cache_directory = _connection_root(name, request.connections or {}) / "arcgiscache"
+    else:
+        raise ServiceError(f"input service {request.input_service!r} names no server connection: give "
+                           "service_cache_directory")
+    return cache_directory / name.cache_folder_name / DATAFRAME_NAME
+
+
+def check_create(request: CreateRequest) -> Path:
+    """Every check made before anything is written; the data-frame folder that will be created."""
+    if not str(request.input_service).strip():
+        raise ServiceError("input service is empty")
+    if not str(request.input_service).strip().lower().endswith(
+            tuple(f".{kind.lower()}" for kind in SERVICE_TYPES)):
+        raise ServiceError(f"input service {request.input_service!r}: not a service string ending in "
+                           ".MapServer or .ImageServer")
+    target = dataframe_folder(request)
+    cache_directory = target.parents[1]
+    if not cache_directory.is_dir():
+        raise ServiceError(f"service cache directory {cache_directory} does not exist")
+    _refuse_existing(target.parent)
+    if not Path(request.project).is_file():
+        raise CacheError(f"project {request.project} does not exist")
+    return target
+
+
+def create_cache(request: CreateRequest) -> Path:
+    """Create the empty cache; its data-frame folder. CacheError before anything is written when a check
+    fails; on a failure while writing, nothing is left behind."""
+    target = check_create(request)
+    service_folder = target.parent
+    made_service_folder = not service_folder.exists()
+    service_folder.mkdir(exist_ok=True)
+    building = service_folder / f"{_TEMPORARY_PREFIX}{DATAFRAME_NAME}-{os.getpid()}"
+    try:
+        shutil.rmtree(building, ignore_errors=True)     # what a killed run of this process id left
+        building.mkdir()
+        (building / TILES_FOLDER).mkdir()
+        write_conf_xml(request.scheme, building / "conf.xml")
+        write_conf_cdi(request.full_extent, building / "conf.cdi", request.scheme.spatial_reference)
+        remember_map(building, request.project, request.map_theme)
+        sync_folder(building)
+        _refuse_existing(service_folder)
+        os.rename(building, target)
+        sync_folder(service_folder)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        if made_service_folder:
+            _remove_if_empty(service_folder)
+        raise
+    return target
+
+
+def _refuse_existing(service_folder: Path) -> None:
+    """ServiceError when the service folder already holds a cache (a data frame with conf.xml, or Layers)."""
+    if not service_folder.exists():
+        return
+    if not service_folder.is_dir():
+        raise ServiceError(f"{service_folder} exists and is not a folder")
+    existing = [child for child in sorted(service_folder.iterdir())
+                if child.is_dir() and not child.name.startswith(_TEMPORARY_PREFIX)
+                and (child.name.lower() == DATAFRAME_NAME.lower() or _has_conf_xml(child))]
+    if existing or _has_conf_xml(service_folder):
+        raise ServiceError(f"a cache already exists at {existing[0] if existing else service_folder}: it is "
+                           "never overwritten (delete it first, or choose another service name)")
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
