@@ -246,3 +246,12 @@ def _checked_scales(scales) -> tuple[float, ...]:
 
 def _sizes() -> str:
     return ", ".join(f"{size} x {size}" for size in TILE_SIZES)
+
+
+def check_origin_covers(scheme: TilingScheme, extent: Extent) -> None:
+    """SchemeError when the map's full extent reaches left of or above the tile origin: ArcGIS draws tiles
+    only to the lower right of the origin."""
+    if extent.xmin < scheme.origin_x or extent.ymax > scheme.origin_y:
+        raise SchemeError(f"tile origin ({scheme.origin_x!r}, {scheme.origin_y!r}) is not above and left of "
+                          f"the map's full extent {tuple(extent)}: tiles are only made below and right of "
+                          "the origin")
