@@ -17,9 +17,9 @@ from ..atomic import sync_folder
 from ..errors import CacheError, ServiceError
 from ..formats.conf_write import write_conf_cdi, write_conf_xml
 from ..scheme import Extent, TilingScheme
-from .dataset import _has_conf_xml
+from .dataset import has_conf_xml
 from .remembered_map import remember_map
-from .services import SERVICE_TYPES, ServiceName, _connection_root, parse_service_string
+from .services import SERVICE_TYPES, ServiceName, connection_root, parse_service_string
 
 DATAFRAME_NAME = "Layers"          # ArcGIS's name for the data frame of a published map
 TILES_FOLDER = "_alllayers"
@@ -52,7 +52,7 @@ def dataframe_folder(request: CreateRequest) -> Path:
     if request.service_cache_directory is not None and str(request.service_cache_directory).strip():
         cache_directory = Path(request.service_cache_directory)
     elif name.connection.strip():
-        cache_directory = _connection_root(name, request.connections or {}) / "arcgiscache"
+        cache_directory = connection_root(name, request.connections or {}) / "arcgiscache"
     else:
         raise ServiceError(f"input service {request.input_service!r} names no server connection: give "
                            "service_cache_directory")
@@ -112,8 +112,8 @@ def _refuse_existing(service_folder: Path) -> None:
         raise ServiceError(f"{service_folder} exists and is not a folder")
     existing = [child for child in sorted(service_folder.iterdir())
                 if child.is_dir() and not child.name.startswith(_TEMPORARY_PREFIX)
-                and (child.name.lower() == DATAFRAME_NAME.lower() or _has_conf_xml(child))]
-    if existing or _has_conf_xml(service_folder):
+                and (child.name.lower() == DATAFRAME_NAME.lower() or has_conf_xml(child))]
+    if existing or has_conf_xml(service_folder):
         raise ServiceError(f"a cache already exists at {existing[0] if existing else service_folder}: it is "
                            "never overwritten (delete it first, or choose another service name)")
 
