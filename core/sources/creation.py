@@ -24,6 +24,7 @@ from .services import SERVICE_TYPES, ServiceName, connection_root, parse_service
 DATAFRAME_NAME = "Layers"          # ArcGIS's name for the data frame of a published map
 TILES_FOLDER = "_alllayers"
 _TEMPORARY_PREFIX = ".creating-"
+_PENDING_CONF = "conf.xml.pending"
 
 
 @dataclass(frozen=True)
@@ -79,21 +80,26 @@ def check_create(request: CreateRequest) -> Path:
 
 def create_cache(request: CreateRequest) -> Path:
     """Create the empty cache; its data-frame folder. CacheError before anything is written when a check
-    fails; on a failure while writing, nothing is left behind."""
+    fails; on a failure while writing, nothing is left behind.
+
+    conf.xml gets its name last, just before the folder is renamed into place, so a folder left by a killed
+    run is never taken for a cache (readers look for conf.xml); the next run removes it.
+    """
     target = check_create(request)
     service_folder = target.parent
     made_service_folder = not service_folder.exists()
     service_folder.mkdir(exist_ok=True)
+    _remove_abandoned(service_folder)
     building = service_folder / f"{_TEMPORARY_PREFIX}{DATAFRAME_NAME}-{os.getpid()}"
     try:
-        shutil.rmtree(building, ignore_errors=True)     # what a killed run of this process id left
         building.mkdir()
         (building / TILES_FOLDER).mkdir()
-        write_conf_xml(request.scheme, building / "conf.xml")
+        write_conf_xml(request.scheme, building / _PENDING_CONF)
         write_conf_cdi(request.full_extent, building / "conf.cdi", request.scheme.spatial_reference)
         remember_map(building, request.project, request.map_theme)
-        sync_folder(building)
         _refuse_existing(service_folder)
+        os.rename(building / _PENDING_CONF, building / "conf.xml")
+        sync_folder(building)
         os.rename(building, target)
         sync_folder(service_folder)
     except BaseException:
@@ -102,6 +108,28 @@ def create_cache(request: CreateRequest) -> Path:
             _remove_if_empty(service_folder)
         raise
     return target
+
+
+def _remove_abandoned(service_folder: Path) -> None:
+    """Remove the temporary folders of creations whose process is gone (killed), this process's included."""
+    for child in service_folder.iterdir():
+        if not child.name.startswith(_TEMPORARY_PREFIX):
+            continue
+        pid = child.name.rpartition("-")[2]
+        if pid.isdigit() and (int(pid) == os.getpid() or not _running(int(pid))):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    if os.name == "nt":        # os.kill(pid, 0) would send Ctrl+C there: assume it runs
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:            # another user's process (PermissionError), or no signals here (Windows)
+        return True
+    return True
 
 
 def _refuse_existing(service_folder: Path) -> None:

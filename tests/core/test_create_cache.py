@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -166,3 +167,47 @@ def test_remembered_map_json(tmp_path, project):
     folder = create_cache(request_for("S.MapServer", project, tmp_path))
     data = json.loads((folder / ".map_server_cache" / "map.json").read_text())
     assert data == {"project": str(project.absolute()), "map_theme": None}
+
+
+KILLED_CREATION = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from map_server_cache.core.sources import creation
+from map_server_cache.core.scheme import Extent
+from map_server_cache.core.schemes import builtin_scheme
+
+def stall(*args, **kwargs):
+    print("writing", flush=True)
+    time.sleep(60)
+
+creation.write_conf_cdi = stall
+scheme = builtin_scheme("ARCGISONLINE_SCHEME")
+creation.create_cache(creation.CreateRequest("S.MapServer", Path(sys.argv[2]), scheme, Extent(0, 0, 1, 1),
+                                             sys.argv[3]))
+"""
+
+
+def test_a_killed_creation_leaves_no_cache_and_the_next_run_cleans_up(tmp_path, project):
+    import subprocess
+    import sys
+
+    from map_server_cache.core.sources.dataset import find_dataframe_folder
+    from map_server_cache.core.sources.services import list_services
+
+    plugins = Path(__file__).resolve().parents[2] / "build" / "plugins"
+    caches = tmp_path / "server" / "arcgiscache"
+    caches.mkdir(parents=True)
+    child = subprocess.Popen([sys.executable, "-c", KILLED_CREATION, str(plugins), str(caches), str(project)],
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout.readline() == "writing\n"
+    child.kill()
+    child.wait()
+    left = list((caches / "S").iterdir())
+    assert [path.name for path in left] == [f".creating-Layers-{child.pid}"]
+    with pytest.raises(SchemeError, match="no conf.xml"):          # not taken for a cache
+        find_dataframe_folder(caches / "S")
+    assert list_services({"c": str(caches.parent)}) == []
+    folder = create_cache(request_for("S.MapServer", project, caches))
+    assert [path.name for path in (caches / "S").iterdir()] == ["Layers"]
+    assert find_dataframe_folder(caches / "S") == folder
