@@ -153,6 +153,16 @@ def test_bad_input_is_refused_before_anything_is_written(create, map_path, cache
     assert os.listdir(caches) == []
 
 
+def test_a_project_that_does_not_load_is_named(create, map_path, caches):
+    garbage = map_path.parent / "garbage.qgz"
+    garbage.write_bytes(b"not a zip")
+    for path, problem in ((garbage, "garbage.qgz: cannot read the QGIS project"),
+                          (map_path.parent / "missing.qgs", "missing.qgs: the QGIS project does not exist")):
+        with pytest.raises(QgsProcessingException, match=problem):
+            create({**base_parameters(caches, map_path), "in_map": str(path)})
+    assert os.listdir(caches) == []
+
+
 def test_broken_layers_are_named(create, map_path, caches):
     (map_path.parent / "roads.gpkg").unlink()
     with pytest.raises(QgsProcessingException, match=r"cannot be loaded: 'roads'"):
