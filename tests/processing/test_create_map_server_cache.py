@@ -7,7 +7,7 @@ import os
 
 import pytest
 from drawmaps import MAP_EXTENT, THEME, make_map
-from qgis.core import QgsProcessingException, QgsProject
+from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingException, QgsProject
 
 from map_server_cache.core.formats.conf import read_conf_cdi, read_conf_xml
 from map_server_cache.core.scheme import Extent, StorageFormat
@@ -103,6 +103,20 @@ def test_wgs84_v2_scheme_extent_in_degrees(create, map_path, caches):
     assert math.isclose(scheme.lods[0].resolution, 0.703125, rel_tol=1e-12)
     extent = read_conf_cdi(caches / "Geo" / "Layers" / "conf.cdi")
     assert -0.09 < extent.xmin < -0.08 and 0.08 < extent.xmax < 0.09      # 9 km either side of (0, 0)
+
+
+def test_geographic_map_gets_degrees_and_arcgis_origin(create, map_path, caches):
+    project = QgsProject()
+    assert project.read(str(map_path))
+    project.setCrs(QgsCoordinateReferenceSystem("EPSG:4326"))
+    geographic = map_path.parent / "geographic.qgz"
+    assert project.write(str(geographic))
+    create({**base_parameters(caches, geographic), "num_of_scales": 2})
+    scheme = read_conf_xml(caches / "S" / "Layers" / "conf.xml")
+    assert (scheme.spatial_reference.wkid, scheme.origin_x, scheme.origin_y) == (4326, -400.0, 400.0)
+    degree = 6378137.0 * math.pi / 180
+    assert [lod.scale for lod in scheme.lods] == [250000, 125000]
+    assert scheme.lods[0].resolution == 250000 * (1 / (96 * 39.37)) / degree
 
 
 def test_predefined_conf_xml_keeps_its_format_unless_given(create, map_path, caches, samples):
