@@ -19,9 +19,10 @@ LOCATED = [NOBODY_TEST, "tests/core/test_core_has_no_qgis.py"]
 
 
 def tracked_files() -> list[str]:
+    """The working tree as a clone would hold it, new files not yet added included (as .ci/debian-lane)."""
     try:
-        listed = subprocess.run(["git", "-c", "safe.directory=*", "ls-files", "-z"], cwd=REPO,  # owner: any
-                                capture_output=True, check=True)
+        listed = subprocess.run(["git", "-c", "safe.directory=*", "ls-files", "-z", "--cached", "--others",
+                                 "--exclude-standard"], cwd=REPO, capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout: the tracked files are unknown")
     return [name for name in listed.stdout.decode().split("\0") if name and (REPO / name).is_file()]
