@@ -94,8 +94,8 @@ transcompile:
 # too), without what only developers use, and the compiled translations.
 package: transcompile
 	rm -rf build/package && mkdir -p build/package/map_server_cache dist
-	git ls-files | grep -vE '^(tests|bench|demo|docs|\.ci)/|^(Makefile|pyproject.toml|requirements-test.txt|\.gitignore)$$' \
-	  | tar -c -T - | tar -x -C build/package/map_server_cache
+	git ls-files -z | grep -zvE '^(tests|bench|demo|docs|\.ci)/|^(Makefile|pyproject.toml|requirements-test.txt|\.gitignore)$$' \
+	  | tar --null -c -T - | tar -x -C build/package/map_server_cache
 	cp i18n/*.qm build/package/map_server_cache/i18n/
 	cd build/package && rm -f ../../dist/map_server_cache-$(VERSION).zip && zip -qr ../../dist/map_server_cache-$(VERSION).zip map_server_cache
 	@echo dist/map_server_cache-$(VERSION).zip
