@@ -123,3 +123,36 @@ def parse_workers(value) -> int | None:
             "keywords", "{value!r} is not a number of instances: give a whole number of at least 1").format(
             value=value))
     return int(number)
+
+
+def parse_choice(value, words: tuple[str, ...], default: str) -> str:
+    """One of ``words`` from the keyword (any case, "_" or " ") or its enum index; ``default`` when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        text = value.strip().upper().replace(" ", "_")
+        if text in words:
+            return text
+        value = int(text) if text.isdigit() else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in range(len(words)):
+        return words[int(value)]
+    choices = ", ".join(f"{word} ({index})" for index, word in enumerate(words))
+    raise KeywordError(QCoreApplication.translate(
+        "keywords", "{value!r} is not accepted: use one of {choices}").format(value=value, choices=choices))
+
+
+def parse_whole_number(value, low: int, high: int, default: int) -> int:
+    """A whole number in [low, high] from a number or its text; ``default`` when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not number.is_integer() or not low <= number <= high:
+        raise KeywordError(QCoreApplication.translate(
+            "keywords", "{value!r} is not accepted: give a whole number from {low} to {high}").format(
+            value=value, low=low, high=high))
+    return int(number)

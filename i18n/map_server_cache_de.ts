@@ -63,6 +63,245 @@
     </message>
 </context>
 <context>
+    <name>CreateMapServerCacheAlgorithm</name>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="44"/>
+        <source>Create Map Server Cache</source>
+        <translation>Map-Server-Cache erstellen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="47"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="53"/>
+        <source>arcgis,esri,arcpy,tile,cache,tiling scheme,conf.xml,create,new</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,kachelschema,conf.xml,erstellen,neu</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="59"/>
+        <source>Creates the tiling scheme and the empty folders of a map service cache drawn from a QGIS project.</source>
+        <translation>Erstellt das Kachelschema und die leeren Ordner eines Map-Service-Caches, der aus einem QGIS-Projekt gezeichnet wird.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="63"/>
+        <source>Creates an empty ArcGIS Server cache for a QGIS project, as ArcGIS Server&apos;s tool of the same name does: &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers with conf.xml (the tiling scheme), conf.cdi (the map&apos;s full extent) and an empty _alllayers folder. The cache remembers the project and map theme, so Manage Map Server Cache Tiles draws it without being told.
+
+The tiling scheme is NEW (scales STANDARD or CUSTOM, DPI, tile size, origin, image format, storage) or PREDEFINED: a conf.xml file, ARCGISONLINE_SCHEME or WGS84_V2_SCHEME. Resolutions are computed from the scales exactly as ArcGIS computes them, so a cache with the ArcGIS Online scales lines up with ArcGIS Online, Bing and Google tiles.
+
+An existing cache is never overwritten. Parameters take arcpy&apos;s words as well: NEW / PREDEFINED, STANDARD / CUSTOM, PNG ... MIXED, COMPACT / COMPACT_V2 / EXPLODED, tile sizes as &quot;256 x 256&quot; and scales as &quot;500000;250000&quot;.</source>
+        <translation>Erstellt einen leeren ArcGIS-Server-Cache für ein QGIS-Projekt, wie es das gleichnamige Werkzeug von ArcGIS Server tut: &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers mit conf.xml (das Kachelschema), conf.cdi (die volle Ausdehnung der Karte) und einem leeren Ordner _alllayers. Der Cache merkt sich Projekt und Kartenthema, sodass „Map-Server-Cache-Kacheln verwalten“ ihn ohne weitere Angaben zeichnet.
+
+Das Kachelschema ist NEW (Maßstäbe STANDARD oder CUSTOM, DPI, Kachelgröße, Ursprung, Bildformat, Speicherung) oder PREDEFINED: eine conf.xml-Datei, ARCGISONLINE_SCHEME oder WGS84_V2_SCHEME. Die Auflösungen werden aus den Maßstäben genau so berechnet wie von ArcGIS, sodass ein Cache mit den ArcGIS-Online-Maßstäben deckungsgleich mit den Kacheln von ArcGIS Online, Bing und Google ist.
+
+Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wörter von arcpy an: NEW / PREDEFINED, STANDARD / CUSTOM, PNG ... MIXED, COMPACT / COMPACT_V2 / EXPLODED, Kachelgrößen als &quot;256 x 256&quot; und Maßstäbe als &quot;500000;250000&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="79"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="86"/>
+        <source>Created cache folder</source>
+        <translation>Erstellter Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="115"/>
+        <source>Created {folder}: {levels} levels from 1:{first:,.0f} to 1:{last:,.0f}, {cols} x {rows} px, {format}, origin {x} {y}</source>
+        <translation>{folder} erstellt: {levels} Stufen von 1:{first:,.0f} bis 1:{last:,.0f}, {cols} x {rows} px, {format}, Ursprung {x} {y}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="165"/>
+        <source>in_map is empty and the project open in QGIS has not been saved to a file: save it, or give in_map (a .qgz or .qgs file)</source>
+        <translation>in_map ist leer und das in QGIS geöffnete Projekt wurde nicht in einer Datei gespeichert: speichern Sie es oder geben Sie in_map an (eine .qgz- oder .qgs-Datei)</translation>
+    </message>
+</context>
+<context>
+    <name>CreateParameters</name>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="119"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="119"/>
+        <source>The service to cache, as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer (the connection&apos;s server directories then hold the cache, in arcgiscache) or &lt;service&gt;.MapServer with a service cache directory. The cache is created in &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers.</source>
+        <translation>Der zu cachende Dienst, als GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer (der Cache liegt dann im Ordner arcgiscache der Serververzeichnisse der Verbindung) oder als &lt;service&gt;.MapServer mit einem Dienst-Cache-Verzeichnis. Der Cache wird in &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers erstellt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="124"/>
+        <source>Service cache directory</source>
+        <translation>Dienst-Cache-Verzeichnis</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="124"/>
+        <source>The parent folder of the cache (a server&apos;s arcgiscache folder). Empty: the arcgiscache folder of the input service&apos;s server connection.</source>
+        <translation>Der übergeordnete Ordner des Caches (der Ordner arcgiscache eines Servers). Leer: der Ordner arcgiscache der Serververbindung des Eingabedienstes.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>Tiling scheme</source>
+        <translation>Kachelschema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>New (NEW)</source>
+        <translation>Neu (NEW)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>Predefined (PREDEFINED)</source>
+        <translation>Vordefiniert (PREDEFINED)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>NEW: the tiling scheme is made from the parameters below. PREDEFINED: it is read from a tiling scheme file (conf.xml) or is one of the built-in schemes.</source>
+        <translation>NEW: Das Kachelschema wird aus den folgenden Parametern gebildet. PREDEFINED: Es wird aus einer Kachelschema-Datei (conf.xml) gelesen oder ist eines der eingebauten Schemata.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>Scales type</source>
+        <translation>Maßstabsart</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>Standard (STANDARD)</source>
+        <translation>Standard (STANDARD)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>Custom (CUSTOM)</source>
+        <translation>Benutzerdefiniert (CUSTOM)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>STANDARD: num_of_scales scales halving from the power-of-two multiple of 1:1,000,000 closest to the scale at which the map&apos;s full extent fills one tile. CUSTOM: the scales given.</source>
+        <translation>STANDARD: num_of_scales Maßstäbe, jeweils halbiert, beginnend mit dem Zweierpotenz-Vielfachen von 1:1.000.000, das dem Maßstab am nächsten liegt, bei dem die volle Ausdehnung der Karte eine Kachel füllt. CUSTOM: die angegebenen Maßstäbe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="141"/>
+        <source>Number of scales</source>
+        <translation>Anzahl der Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="141"/>
+        <source>How many STANDARD scales the cache has.</source>
+        <translation>Wie viele STANDARD-Maßstäbe der Cache hat.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="145"/>
+        <source>Dots (pixels) per inch</source>
+        <translation>Punkte (Pixel) pro Zoll</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="145"/>
+        <source>The DPI of the intended screen; the tiles are drawn at it (96 by default).</source>
+        <translation>Die DPI des vorgesehenen Bildschirms; die Kacheln werden damit gezeichnet (standardmäßig 96).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="149"/>
+        <source>Tile size (in pixels)</source>
+        <translation>Kachelgröße (in Pixeln)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="149"/>
+        <source>Width and height of the tiles: 128 x 128, 256 x 256, 512 x 512 or 1024 x 1024.</source>
+        <translation>Breite und Höhe der Kacheln: 128 x 128, 256 x 256, 512 x 512 oder 1024 x 1024.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="152"/>
+        <source>Predefined tiling scheme</source>
+        <translation>Vordefiniertes Kachelschema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="152"/>
+        <source>Tiling schemes (*.xml *.XML)</source>
+        <translation>Kachelschemata (*.xml *.XML)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="152"/>
+        <source>Used with PREDEFINED: a tiling scheme file (a cache&apos;s conf.xml), or ARCGISONLINE_SCHEME (Web Mercator, the ArcGIS Online / Bing / Google grid, 24 levels) or WGS84_V2_SCHEME (WGS 84, origin -180, 90, 0.703125 degrees at level 0).</source>
+        <translation>Mit PREDEFINED: eine Kachelschema-Datei (die conf.xml eines Caches) oder ARCGISONLINE_SCHEME (Web Mercator, das Raster von ArcGIS Online / Bing / Google, 24 Stufen) oder WGS84_V2_SCHEME (WGS 84, Ursprung -180, 90, 0,703125 Grad auf Stufe 0).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="158"/>
+        <source>Tiling origin in map units</source>
+        <translation>Kachelursprung in Karteneinheiten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="158"/>
+        <source>The upper-left corner of the tile grid as &quot;x y&quot; in the map&apos;s units. Empty: what ArcGIS picks, the upper-left corner of the spatial reference&apos;s XY domain (Web Mercator -20037700 30241100, geographic -400 400, UTM-like Transverse Mercator false origin -5620900 +9998100).</source>
+        <translation>Die obere linke Ecke des Kachelrasters als &quot;x y&quot; in den Einheiten der Karte. Leer: was ArcGIS wählt, die obere linke Ecke der XY-Domäne des Raumbezugs (Web Mercator -20037700 30241100, geographisch -400 400, UTM-artige Transversale Mercatorprojektion: falscher Ursprung -5620900 +9998100).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="164"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="164"/>
+        <source>Used with CUSTOM: the scales separated by semicolons, e.g. 500000;250000;125000.</source>
+        <translation>Mit CUSTOM: die Maßstäbe, durch Semikolons getrennt, z. B. 500000;250000;125000.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="166"/>
+        <source>Cache tile format</source>
+        <translation>Kachelformat des Caches</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="166"/>
+        <source>The tiles&apos; image format. With PREDEFINED, the file&apos;s format unless given.</source>
+        <translation>Das Bildformat der Kacheln. Mit PREDEFINED das Format der Datei, sofern nicht angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="169"/>
+        <source>Tile compression quality</source>
+        <translation>Kompressionsqualität der Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="169"/>
+        <source>JPEG quality (0-100) of JPEG and MIXED caches.</source>
+        <translation>JPEG-Qualität (0-100) von JPEG- und MIXED-Caches.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="173"/>
+        <source>Storage format</source>
+        <translation>Speicherformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="173"/>
+        <source>COMPACT (bundles, ArcGIS 10.0-10.2), COMPACT_V2 (bundles, ArcGIS 10.3+; GDAL reads them) or EXPLODED (a file per tile).</source>
+        <translation>COMPACT (Bundles, ArcGIS 10.0-10.2), COMPACT_V2 (Bundles, ArcGIS 10.3+; GDAL liest sie) oder EXPLODED (eine Datei je Kachel).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="177"/>
+        <source>QGIS project</source>
+        <translation>QGIS-Projekt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="177"/>
+        <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
+        <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="177"/>
+        <source>The QGIS project the service draws (.qgz or .qgs); the cache remembers it. Empty: the project open in QGIS, which must be saved to a file.</source>
+        <translation>Das QGIS-Projekt, das der Dienst zeichnet (.qgz oder .qgs); der Cache merkt es sich. Leer: das in QGIS geöffnete Projekt, das in einer Datei gespeichert sein muss.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="182"/>
+        <source>Map theme</source>
+        <translation>Kartenthema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="182"/>
+        <source>The project&apos;s map theme whose layers are drawn. Empty: the layers visible as saved.</source>
+        <translation>Das Kartenthema des Projekts, dessen Layer gezeichnet werden. Leer: die Layer, die wie gespeichert sichtbar sind.</translation>
+    </message>
+</context>
+<context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
         <location filename="../algorithms/import_map_server_cache.py" line="74"/>
@@ -301,32 +540,32 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="130"/>
+        <location filename="../algorithms/parameters.py" line="131"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="130"/>
+        <location filename="../algorithms/parameters.py" line="131"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="135"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="135"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="140"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="140"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
@@ -492,12 +731,12 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="27"/>
+        <location filename="../provider/provider.py" line="28"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="30"/>
+        <location filename="../provider/provider.py" line="31"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -770,6 +1009,24 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
     </message>
 </context>
 <context>
+    <name>create_scheme</name>
+    <message>
+        <location filename="../algorithms/create_scheme.py" line="57"/>
+        <source>ArcGIS&apos;s default tile origin for {crs} is not known here: the origin is {x} {y}, beyond the map&apos;s upper-left corner; give tile_origin to match another cache&apos;s grid</source>
+        <translation>Der Standard-Kachelursprung von ArcGIS für {crs} ist hier nicht bekannt: der Ursprung ist {x} {y}, jenseits der oberen linken Ecke der Karte; geben Sie tile_origin an, um das Raster eines anderen Caches zu treffen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_scheme.py" line="77"/>
+        <source>tiling_scheme_type is PREDEFINED: give predefined_tiling_scheme, a conf.xml file or one of {names}</source>
+        <translation>tiling_scheme_type ist PREDEFINED: geben Sie predefined_tiling_scheme an, eine conf.xml-Datei oder eines von {names}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_scheme.py" line="85"/>
+        <source>predefined_tiling_scheme: {path} does not exist (give a conf.xml file or one of {names})</source>
+        <translation>predefined_tiling_scheme: {path} existiert nicht (geben Sie eine conf.xml-Datei oder eines von {names} an)</translation>
+    </message>
+</context>
+<context>
     <name>keywords</name>
     <message>
         <location filename="../algorithms/keywords.py" line="61"/>
@@ -790,6 +1047,16 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <location filename="../algorithms/keywords.py" line="122"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="142"/>
+        <source>{value!r} is not accepted: use one of {choices}</source>
+        <translation>{value!r} wird nicht angenommen: verwenden Sie eines von {choices}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="155"/>
+        <source>{value!r} is not accepted: give a whole number from {low} to {high}</source>
+        <translation>{value!r} wird nicht angenommen: geben Sie eine ganze Zahl von {low} bis {high} an</translation>
     </message>
 </context>
 <context>
