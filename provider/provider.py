@@ -8,8 +8,10 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..algorithms.convert_map_server_cache_storage_format import ConvertMapServerCacheStorageFormatAlgorithm
 from ..algorithms.create_map_server_cache import CreateMapServerCacheAlgorithm
 from ..algorithms.import_map_server_cache import ImportMapServerCacheAlgorithm
+from ..algorithms.manage_map_server_cache_status import ManageMapServerCacheStatusAlgorithm
 from ..algorithms.preview_map_server_cache_import import PreviewMapServerCacheImportAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
@@ -40,3 +42,5 @@ class MapServerCacheProvider(QgsProcessingProvider):
         self.addAlgorithm(ImportMapServerCacheAlgorithm())
         self.addAlgorithm(PreviewMapServerCacheImportAlgorithm())
         self.addAlgorithm(CreateMapServerCacheAlgorithm())
+        self.addAlgorithm(ConvertMapServerCacheStorageFormatAlgorithm())
+        self.addAlgorithm(ManageMapServerCacheStatusAlgorithm())

@@ -33,7 +33,8 @@ def test_provider_registered(plugin):
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
     assert sorted(alg.id() for alg in provider.algorithms()) == [
-        "mapservercache:createmapservercache", ALGORITHM_ID, PREVIEW_ID]
+        "mapservercache:convertmapservercachestorageformat", "mapservercache:createmapservercache",
+        ALGORITHM_ID, "mapservercache:managemapservercachestatus", PREVIEW_ID]
 
 
 def test_algorithm_names_and_parameters(plugin):
