@@ -21,11 +21,8 @@ class ServiceCacheAlgorithm(QgsProcessingAlgorithm):
 
     INPUT_SERVICE = INPUT_SERVICE
 
-    def tr(self, text):
-        return QCoreApplication.translate("ServiceCacheAlgorithm", text)
-
     def group(self):
-        return self.tr("Caching")
+        return QCoreApplication.translate("ServiceCacheAlgorithm", "Caching")
 
     def groupId(self):
         return "caching"
@@ -36,8 +33,9 @@ class ServiceCacheAlgorithm(QgsProcessingAlgorithm):
     def canExecute(self):
         missing = missing_libraries()
         if missing:
-            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
-                                  "{}").format(", ".join(missing))
+            return False, QCoreApplication.translate(
+                "ServiceCacheAlgorithm", "This algorithm needs these Python libraries, which are missing: "
+                "{}").format(", ".join(missing))
         return True, ""
 
     def service_folder(self, parameters, context) -> Path:
@@ -48,7 +46,8 @@ class ServiceCacheAlgorithm(QgsProcessingAlgorithm):
 
         value = self.parameterAsString(parameters, self.INPUT_SERVICE, context)
         if not value.strip():
-            raise QgsProcessingException(self.tr("input_service: give the service whose cache to use"))
+            raise QgsProcessingException(QCoreApplication.translate(
+                "ServiceCacheAlgorithm", "input_service: give the service whose cache to use"))
         try:
             return resolve_input_service(value, all_connections())
         except CacheError as error:

@@ -63,6 +63,157 @@
     </message>
 </context>
 <context>
+    <name>ConvertMapServerCacheStorageFormatAlgorithm</name>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="164"/>
+        <source>Convert Map Server Cache Storage Format</source>
+        <translation>Speicherformat des Map-Server-Caches konvertieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="55"/>
+        <source>arcgis,esri,arcpy,tile,cache,bundle,compact,exploded,storage,convert</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,bundle,kompakt,explodiert,speicherformat,konvertieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="58"/>
+        <source>Converts a service&apos;s cache between exploded, compact and compact V2 storage, in place.</source>
+        <translation>Konvertiert den Cache eines Dienstes an Ort und Stelle zwischen explodiertem, kompaktem und kompaktem V2-Speicherformat.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="62"/>
+        <source>Converts the storage of a map or image service cache on disk, as ArcGIS Server&apos;s tool of the same name does: the tiles are repacked with their bytes unchanged, never re-encoded.
+
+Storage format empty: ArcGIS&apos;s rule, exploded and compact (V1) become compact V2, compact V2 becomes exploded. Or choose COMPACT, COMPACT_V2 or EXPLODED.
+
+The cache stays readable throughout: the converted cache is built in a hidden folder beside the data-frame folder, then the two are exchanged in one step, then the old one is removed. Readers see the old storage or the new one, with conf.xml always matching the files. Imports into the same service wait until the conversion ends. Free space of about the size of the tiles is needed (checked before starting). If the conversion is stopped, even by a crash, running it again finishes it.</source>
+        <translation>Konvertiert das Speicherformat eines Karten- oder Bilddienst-Caches auf der Festplatte wie das gleichnamige Werkzeug von ArcGIS Server: Die Kacheln werden mit unveränderten Bytes umgepackt, nie neu kodiert.
+
+Speicherformat leer: die Regel von ArcGIS, explodiert und kompakt (V1) werden kompakt V2, kompakt V2 wird explodiert. Oder COMPACT, COMPACT_V2 oder EXPLODED wählen.
+
+Der Cache bleibt die ganze Zeit lesbar: Der konvertierte Cache entsteht in einem versteckten Ordner neben dem Datenrahmen-Ordner, dann werden beide in einem Schritt getauscht, dann wird der alte entfernt. Leser sehen das alte oder das neue Format, conf.xml passt immer zu den Dateien. Importe in denselben Dienst warten, bis die Konvertierung endet. Freier Speicher etwa in der Größe der Kacheln wird benötigt (vor dem Start geprüft). Wird die Konvertierung unterbrochen, auch durch einen Absturz, beendet ein erneuter Lauf sie.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="75"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="76"/>
+        <source>The service whose cache is converted: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer.</source>
+        <translation>Der Dienst, dessen Cache konvertiert wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <source>Storage format</source>
+        <translation>Speicherformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <source>Compact (COMPACT)</source>
+        <translation>Kompakt (COMPACT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <source>Compact V2 (COMPACT_V2)</source>
+        <translation>Kompakt V2 (COMPACT_V2)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <source>Exploded (EXPLODED)</source>
+        <translation>Explodiert (EXPLODED)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="85"/>
+        <source>The storage to convert to. Empty: ArcGIS&apos;s rule (exploded and compact become compact V2, compact V2 becomes exploded).</source>
+        <translation>Das Zielformat. Leer: die Regel von ArcGIS (explodiert und kompakt werden kompakt V2, kompakt V2 wird explodiert).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="88"/>
+        <source>Number of parallel workers</source>
+        <translation>Anzahl paralleler Worker</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="92"/>
+        <source>How many worker processes repack bundles at the same time. Empty: one per processor core.</source>
+        <translation>Wie viele Worker-Prozesse gleichzeitig Bundles umpacken. Leer: einer pro Prozessorkern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="94"/>
+        <source>Conversion report</source>
+        <translation>Konvertierungsbericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="94"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="97"/>
+        <source>Converted cache folder</source>
+        <translation>Konvertierter Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
+        <source>Tiles converted</source>
+        <translation>Konvertierte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="134"/>
+        <source>Converted {tiles} tiles of {folder} from {source} to {target} in {seconds:.1f} s</source>
+        <translation>{tiles} Kacheln von {folder} in {seconds:.1f} s von {source} nach {target} konvertiert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="166"/>
+        <source>Cache folder</source>
+        <translation>Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="167"/>
+        <source>Storage before</source>
+        <translation>Format vorher</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="168"/>
+        <source>Storage after</source>
+        <translation>Format nachher</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
+        <source>Damaged tiles not carried over</source>
+        <translation>Beschädigte, nicht übernommene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="172"/>
+        <source>Bytes written</source>
+        <translation>Geschriebene Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <source>Finished an interrupted conversion first</source>
+        <translation>Zuerst eine unterbrochene Konvertierung beendet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="175"/>
+        <source>Seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="176"/>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+</context>
+<context>
     <name>CreateMapServerCacheAlgorithm</name>
     <message>
         <location filename="../algorithms/create_map_server_cache.py" line="44"/>
@@ -729,14 +880,181 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
     </message>
 </context>
 <context>
+    <name>ManageMapServerCacheStatusAlgorithm</name>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="88"/>
+        <source>Manage Map Server Cache Status</source>
+        <translation>Status des Map-Server-Caches verwalten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="91"/>
+        <source>arcgis,esri,arcpy,tile,cache,bundle,status,report,geopackage</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,bundle,status,bericht,geopackage</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="94"/>
+        <source>Reports what a service&apos;s cache holds, bundle by bundle, as a GeoPackage and a report.</source>
+        <translation>Berichtet Bundle für Bundle, was der Cache eines Dienstes enthält, als GeoPackage und Bericht.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="98"/>
+        <source>Reads every bundle of a map or image service cache on disk (or those of the chosen scales, extent or area of interest) and records its tiles, bytes, dead bytes (space no tile uses any more) and damaged tiles, as ArcGIS Server&apos;s tool of the same name does with Status.gdb.
+
+REPORT_BUNDLE_STATUS writes Status.gpkg, one polygon per bundle, into the report folder and loads it on the map, styled by tile count. REBUILD_CACHE_STATUS writes the same Status.gpkg into the service&apos;s cache folder (where ArcGIS keeps Status.gdb). DELETE_CACHE_STATUS removes that file. ArcGIS&apos;s Status.gdb is never changed. The HTML report has the totals per level and a coverage picture of each level.</source>
+        <translation>Liest jedes Bundle eines Karten- oder Bilddienst-Caches auf der Festplatte (oder die der gewählten Maßstäbe, Ausdehnung oder Interessengebiet) und erfasst Kacheln, Bytes, tote Bytes (Platz, den keine Kachel mehr nutzt) und beschädigte Kacheln, wie das gleichnamige Werkzeug von ArcGIS Server mit Status.gdb.
+
+REPORT_BUNDLE_STATUS schreibt Status.gpkg, ein Polygon pro Bundle, in den Berichtsordner und lädt es, nach Kachelanzahl gestaltet, in die Karte. REBUILD_CACHE_STATUS schreibt dieselbe Status.gpkg in den Cache-Ordner des Dienstes (wo ArcGIS Status.gdb ablegt). DELETE_CACHE_STATUS entfernt diese Datei. Die Status.gdb von ArcGIS wird nie verändert. Der HTML-Bericht enthält die Summen je Stufe und ein Abdeckungsbild jeder Stufe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="109"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="110"/>
+        <source>The service whose cache is read: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer.</source>
+        <translation>Der Dienst, dessen Cache gelesen wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <source>Manage mode</source>
+        <translation>Verwaltungsmodus</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <source>Rebuild cache status (REBUILD_CACHE_STATUS)</source>
+        <translation>Cache-Status neu aufbauen (REBUILD_CACHE_STATUS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <source>Delete cache status (DELETE_CACHE_STATUS)</source>
+        <translation>Cache-Status löschen (DELETE_CACHE_STATUS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <source>Report bundle status (REPORT_BUNDLE_STATUS)</source>
+        <translation>Bundle-Status berichten (REPORT_BUNDLE_STATUS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <source>REPORT_BUNDLE_STATUS (the default): Status.gpkg in the report folder. REBUILD_CACHE_STATUS: Status.gpkg in the service&apos;s cache folder. DELETE_CACHE_STATUS: remove that file.</source>
+        <translation>REPORT_BUNDLE_STATUS (Standard): Status.gpkg im Berichtsordner. REBUILD_CACHE_STATUS: Status.gpkg im Cache-Ordner des Dienstes. DELETE_CACHE_STATUS: diese Datei entfernen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="121"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="122"/>
+        <source>The scales of the levels to read, separated by semicolons. Empty: every level.</source>
+        <translation>Die Maßstäbe der zu lesenden Stufen, durch Semikolons getrennt. Leer: alle Stufen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="125"/>
+        <source>Number of parallel readers</source>
+        <translation>Anzahl paralleler Leser</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="129"/>
+        <source>How many bundles are read at the same time (threads). Empty: 4.</source>
+        <translation>Wie viele Bundles gleichzeitig gelesen werden (Threads). Leer: 4.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="131"/>
+        <source>Report folder</source>
+        <translation>Berichtsordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="131"/>
+        <source>Where REPORT_BUNDLE_STATUS writes Status.gpkg (an existing one is replaced).</source>
+        <translation>Wohin REPORT_BUNDLE_STATUS Status.gpkg schreibt (eine vorhandene wird ersetzt).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="134"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="134"/>
+        <source>Only bundles intersecting these polygons, in any CRS.</source>
+        <translation>Nur Bundles, die diese Polygone schneiden, in beliebigem KBS.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="137"/>
+        <source>Report extent</source>
+        <translation>Berichtsausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="137"/>
+        <source>Only bundles intersecting this rectangle, in any CRS. An area of interest takes precedence.</source>
+        <translation>Nur Bundles, die dieses Rechteck schneiden, in beliebigem KBS. Ein Interessengebiet hat Vorrang.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="140"/>
+        <source>Status report</source>
+        <translation>Statusbericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="140"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="215"/>
+        <source>Bundle status</source>
+        <translation>Bundle-Status</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
+        <source>Bundles</source>
+        <translation>Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
+        <source>Tiles</source>
+        <translation>Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
+        <source>Damaged tiles</source>
+        <translation>Beschädigte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="187"/>
+        <source>Removed {path}</source>
+        <translation>{path} entfernt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="187"/>
+        <source>{path} did not exist: nothing to remove</source>
+        <translation>{path} existierte nicht: nichts zu entfernen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="194"/>
+        <source>Wrote {path}: {count} bundles</source>
+        <translation>{path} geschrieben: {count} Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="244"/>
+        <source>report_folder: REPORT_BUNDLE_STATUS needs a folder to write Status.gpkg into</source>
+        <translation>report_folder: REPORT_BUNDLE_STATUS braucht einen Ordner, in den Status.gpkg geschrieben wird</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="247"/>
+        <source>report_folder: {path} is not a folder</source>
+        <translation>report_folder: {path} ist kein Ordner</translation>
+    </message>
+</context>
+<context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="28"/>
+        <location filename="../provider/provider.py" line="30"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="31"/>
+        <location filename="../provider/provider.py" line="33"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -986,6 +1304,24 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
     </message>
 </context>
 <context>
+    <name>ServiceCacheAlgorithm</name>
+    <message>
+        <location filename="../algorithms/service_algorithm.py" line="25"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/service_algorithm.py" line="36"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/service_algorithm.py" line="49"/>
+        <source>input_service: give the service whose cache to use</source>
+        <translation>input_service: den Dienst angeben, dessen Cache verwendet wird</translation>
+    </message>
+</context>
+<context>
     <name>ServiceWidgetWrapper</name>
     <message>
         <location filename="../algorithms/widgets/service.py" line="31"/>
@@ -1006,6 +1342,84 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <location filename="../algorithms/widgets/service.py" line="57"/>
         <source>Service Cache Folder</source>
         <translation>Cache-Ordner des Dienstes</translation>
+    </message>
+</context>
+<context>
+    <name>StatusReport</name>
+    <message>
+        <location filename="../algorithms/status_report.py" line="29"/>
+        <source>Manage Map Server Cache Status</source>
+        <translation>Status des Map-Server-Caches verwalten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="37"/>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="39"/>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="39"/>
+        <source>Scale</source>
+        <translation>Maßstab</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="39"/>
+        <source>Bundles</source>
+        <translation>Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="39"/>
+        <source>Tiles</source>
+        <translation>Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="40"/>
+        <source>Bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="40"/>
+        <source>Dead bytes</source>
+        <translation>Tote Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="40"/>
+        <source>Damaged tiles</source>
+        <translation>Beschädigte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="42"/>
+        <source>Levels</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="49"/>
+        <source>tile</source>
+        <translation>Kachel</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="49"/>
+        <source>damaged tile</source>
+        <translation>beschädigte Kachel</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="49"/>
+        <source>no tile</source>
+        <translation>keine Kachel</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="55"/>
+        <source>Coverage</source>
+        <translation>Abdeckung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/status_report.py" line="59"/>
+        <source>Level {level} (1:{scale:,.0f})</source>
+        <translation>Stufe {level} (1:{scale:,.0f})</translation>
     </message>
 </context>
 <context>
