@@ -9,6 +9,7 @@ import os
 import threading
 import time
 
+import crashkit
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache
 from crashkit import check_peers, file_states, read_tiles
@@ -164,3 +165,22 @@ def test_exchange_swaps_two_folders(tmp_path):
     if not atomic.exchange(tmp_path / "a", tmp_path / "b"):
         pytest.skip("no renameat2 RENAME_EXCHANGE here")
     assert (tmp_path / "b" / "x").read_text() == "a" and not (tmp_path / "a" / "x").exists()
+
+
+@pytest.mark.parametrize("sample,chain", [
+    ("arcgis-10.1-compact-v1-jpeg", ("COMPACT_V2", "EXPLODED", "COMPACT")),
+    ("esri-compactcache-v2-jpeg", ("EXPLODED", "COMPACT_V2"))])
+def test_real_caches_round_trip(samples, tmp_path, sample, chain):
+    """ArcGIS's own caches through every layout and back: the same tiles, conf.xml's other bytes kept (the
+    10.1 sample's "Conf.xml" keeps its name)."""
+    folder = crashkit.copy_cache(samples / sample, tmp_path / "svc" / "Layers")
+    tiles = read_tiles(folder)
+    conf = find_conf_xml(folder)
+    original = conf.read_bytes()
+    for target in chain:
+        convert_storage(ConvertRequest(folder, StorageFormat[target], workers=1))
+        assert storage_of(folder) is StorageFormat[target] and find_conf_xml(folder).name == conf.name
+        assert read_tiles(folder) == tiles
+    check_peers(folder, tiles, gdal=False)   # crashkit's GDAL check probes cells beyond these small levels
+    if sample.startswith("esri-compactcache-v2"):           # back where it started: conf.xml byte for byte
+        assert find_conf_xml(folder).read_bytes() == original
