@@ -15,7 +15,7 @@ from cachebuilders import make_scheme, png_tile, write_cache
 from crashkit import check_peers, file_states, read_tiles
 
 from map_server_cache.core import atomic
-from map_server_cache.core.errors import StorageError
+from map_server_cache.core.errors import ImportCancelled, StorageError
 from map_server_cache.core.execution import convert as convert_module
 from map_server_cache.core.execution.convert import (
     MARKER,
@@ -184,3 +184,20 @@ def test_real_caches_round_trip(samples, tmp_path, sample, chain):
     check_peers(folder, tiles, gdal=False)   # crashkit's GDAL check probes cells beyond these small levels
     if sample.startswith("esri-compactcache-v2"):           # back where it started: conf.xml byte for byte
         assert find_conf_xml(folder).read_bytes() == original
+
+
+def test_cancel_leaves_the_cache_as_it_was(tmp_path):
+    folder = cache(tmp_path / "Layers", "COMPACT_V2", source_tiles())
+    before = file_states(folder)
+
+    class Cancelling:
+        def message(self, text): pass
+        def warning(self, text): pass
+        def progress(self, done, total): pass
+        def is_cancelled(self): return True
+
+    with pytest.raises(ImportCancelled):
+        convert_storage(ConvertRequest(folder, StorageFormat.EXPLODED, workers=1), Cancelling())
+    after = file_states(folder)
+    after.pop(".map_server_cache/cache.lock")
+    assert after == before and sorted(p.name for p in tmp_path.iterdir()) == ["Layers"]
