@@ -158,7 +158,12 @@ def _finish_renames(folder: Path) -> None:
     """Complete a two-rename switch that a kill interrupted between its renames."""
     staged = staged_folder(folder)
     if not folder.exists() and staged.is_dir() and old_folder(folder).is_dir():
-        os.rename(staged, folder)
+        try:
+            os.rename(staged, folder)
+        except OSError as error:
+            if not folder.exists():   # else another run of the conversion did it just now
+                raise StorageError(f"{folder}: cannot rename the converted cache into place "
+                                   f"({error.strerror or error})") from None
 
 
 def _finish_cleanup(folder: Path, progress: Progress) -> bool:
