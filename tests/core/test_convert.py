@@ -28,7 +28,6 @@ from map_server_cache.core.execution.convert import (
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.formats.conf import find_conf_xml, read_conf_xml
 from map_server_cache.core.scheme import StorageFormat
-from map_server_cache.core.storage.locks import CacheLock
 
 STORAGES = ("COMPACT_V2", "COMPACT", "EXPLODED")
 
@@ -96,24 +95,34 @@ def test_too_little_space_refused_before_writing(tmp_path, monkeypatch):
     assert not staged_folder(folder).exists() and storage_of(folder) is StorageFormat.COMPACT_V2
 
 
-def test_import_waits_for_the_conversion(tmp_path):
+def test_import_waits_for_the_conversion(tmp_path, monkeypatch):
     """An import (a thread of this process) started while the conversion holds the cache's lock waits and
     then opens the converted cache: its source fits only the new layout, and its tile is there afterwards."""
     tiles = source_tiles()
     folder = cache(tmp_path / "svc" / "Layers", "COMPACT_V2", tiles)
     extra = {(8, 2, 2): source_tiles()[(8, 5, 9)]}
     source = cache(tmp_path / "src" / "Layers", "EXPLODED", extra)   # fits the cache once converted
-    done = []
-    lock = CacheLock(folder, shared=False)
-    lock.acquire()
-    thread = threading.Thread(target=lambda: done.append(import_cache(
+    locked, go_on, done = threading.Event(), threading.Event(), []
+    check_space = convert_module.check_space
+
+    def held(*args):                                  # runs with the conversion's lock held
+        locked.set()
+        assert go_on.wait(30)
+        return check_space(*args)
+
+    monkeypatch.setattr(convert_module, "check_space", held)
+    conversion = threading.Thread(target=convert_storage,
+                                  args=(ConvertRequest(folder, StorageFormat.EXPLODED, workers=1),))
+    conversion.start()
+    assert locked.wait(30)
+    importing = threading.Thread(target=lambda: done.append(import_cache(
         ImportRequest(folder, source, SourceType.CACHE_DATASET, workers=1, overwrite=True))))
-    thread.start()
-    time.sleep(0.3)
+    importing.start()
+    time.sleep(0.5)
     assert not done                                   # waiting for the lock
-    lock.release()
-    convert_storage(ConvertRequest(folder, StorageFormat.EXPLODED, workers=1))
-    thread.join(30)
+    go_on.set()
+    conversion.join(60)
+    importing.join(60)
     assert done
     assert storage_of(folder) is StorageFormat.EXPLODED
     assert read_tiles(folder) == {**tiles, **extra}
