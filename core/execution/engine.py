@@ -133,11 +133,12 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 with contextlib.suppress(CacheError, OSError):
                     _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
                 raise
-            _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+            written = tally.written_extent(*clips)
+            _grow_conf_cdi(target_folder, target, written)
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        pictures)
+                        pictures, extent=written)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:
