@@ -136,11 +136,11 @@ def check_export(request: ExportRequest) -> _Plan:
     exists = output.is_file() if request.export_type is ExportType.TILE_PACKAGE else output.is_dir()
     if exists:
         with open_cache(output) as earlier:
-            differences = compare(scheme, earlier.scheme)
+            differences = compare(earlier.scheme, scheme)      # a .tpkx lists only the levels it holds
         if differences:
             raise IncompatibleCacheError(
                 f"the earlier export {output} does not fit this export (delete it or export elsewhere):\n"
-                + format_differences(differences, "this export", "earlier export"), differences)
+                + format_differences(differences, "earlier export", "this export"), differences)
     elif output.exists():
         raise SchemeError(f"{output}: exists and is not an earlier export of this kind")
     return _Plan(source, scheme, output, exists)
