@@ -100,6 +100,7 @@ def export_cache(request: ExportRequest, progress: Progress | None = None) -> Ex
         else:
             result = _fill(request, plan, plan.output, progress)
     result.imported.seconds = time.monotonic() - started
+    result.imported.target = result.output                # what the report names: never the staged copy
     return result
 
 
