@@ -63,6 +63,225 @@
     </message>
 </context>
 <context>
+    <name>ExportMapServerCacheAlgorithm</name>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="44"/>
+        <source>Export Map Server Cache</source>
+        <translation>Map-Server-Cache exportieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="47"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="53"/>
+        <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,tpk,tpkx,bundle,export,paket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="59"/>
+        <source>Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.</source>
+        <translation>Exportiert Kacheln eines ArcGIS-Server-Dienst-Caches als Cache-Ordner oder Kachelpaket.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="62"/>
+        <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
+
+A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
+
+Choose the levels by scale, limit the export to an extent or to polygons (tiles on the boundary are clipped pixel by pixel). An earlier export in the same place is blended into (MERGE) or its tiles replaced (OVERWRITE). COPY_DATA writes in the server&apos;s output folder (arcgissystem/arcgisoutput) first, then copies the result to the target.</source>
+        <translation>Kopiert Kacheln des Caches eines Karten- oder Bilddienstes auf der Festplatte in einen Cache-Ordner oder ein Kachelpaket, wie das gleichnamige Werkzeug von ArcGIS Server. Der Dienst wird nur gelesen.
+
+Ein Cache-Datensatz (CACHE_DATASET) kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; im gewählten Speicherformat (COMPACT, COMPACT_V2 oder EXPLODED): Kacheln behalten ihre Bytes. Ein Kachelpaket (TILE_PACKAGE) ist eine .tpk bei COMPACT und eine .tpkx bei COMPACT_V2, mit Elementinformationen (Zusammenfassung, Tags, Ausdehnung) und einem aus den Kacheln gezeichneten Vorschaubild; ein Paket im Format EXPLODED wird abgelehnt.
+
+Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten). In einen früheren Export am selben Ort wird hineingeblendet (MERGE), oder seine Kacheln werden ersetzt (OVERWRITE). COPY_DATA schreibt zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) und kopiert das Ergebnis dann ins Ziel.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="78"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="85"/>
+        <source>Exported cache folder or package</source>
+        <translation>Exportierter Cache-Ordner oder exportiertes Paket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Tiles exported</source>
+        <translation>Exportierte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Tiles clipped</source>
+        <translation>Zugeschnittene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Tiles skipped</source>
+        <translation>Übersprungene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Damaged tiles</source>
+        <translation>Beschädigte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="126"/>
+        <source>Exporting {source} into {target} as {kind} ({storage}, {copy})</source>
+        <translation>Exportiere {source} nach {target} als {kind} ({storage}, {copy})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="154"/>
+        <source>{name}: give the folder to export into</source>
+        <translation>{name}: geben Sie den Ordner an, in den exportiert wird</translation>
+    </message>
+</context>
+<context>
+    <name>ExportParameters</name>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="56"/>
+        <source>Export report</source>
+        <translation>Exportbericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="56"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="59"/>
+        <source>An HTML page with the counts of the export, level by level.</source>
+        <translation>Eine HTML-Seite mit den Zahlen des Exports, Stufe für Stufe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="64"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="64"/>
+        <source>The service whose cache tiles are exported: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the plugin&apos;s server connections. It is only read.</source>
+        <translation>Der Dienst, dessen Cache-Kacheln exportiert werden: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen des Plugins. Er wird nur gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="69"/>
+        <source>Target cache path</source>
+        <translation>Ziel-Cache-Pfad</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="69"/>
+        <source>An existing folder receiving the export: a cache dataset goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; (as in arcgiscache), a tile package to &lt;target cache path&gt;/&lt;service cache folder&gt;.tpk or .tpkx.</source>
+        <translation>Ein vorhandener Ordner, der den Export aufnimmt: ein Cache-Datensatz kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; (wie in arcgiscache), ein Kachelpaket nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;.tpk oder .tpkx.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>Export cache type</source>
+        <translation>Export-Cache-Typ</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>Cache dataset (CACHE_DATASET)</source>
+        <translation>Cache-Datensatz (CACHE_DATASET)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>Tile package (TILE_PACKAGE)</source>
+        <translation>Kachelpaket (TILE_PACKAGE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>A cache folder that other caches can import and GIS software can open (CACHE_DATASET), or one tile package file (TILE_PACKAGE): .tpk for COMPACT storage, .tpkx for COMPACT_V2.</source>
+        <translation>Ein Cache-Ordner, den andere Caches importieren und GIS-Programme öffnen können (CACHE_DATASET), oder eine Kachelpaket-Datei (TILE_PACKAGE): .tpk bei Speicherformat COMPACT, .tpkx bei COMPACT_V2.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="80"/>
+        <source>Copy data from server</source>
+        <translation>Daten vom Server kopieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="80"/>
+        <source>Write the export in the server&apos;s output folder (arcgissystem/arcgisoutput) first and copy the result to the target cache path, then remove the staged copy (COPY_DATA); for a target the server account cannot write. Off: written in place (DO_NOT_COPY).</source>
+        <translation>Den Export zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) schreiben, das Ergebnis in den Ziel-Cache-Pfad kopieren und die Zwischenkopie dann entfernen (COPY_DATA); für ein Ziel, in das das Serverkonto nicht schreiben kann. Aus: direkt an Ort und Stelle geschrieben (DO_NOT_COPY).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Storage format</source>
+        <translation>Speicherformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Compact (COMPACT)</source>
+        <translation>Kompakt (COMPACT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Compact V2 (COMPACT_V2)</source>
+        <translation>Kompakt V2 (COMPACT_V2)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Exploded (EXPLODED)</source>
+        <translation>Einzeldateien (EXPLODED)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>How the exported tiles are stored, whatever the service&apos;s storage: compact V1 bundles, compact V2 bundles or one file per tile. Tiles keep their bytes. A tile package cannot be exploded.</source>
+        <translation>Wie die exportierten Kacheln gespeichert werden, unabhängig vom Speicherformat des Dienstes: Compact-V1-Bundles, Compact-V2-Bundles oder eine Datei je Kachel. Kacheln behalten ihre Bytes. Ein Kachelpaket kann nicht aus Einzeldateien bestehen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="92"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="92"/>
+        <source>The scales of the levels to export, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the service caches. Empty: every level.</source>
+        <translation>Die Maßstäbe der zu exportierenden Stufen, durch Semikolons getrennt (z. B. 500000;250000), oder eine Liste von Zahlen aus Python. Jeder Maßstab muss einer sein, den der Dienst cacht. Leer: jede Stufe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="96"/>
+        <source>Number of parallel workers</source>
+        <translation>Anzahl paralleler Arbeitsprozesse</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="96"/>
+        <source>How many worker processes export tiles at the same time (on a Dask cluster named for the service&apos;s connection: tasks in flight). Empty: one per processor core.</source>
+        <translation>Wie viele Arbeitsprozesse gleichzeitig Kacheln exportieren (auf einem für die Verbindung des Dienstes genannten Dask-Cluster: laufende Aufgaben). Leer: einer je Prozessorkern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="101"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="101"/>
+        <source>Polygons limiting the export, in any CRS (all features united). Tiles on the boundary are clipped: a pixel is exported when its centre lies inside.</source>
+        <translation>Polygone, die den Export begrenzen, in beliebigem KBS (alle Objekte werden vereinigt). Kacheln am Rand werden zugeschnitten: ein Pixel wird exportiert, wenn sein Mittelpunkt innen liegt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="106"/>
+        <source>Export extent</source>
+        <translation>Exportausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="106"/>
+        <source>Export only the tiles that intersect this rectangle, in any CRS. Empty: the service&apos;s full extent. An area of interest takes precedence.</source>
+        <translation>Nur die Kacheln exportieren, die dieses Rechteck schneiden, in beliebigem KBS. Leer: die volle Ausdehnung des Dienstes. Ein Interessengebiet hat Vorrang.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="110"/>
+        <source>Overwrite tiles</source>
+        <translation>Kacheln überschreiben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="110"/>
+        <source>When an earlier export is in the same place: On (OVERWRITE), exported pixels replace its tiles; off (MERGE, the default), they are blended over them. Its other tiles stay.</source>
+        <translation>Wenn am selben Ort ein früherer Export liegt: An (OVERWRITE): exportierte Pixel ersetzen seine Kacheln; aus (MERGE, die Vorgabe): sie werden über sie geblendet. Seine übrigen Kacheln bleiben.</translation>
+    </message>
+</context>
+<context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
         <location filename="../algorithms/import_map_server_cache.py" line="74"/>
@@ -301,32 +520,32 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="130"/>
+        <location filename="../algorithms/parameters.py" line="131"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="130"/>
+        <location filename="../algorithms/parameters.py" line="131"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="135"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="135"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="140"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="140"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
@@ -492,12 +711,12 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="27"/>
+        <location filename="../provider/provider.py" line="28"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="30"/>
+        <location filename="../provider/provider.py" line="31"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -694,56 +913,61 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <translation>Der Eingabedienst kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="140"/>
+        <location filename="../algorithms/widgets/scales.py" line="142"/>
         <source>Choose a source to see which levels it holds.</source>
         <translation>Wählen Sie eine Quelle, um zu sehen, welche Stufen sie enthält.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="146"/>
+        <location filename="../algorithms/widgets/scales.py" line="148"/>
         <source>Cannot read the source: {error}</source>
         <translation>Die Quelle kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="149"/>
+        <location filename="../algorithms/widgets/scales.py" line="151"/>
         <source>The source does not fit the target:
 {differences}</source>
         <translation>Die Quelle passt nicht zum Ziel:
 {differences}</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="151"/>
+        <location filename="../algorithms/widgets/scales.py" line="153"/>
         <source>The source holds {held} of these {count} levels.</source>
         <translation>Die Quelle enthält {held} dieser {count} Stufen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="180"/>
+        <location filename="../algorithms/widgets/scales.py" line="182"/>
         <source>The input service does not cache this scale</source>
         <translation>Der Eingabedienst hat diesen Maßstab nicht im Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="217"/>
+        <location filename="../algorithms/widgets/scales.py" line="219"/>
         <source>Nothing checked: every level source and target share is imported.</source>
         <translation>Nichts angehakt: Jede Stufe, die Quelle und Ziel gemeinsam haben, wird importiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="219"/>
+        <location filename="../algorithms/widgets/scales.py" line="221"/>
         <source>{count} checked.</source>
         <translation>{count} angehakt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="222"/>
+        <location filename="../algorithms/widgets/scales.py" line="224"/>
         <source>The source lacks level(s) {levels}: skipped.</source>
         <translation>Der Quelle fehlen die Stufe(n) {levels}: übersprungen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="226"/>
+        <location filename="../algorithms/widgets/scales.py" line="228"/>
         <source>The input service does not cache the scale(s) {scales}.</source>
         <translation>Der Eingabedienst hat den/die Maßstab/Maßstäbe {scales} nicht im Cache.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="215"/>
+        <location filename="../algorithms/widgets/scales.py" line="217"/>
         <source>Not a list of scales: {text}</source>
         <translation>Keine Liste von Maßstäben: {text}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="135"/>
+        <source>The levels the input service caches.</source>
+        <translation>Die Stufen, die der Eingabedienst cacht.</translation>
     </message>
 </context>
 <context>
@@ -772,24 +996,29 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>keywords</name>
     <message>
-        <location filename="../algorithms/keywords.py" line="61"/>
+        <location filename="../algorithms/keywords.py" line="64"/>
         <source>{value!r} is not accepted: use {true} or {false} (or true/false)</source>
         <translation>{value!r} wird nicht akzeptiert: verwenden Sie {true} oder {false} (oder true/false)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="79"/>
+        <location filename="../algorithms/keywords.py" line="82"/>
         <source>{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)</source>
         <translation>{value!r} ist keine Art von Quell-Cache: verwenden Sie CACHE_DATASET (0) oder TILE_PACKAGE (1)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="107"/>
+        <location filename="../algorithms/keywords.py" line="110"/>
         <source>{value!r} is not a scale: give positive numbers such as 500000;250000</source>
         <translation>{value!r} ist kein Maßstab: geben Sie positive Zahlen wie 500000;250000 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="122"/>
+        <location filename="../algorithms/keywords.py" line="125"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="165"/>
+        <source>{value!r} is not accepted: use {choices}</source>
+        <translation>{value!r} wird nicht akzeptiert: verwenden Sie {choices}</translation>
     </message>
 </context>
 <context>
