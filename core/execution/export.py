@@ -17,6 +17,11 @@ export_map_server_cache_<unique>``; outside a server root, beside the service fo
 copied there first, and the result copied to the target afterwards: a folder replaces the old one by two
 renames (the old export moved aside, then removed), a package by one rename. The staging folder is removed
 however the export ends.
+
+Crash safety: one export at a time writes an output (a lock in ``<target_cache_path>/.map_server_cache/``).
+Under it, what a killed export of the same output left is settled first: a COPY_DATA swap cut between its
+two renames is finished (or the earlier export put back when the new copy was not complete), and stale
+staging folders and temporary package files are removed; a package is never seen half-written.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import hashlib
 import os
 import time
 from collections.abc import Sequence
@@ -42,6 +48,7 @@ from ..planning.levels import select_levels
 from ..scheme import Extent, StorageFormat, TilingScheme
 from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
+from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .engine import ImportRequest, SourceType, import_cache
 from .staging import (
     OUTPUTS_SUBFOLDER,
@@ -92,7 +99,14 @@ def export_cache(request: ExportRequest, progress: Progress | None = None) -> Ex
     started = time.monotonic()
     plan = check_export(request)
     with contextlib.ExitStack() as stack:
-        work = stack.enter_context(scratch_folder(_work_root(request, plan), EXPORT_PREFIX))
+        lock = BundleLock(Path(request.target_cache_path) / BOOKKEEPING_FOLDER /
+                          f"{plan.output.name}.export.lock")
+        lock.acquire()
+        stack.callback(lock.release)
+        prefix = _staging_prefix(plan.output)
+        _settle_leftovers(plan.output, _work_root(request, plan), prefix)
+        plan = check_export(request)                    # as the output is now, settled
+        work = stack.enter_context(scratch_folder(_work_root(request, plan), prefix))
         if request.export_type is ExportType.TILE_PACKAGE:
             result = _export_package(request, plan, work, progress)
         elif request.copy_data:
@@ -147,6 +161,35 @@ def check_export(request: ExportRequest) -> _Plan:
     return _Plan(source, scheme, output, exists)
 
 
+def _staging_prefix(output: Path) -> str:
+    """Hidden staging folders named after the output they serve, so that its next export (holding the same
+    lock) knows every folder of that name as a killed run's leftover."""
+    digest = hashlib.sha1(str(output.resolve()).encode()).hexdigest()[:12]
+    return f".{EXPORT_PREFIX}{digest}_"
+
+
+def _swap_names(output: Path) -> tuple[Path, Path]:
+    """(incoming, outgoing): the complete new copy and the earlier export while a COPY_DATA swap runs."""
+    return (output.with_name(f".{output.name}.{EXPORT_PREFIX}new"),
+            output.with_name(f".{output.name}.{EXPORT_PREFIX}old"))
+
+
+def _settle_leftovers(output: Path, work_root: Path, prefix: str) -> None:
+    """What a killed export of this output left (the lock held): a swap cut between its renames finished
+    (the new copy is complete once the earlier export was moved aside) or undone; the rest removed."""
+    incoming, outgoing = _swap_names(output)
+    if not output.exists() and outgoing.exists():
+        os.replace(incoming if incoming.exists() else outgoing, output)
+    for leftover in (incoming, outgoing):
+        if leftover.exists():
+            remove_tree(leftover)
+    temporary_path(output).unlink(missing_ok=True)
+    if work_root.is_dir():
+        for stale in work_root.iterdir():
+            if stale.name.startswith(prefix) and stale.is_dir():
+                remove_tree(stale)
+
+
 def _work_root(request: ExportRequest, plan: _Plan) -> Path:
     """Where the staged work goes: the server's output folder (COPY_DATA), else the target folder itself."""
     if request.copy_data:
@@ -181,11 +224,7 @@ def _export_folder_by_copy(request, plan: _Plan, work: Path, progress: Progress)
     result = _fill(request, plan, staged, progress)
     progress.message(f"Copying the export from {staged} to {plan.output}")
     plan.output.parent.mkdir(exist_ok=True)
-    incoming = plan.output.with_name(f".{plan.output.name}.{EXPORT_PREFIX}new")
-    outgoing = plan.output.with_name(f".{plan.output.name}.{EXPORT_PREFIX}old")
-    for leftover in (incoming, outgoing):
-        if leftover.exists():
-            remove_tree(leftover)
+    incoming, outgoing = _swap_names(plan.output)
     try:
         copy_cache_folder(staged, incoming, progress.is_cancelled)
         if plan.exists:
