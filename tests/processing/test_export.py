@@ -167,3 +167,34 @@ def test_qgis_process_runs_the_export(qgis_process, tmp_path):  # noqa: F811
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(done.stdout[done.stdout.index("{"):])["results"]
     assert results["target_cache"] == str(out / "Basemap.tpkx") and results["exported"] == 16
+
+
+def test_export_dialog_lists_the_service_levels_and_builds_valid_parameters(plugin, qgis_iface, monkeypatch,
+                                                                          server, tmp_path):
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication
+    from qgis.gui import QgsBrowserGuiModel
+
+    model = QgsBrowserGuiModel()
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
+    out = tmp_path / "out"
+    out.mkdir()
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(EXPORT_ID)
+    dialog = AlgorithmDialog(algorithm)
+    try:
+        dialog.show()
+        QgsApplication.processEvents()
+        dialog.setParameters({"input_service": str(server.target), "target_cache_path": str(out),
+                              "export_cache_type": 1, "storage_format_type": 1, "scales": str(SCALE[2])})
+        scales = dialog.mainWidget().wrappers["scales"]
+        scales.update_levels()
+        assert scales.tree.topLevelItemCount() == len(LEVELS)
+        assert scales.status.text() == "The levels the input service caches."
+        parameters = dialog.createProcessingParameters()
+        assert parameters["export_cache_type"] == 1 and parameters["storage_format_type"] == 1
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        assert algorithm.checkParameterValues(parameters, context) == (True, "")
+    finally:
+        dialog.close()
+        dialog.deleteLater()
