@@ -94,6 +94,26 @@ def iteminfo_json(item: ItemInfo) -> bytes:
     return json.dumps(document).encode("utf-8")
 
 
+def item_pkinfo(item: ItemInfo) -> bytes:
+    """esriinfo/item.pkinfo of a .tpk: the package's id, name and type, as ArcGIS 10.3 writes it."""
+    return ("<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<pkinfo Culture='en-US'>\n"
+            f"<ID>{escape(item.guid)}</ID>\n<name>{escape(item.name)}</name>\n<version>10.3</version>\n"
+            "<size>-1</size>\n<created></created>\n<type>Tile Package</type>\n<servable>false</servable>\n"
+            "<packagelocation></packagelocation>\n<pkinfolocation></pkinfolocation>\n</pkinfo>\n").encode()
+
+
+def conf_properties() -> bytes:
+    """v101/<data frame>/conf.properties of a .tpk: the cache holds map tiles (ArcGIS writes this one key)."""
+    return (b"<?xml version=\"1.0\" encoding=\"utf-8\" ?><PropertySet xsi:type='typens:PropertySet' "
+            b"xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance' "
+            b"xmlns:xs='http://www.w3.org/2001/XMLSchema' "
+            b"xmlns:typens='http://www.esri.com/schemas/ArcGIS/10.3'><PropertyArray "
+            b"xsi:type='typens:ArrayOfPropertySetProperty'><PropertySetProperty "
+            b"xsi:type='typens:PropertySetProperty'><Key>CacheTileContentType</Key>"
+            b"<Value xsi:type='xs:string'>"
+            b"Map</Value></PropertySetProperty></PropertyArray></PropertySet>")
+
+
 def service_description_json(item: ItemInfo) -> bytes:
     """servicedescriptions/mapserver/mapserver.json of a .tpk: the geographic bounds (tpkutils needs them)."""
     corners = dict(zip(("xmin", "ymin", "xmax", "ymax"), item.extent or (-180.0, -90.0, 180.0, 90.0)))

@@ -6,9 +6,9 @@ package and zips it, every entry STORED (readers seek into bundles in place), in
 over the destination (``atomic.replace_file``): a reader sees the old package or the new one, and a failure
 or cancel leaves nothing half-written.
 
-- .tpk, as ArcGIS 10.3 writes it: ``esriinfo/iteminfo.xml``, ``esriinfo/thumbnail/thumbnail.png``,
+- .tpk, as ArcGIS 10.3 writes it: ``esriinfo/item.pkinfo``, ``iteminfo.xml``, ``thumbnail/thumbnail.png``,
   ``servicedescriptions/mapserver/mapserver.json``, ``v101/<data frame>/conf.xml``, ``conf.cdi``,
-  ``_alllayers/L##/R####C####.bundle`` and ``.bundlx``.
+  ``conf.properties``, ``_alllayers/L##/R####C####.bundle`` and ``.bundlx`` (not ArcMap's ``.lyr`` files).
 - .tpkx, per Esri's open tile-package specification: ``root.json``, ``iteminfo.json``, ``thumbnail.png``,
   ``tile/L##/R####C####.bundle``.
 """
@@ -28,7 +28,14 @@ from ..errors import ImportCancelled, PackageError
 from ..formats.root_json_write import root_json
 from ..scheme import StorageFormat
 from ..sources.dataset import find_dataframe_folder, open_folder
-from .iteminfo import ItemInfo, iteminfo_json, iteminfo_xml, service_description_json
+from .iteminfo import (
+    ItemInfo,
+    conf_properties,
+    item_pkinfo,
+    iteminfo_json,
+    iteminfo_xml,
+    service_description_json,
+)
 from .thumbnail import thumbnail_png
 
 _LEVEL = re.compile(r"^L\d+$", re.IGNORECASE)
@@ -83,11 +90,13 @@ def write_package(cache_folder: Path, destination: Path, item: ItemInfo,
                         if path.suffix.lower() == ".bundle"]
         else:
             root = f"v101/{folder.name}"
-            entries = [("esriinfo/iteminfo.xml", iteminfo_xml(item)),
+            entries = [("esriinfo/item.pkinfo", item_pkinfo(item)),
+                       ("esriinfo/iteminfo.xml", iteminfo_xml(item)),
                        ("esriinfo/thumbnail/thumbnail.png", thumbnail),
                        ("servicedescriptions/mapserver/mapserver.json", service_description_json(item))]
             entries += [(f"{root}/{file.name}", file) for file in sorted(folder.iterdir())
                         if file.name.lower() in ("conf.xml", "conf.cdi")]
+            entries.append((f"{root}/conf.properties", conf_properties()))
             entries += [(f"{root}/_alllayers/{level}/{path.name}", path) for level, path in bundles]
     try:
         replace_file(destination, lambda fp: _zip(fp, entries, is_cancelled))

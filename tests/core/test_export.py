@@ -215,3 +215,13 @@ def test_cancel_leaves_no_package(server):
         export_cache(ExportRequest(service, folder, ExportType.TILE_PACKAGE, StorageFormat.COMPACT_V2,
                                    workers=1), Cancelled())
     assert not any(listed(folder))
+
+
+def test_worker_processes_export_the_same_tiles(server):
+    """num_of_caching_service_instances: units run in a pool of spawned processes, tile by tile across
+    layouts (V2 → V1 here)."""
+    service, tiles, folder = server
+    result = export_cache(ExportRequest(service, folder, ExportType.CACHE_DATASET, StorageFormat.COMPACT,
+                                        workers=2))
+    assert all_tiles(result.output) == tiles
+    assert result.imported.copied_raw == len(tiles)

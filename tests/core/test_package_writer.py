@@ -46,8 +46,7 @@ def test_tpk_has_the_layout_of_arcgis_own(tmp_path, samples):
 
     def shape(archive):
         return {name.split("/_alllayers/")[0] + ("/_alllayers" if "/_alllayers/" in name else "")
-                for name in archive.namelist() if not name.endswith(".lyr") and "conf.properties" not in name
-                and "item.pkinfo" not in name}
+                for name in archive.namelist() if not name.endswith(".lyr")}       # ArcMap layer files
 
     assert shape(ours) == shape(theirs)
     assert {info.compress_type for info in ours.infolist()} == {zipfile.ZIP_STORED}
