@@ -197,8 +197,11 @@ def _work_root(request: ExportRequest, plan: _Plan) -> Path:
     return Path(request.target_cache_path)
 
 
-def _fill(request: ExportRequest, plan: _Plan, dataframe: Path, progress: Progress) -> ExportResult:
-    """The service's tiles into the cache folder ``dataframe`` (made when missing), conf.cdi written."""
+def _fill(request: ExportRequest, plan: _Plan, dataframe: Path, progress: Progress,
+          staged: bool = False) -> ExportResult:
+    """The service's tiles into the cache folder ``dataframe`` (made when missing), conf.cdi written;
+    ``staged``: a folder only read and removed afterwards, so whole bundles may be hard links of the
+    service's files (no copy where both sit on one file system)."""
     if not dataframe.is_dir():
         (dataframe / "_alllayers").mkdir(parents=True)
         write_conf_xml(plan.scheme, dataframe / "conf.xml")
@@ -207,7 +210,7 @@ def _fill(request: ExportRequest, plan: _Plan, dataframe: Path, progress: Progre
         target=dataframe, source=plan.source, source_type=SourceType.CACHE_DATASET, scales=request.scales,
         workers=request.workers, extent=request.extent, area_of_interest=request.area_of_interest,
         overwrite=request.overwrite, flush_new_bundles=request.flush_new_bundles,
-        scheduler=request.scheduler, any_storage=True), progress)
+        scheduler=request.scheduler, any_storage=True, link_whole_bundles=staged), progress)
     conf_cdi = dataframe / "conf.cdi"
     if imported.extent is not None and not conf_cdi.exists():      # else the engine grew it
         write_conf_cdi(imported.extent, conf_cdi, plan.scheme.spatial_reference)
@@ -221,7 +224,7 @@ def _export_folder_by_copy(request, plan: _Plan, work: Path, progress: Progress)
         progress.message(f"Copying the earlier export {plan.output} to {staged}")
         staged.parent.mkdir()
         copy_cache_folder(plan.output, staged, progress.is_cancelled)
-    result = _fill(request, plan, staged, progress)
+    result = _fill(request, plan, staged, progress, staged=True)
     progress.message(f"Copying the export from {staged} to {plan.output}")
     plan.output.parent.mkdir(exist_ok=True)
     incoming, outgoing = _swap_names(plan.output)
@@ -251,7 +254,7 @@ def _export_package(request, plan: _Plan, work: Path, progress: Progress) -> Exp
         write_conf_xml(plan.scheme, staged / "conf.xml")
         import_cache(ImportRequest(target=staged, source=plan.output, source_type=SourceType.TILE_PACKAGE,
                                    workers=request.workers, overwrite=True, uploads_dir=work), progress)
-    result = _fill(request, plan, staged, progress)
+    result = _fill(request, plan, staged, progress, staged=True)
     with open_cache(staged) as cache:
         extent = read_conf_cdi(staged / "conf.cdi") if (staged / "conf.cdi").exists() else cache.extent
         item = ItemInfo(

@@ -129,7 +129,10 @@ def test_earlier_export_of_another_storage_is_refused_before_writing(server):
                                             (StorageFormat.COMPACT_V2, ".tpkx")])
 def test_tile_package_of_each_compact_storage(server, storage, suffix):
     service, tiles, folder = server
+    before = sha256_tree(service)
     result = export(service, folder, ExportType.TILE_PACKAGE, storage)
+    assert sha256_tree(service) == before, "linked into the staged folder, never written"
+    assert all(path.stat().st_nlink == 1 for path in (service / "_alllayers").rglob("*.bundle"))
     assert result.output == folder / f"Roads_Basemap{suffix}"
     with open_cache(result.output) as package:
         assert package.scheme.storage_format is storage
@@ -225,3 +228,24 @@ def test_worker_processes_export_the_same_tiles(server):
                                         workers=2))
     assert all_tiles(result.output) == tiles
     assert result.imported.copied_raw == len(tiles)
+
+
+def test_staged_whole_bundles_are_hard_links_of_the_service_files(server, tmp_path):
+    """A package's staged folder is only read, so whole bundles are linked, not copied (the bench's
+    ≤ 1.5× zip -0); from a package (no plain file) they are copied."""
+    from cachebuilders import make_tpkx
+
+    from map_server_cache.core.storage.base import BundleKey
+    from map_server_cache.core.storage.bundlecopy import copy_whole_bundle
+
+    service, tiles, _ = server
+    key = BundleKey(3, 0, 0)
+    for source_path, linked in [(service, True), (make_tpkx(tmp_path / "s.tpkx", service), False)]:
+        scheme = make_scheme("COMPACT_V2", "PNG32", LEVELS)
+        staged = write_cache(tmp_path / f"staged{linked}" / "Layers", scheme, {})
+        with open_cache(source_path) as source, open_cache(staged) as target:
+            copied = copy_whole_bundle(source.storage, key, target.storage, link=True)
+        assert copied is not None and len(copied) == 64
+        bundle = staged / "_alllayers" / "L03" / "R0000C0000.bundle"
+        assert bundle.samefile(service / "_alllayers" / "L03" / "R0000C0000.bundle") is linked
+        assert all_tiles(staged) == {key: data for key, data in tiles.items() if key[0] == 3}
