@@ -19,6 +19,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .dependencies import missing_libraries
 from .export_parameters import ExportParameterNames, ExportParameters
+from .export_report import ExportReport
 from .import_map_server_cache import ICON, FeedbackProgress
 from .keywords import COPY_WORDS, EXPORT_TYPES, STORAGE_TYPES, KeywordError, parse_export_keywords
 from .report import ImportReport
@@ -130,7 +131,7 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
             result = export_cache(request, FeedbackProgress(feedback))
         except (CacheError, OSError) as error:
             raise QgsProcessingException(str(error)) from None
-        report = ImportReport(result.imported, {name: parameters.get(name) for name in self.INPUTS})
+        report = ExportReport(result.imported, {name: parameters.get(name) for name in self.INPUTS})
         for line in report.summary_lines():
             feedback.pushInfo(line)
         counts = report.counts()

@@ -65,27 +65,27 @@
 <context>
     <name>ExportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="44"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="45"/>
         <source>Export Map Server Cache</source>
         <translation>Map-Server-Cache exportieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="47"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="48"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="53"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="54"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package</source>
         <translation>arcgis,esri,arcpy,kachel,cache,tpk,tpkx,bundle,export,paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="59"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="60"/>
         <source>Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.</source>
         <translation>Exportiert Kacheln eines ArcGIS-Server-Dienst-Caches als Cache-Ordner oder Kachelpaket.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="62"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="63"/>
         <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
 
 A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
@@ -98,42 +98,42 @@ Ein Cache-Datensatz (CACHE_DATASET) kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache
 Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten). In einen früheren Export am selben Ort wird hineingeblendet (MERGE), oder seine Kacheln werden ersetzt (OVERWRITE). COPY_DATA schreibt zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) und kopiert das Ergebnis dann ins Ziel.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="78"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="79"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="85"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="86"/>
         <source>Exported cache folder or package</source>
         <translation>Exportierter Cache-Ordner oder exportiertes Paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
         <source>Tiles exported</source>
         <translation>Exportierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
         <source>Damaged tiles</source>
         <translation>Beschädigte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="126"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="127"/>
         <source>Exporting {source} into {target} as {kind} ({storage}, {copy})</source>
         <translation>Exportiere {source} nach {target} als {kind} ({storage}, {copy})</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="154"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="155"/>
         <source>{name}: give the folder to export into</source>
         <translation>{name}: geben Sie den Ordner an, in den exportiert wird</translation>
     </message>
@@ -279,6 +279,24 @@ Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnu
         <location filename="../algorithms/export_parameters.py" line="110"/>
         <source>When an earlier export is in the same place: On (OVERWRITE), exported pixels replace its tiles; off (MERGE, the default), they are blended over them. Its other tiles stay.</source>
         <translation>Wenn am selben Ort ein früherer Export liegt: An (OVERWRITE): exportierte Pixel ersetzen seine Kacheln; aus (MERGE, die Vorgabe): sie werden über sie geblendet. Seine übrigen Kacheln bleiben.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportReport</name>
+    <message>
+        <location filename="../algorithms/export_report.py" line="20"/>
+        <source>Export Map Server Cache</source>
+        <translation>Map-Server-Cache exportieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_report.py" line="23"/>
+        <source>Exported</source>
+        <translation>Exportiert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_report.py" line="29"/>
+        <source>Exported {imported} tiles to {target} in {seconds:.1f} s ({megabytes:.1f} MB written): {clipped} clipped, {skipped} skipped, {damaged} damaged</source>
+        <translation>{imported} Kacheln nach {target} exportiert in {seconds:.1f} s ({megabytes:.1f} MB geschrieben): {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt</translation>
     </message>
 </context>
 <context>
@@ -578,102 +596,102 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>{damaged} beschädigte Quellkacheln wurden übersprungen; dort behält das Ziel seine eigenen Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Level</source>
         <translation>Ebene</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Resolution</source>
         <translation>Auflösung</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="83"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="83"/>
         <source>Copied raw</source>
         <translation>Unverändert kopiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="85"/>
+        <location filename="../algorithms/report.py" line="93"/>
         <source>Blended</source>
         <translation>Überblendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="86"/>
+        <location filename="../algorithms/report.py" line="94"/>
         <source>Clipped</source>
         <translation>Zugeschnitten</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="77"/>
+        <location filename="../algorithms/report.py" line="85"/>
         <source>Skipped outside</source>
         <translation>Außerhalb übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="77"/>
+        <location filename="../algorithms/report.py" line="85"/>
         <source>Skipped empty</source>
         <translation>Leer übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="87"/>
+        <location filename="../algorithms/report.py" line="95"/>
         <source>Damaged</source>
         <translation>Beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="78"/>
+        <location filename="../algorithms/report.py" line="86"/>
         <source>Written</source>
         <translation>Geschrieben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="85"/>
+        <location filename="../algorithms/report.py" line="78"/>
         <source>Imported</source>
         <translation>Importiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="86"/>
+        <location filename="../algorithms/report.py" line="94"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="88"/>
+        <location filename="../algorithms/report.py" line="96"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="89"/>
+        <location filename="../algorithms/report.py" line="97"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="90"/>
+        <location filename="../algorithms/report.py" line="74"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="109"/>
+        <location filename="../algorithms/report.py" line="117"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="110"/>
+        <location filename="../algorithms/report.py" line="118"/>
         <source>Totals</source>
         <translation>Summen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="111"/>
+        <location filename="../algorithms/report.py" line="119"/>
         <source>Levels</source>
         <translation>Ebenen</translation>
     </message>
@@ -683,27 +701,27 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Vorschau: {imported} Kacheln würden in {target} geschrieben ({megabytes:.1f} MB, davon {estimated:.1f} MB geschätzt): {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt; es wurde nichts geschrieben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="83"/>
         <source>Bundles copied whole</source>
         <translation>Ganz kopierte Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="93"/>
+        <location filename="../algorithms/report.py" line="101"/>
         <source>Preview of Import Map Server Cache</source>
         <translation>Vorschau: Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="94"/>
+        <location filename="../algorithms/report.py" line="102"/>
         <source>Tiles to write</source>
         <translation>Zu schreibende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="95"/>
+        <location filename="../algorithms/report.py" line="103"/>
         <source>Bytes to write</source>
         <translation>Zu schreibende Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="96"/>
+        <location filename="../algorithms/report.py" line="104"/>
         <source>Nothing was written: these are the planned outcomes. Copies are counted with the exact size of their source tiles; blends and clips ({estimated} bytes of the total) are estimated by the size of their source tiles. Tiles opaque by their format (JPEG, PNG without alpha) replace the target&apos;s tiles instead of being blended.</source>
         <translation>Es wurde nichts geschrieben: Dies sind die geplanten Ergebnisse. Kopien werden mit der genauen Größe ihrer Quellkacheln gezählt; Überblendungen und Zuschnitte ({estimated} Bytes der Summe) werden nach der Größe ihrer Quellkacheln geschätzt. Durch ihr Format deckende Kacheln (JPEG, PNG ohne Alpha) ersetzen die Kacheln des Ziels, statt überblendet zu werden.</translation>
     </message>
@@ -800,82 +818,82 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>ReportPictures</name>
     <message>
-        <location filename="../algorithms/report.py" line="143"/>
+        <location filename="../algorithms/report.py" line="151"/>
         <source>copied</source>
         <translation>kopiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="143"/>
+        <location filename="../algorithms/report.py" line="151"/>
         <source>blended</source>
         <translation>überblendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="144"/>
+        <location filename="../algorithms/report.py" line="152"/>
         <source>clipped</source>
         <translation>zugeschnitten</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="145"/>
+        <location filename="../algorithms/report.py" line="153"/>
         <source>damaged</source>
         <translation>beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="145"/>
+        <location filename="../algorithms/report.py" line="153"/>
         <source>skipped (outside)</source>
         <translation>übersprungen (außerhalb)</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="146"/>
+        <location filename="../algorithms/report.py" line="154"/>
         <source>skipped (empty)</source>
         <translation>übersprungen (leer)</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="146"/>
+        <location filename="../algorithms/report.py" line="154"/>
         <source>no source tile</source>
         <translation>keine Quellkachel</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="150"/>
+        <location filename="../algorithms/report.py" line="158"/>
         <source>Pictures</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="150"/>
+        <location filename="../algorithms/report.py" line="158"/>
         <source>Coverage maps: grey lines are the bundle grid, the magenta line is the area of interest or the extent, the black frame is the region shown beside the map. Large levels show the most important outcome of each square of tiles.</source>
         <translation>Abdeckungskarten: Graue Linien sind das Bundle-Raster, die magentafarbene Linie ist das Interessensgebiet oder die Ausdehnung, der schwarze Rahmen ist der neben der Karte gezeigte Bereich. Große Ebenen zeigen das wichtigste Ergebnis jedes Kachelquadrats.</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="155"/>
+        <location filename="../algorithms/report.py" line="163"/>
         <source>Level {level} (1:{scale:,.0f})</source>
         <translation>Ebene {level} (1:{scale:,.0f})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="160"/>
+        <location filename="../algorithms/report.py" line="168"/>
         <source>Coverage map</source>
         <translation>Abdeckungskarte</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="162"/>
+        <location filename="../algorithms/report.py" line="170"/>
         <source>rows {first}–{last}, columns {left}–{right}</source>
         <translation>Zeilen {first}–{last}, Spalten {left}–{right}</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="164"/>
+        <location filename="../algorithms/report.py" line="172"/>
         <source>Target now ({where})</source>
         <translation>Ziel jetzt ({where})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="164"/>
+        <location filename="../algorithms/report.py" line="172"/>
         <source>Before ({where})</source>
         <translation>Vorher ({where})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="165"/>
+        <location filename="../algorithms/report.py" line="173"/>
         <source>After ({where})</source>
         <translation>Nachher ({where})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="173"/>
+        <location filename="../algorithms/report.py" line="181"/>
         <source>Levels without pictures (at most {count} levels are shown, those with the most tiles): {levels}</source>
         <translation>Ebenen ohne Bilder (höchstens {count} Ebenen werden gezeigt, die mit den meisten Kacheln): {levels}</translation>
     </message>

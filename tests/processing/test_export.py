@@ -72,7 +72,8 @@ def test_every_keyword_in_arcpy_words(export, server, tmp_path):
     exported = {(1, 0, 0), *((2, row, col) for row in (0, 1) for col in (0, 1))}
     assert set(tiles_of(out / "Basemap" / "Layers")) == exported
     assert (out / "Basemap" / "Layers" / "_alllayers" / "L02" / "R00000001" / "C00000001.png").exists()
-    assert "<table>" in report.read_text(encoding="utf-8")
+    page = report.read_text(encoding="utf-8")
+    assert "<table>" in page and "<h1>Export Map Server Cache</h1>" in page and "Exported" in page
     assert sha256_tree(server.target) == before
 
 
