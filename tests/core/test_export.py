@@ -249,3 +249,12 @@ def test_staged_whole_bundles_are_hard_links_of_the_service_files(server, tmp_pa
         bundle = staged / "_alllayers" / "L03" / "R0000C0000.bundle"
         assert bundle.samefile(service / "_alllayers" / "L03" / "R0000C0000.bundle") is linked
         assert all_tiles(staged) == {key: data for key, data in tiles.items() if key[0] == 3}
+
+
+def test_export_runs_on_a_dask_cluster(server, cluster):
+    """The same units as Dask tasks: a .tpk exported through the cluster (V2 tiles into V1 bundles, one by
+    one) holds the same tiles."""
+    service, tiles, folder = server
+    result = export_cache(ExportRequest(service, folder, ExportType.TILE_PACKAGE, StorageFormat.COMPACT,
+                                        scheduler=cluster.address))
+    assert all_tiles(result.output) == tiles
