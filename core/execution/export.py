@@ -202,19 +202,39 @@ def _fill(request: ExportRequest, plan: _Plan, dataframe: Path, progress: Progre
     """The service's tiles into the cache folder ``dataframe`` (made when missing), conf.cdi written;
     ``staged``: a folder only read and removed afterwards, so whole bundles may be hard links of the
     service's files (no copy where both sit on one file system)."""
-    if not dataframe.is_dir():
+    made = _first_missing(dataframe)
+    if made is not None:
         (dataframe / "_alllayers").mkdir(parents=True)
         write_conf_xml(plan.scheme, dataframe / "conf.xml")
     progress.message(f"Exporting {plan.source} into {dataframe} ({plan.scheme.storage_format.name})")
-    imported = import_cache(ImportRequest(
-        target=dataframe, source=plan.source, source_type=SourceType.CACHE_DATASET, scales=request.scales,
-        workers=request.workers, extent=request.extent, area_of_interest=request.area_of_interest,
-        overwrite=request.overwrite, flush_new_bundles=request.flush_new_bundles,
-        scheduler=request.scheduler, any_storage=True, link_whole_bundles=staged), progress)
+    try:
+        imported = _import_service(request, plan, dataframe, progress, staged)
+    except BaseException:
+        if made is not None and not any((dataframe / "_alllayers").iterdir()):
+            remove_tree(made)                           # refused or stopped before any tile: leave nothing
+        raise
     conf_cdi = dataframe / "conf.cdi"
     if imported.extent is not None and not conf_cdi.exists():      # else the engine grew it
         write_conf_cdi(imported.extent, conf_cdi, plan.scheme.spatial_reference)
     return ExportResult(plan.output, imported)
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of ``folder`` and its parents that does not exist yet (what making it creates)."""
+    missing = None
+    while not folder.exists():
+        missing, folder = folder, folder.parent
+    return missing
+
+
+def _import_service(request: ExportRequest, plan: _Plan, dataframe: Path, progress: Progress,
+                    staged: bool) -> ImportResult:
+    """The engine's import from the service into ``dataframe``, whatever its storage format."""
+    return import_cache(ImportRequest(
+        target=dataframe, source=plan.source, source_type=SourceType.CACHE_DATASET, scales=request.scales,
+        workers=request.workers, extent=request.extent, area_of_interest=request.area_of_interest,
+        overwrite=request.overwrite, flush_new_bundles=request.flush_new_bundles,
+        scheduler=request.scheduler, any_storage=True, link_whole_bundles=staged), progress)
 
 
 def _export_folder_by_copy(request, plan: _Plan, work: Path, progress: Progress) -> ExportResult:

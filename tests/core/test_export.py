@@ -199,7 +199,9 @@ def test_bad_input_is_refused_before_anything_is_written(server, tmp_path):
     assert not any(listed(folder))
 
 
-def test_cancel_leaves_no_package(server):
+@pytest.mark.parametrize("export_type", list(ExportType))
+def test_cancel_leaves_nothing(server, export_type):
+    """Stopped before any tile: no package, no new export folder."""
     service, _, folder = server
 
     class Cancelled:
@@ -215,8 +217,8 @@ def test_cancel_leaves_no_package(server):
             return True
 
     with pytest.raises(ImportCancelled):
-        export_cache(ExportRequest(service, folder, ExportType.TILE_PACKAGE, StorageFormat.COMPACT_V2,
-                                   workers=1), Cancelled())
+        export_cache(ExportRequest(service, folder, export_type, StorageFormat.COMPACT_V2, workers=1),
+                     Cancelled())
     assert not any(listed(folder))
 
 
