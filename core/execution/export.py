@@ -106,13 +106,14 @@ def export_cache(request: ExportRequest, progress: Progress | None = None) -> Ex
         prefix = _staging_prefix(plan.output)
         _settle_leftovers(plan.output, _work_root(request, plan), prefix)
         plan = check_export(request)                    # as the output is now, settled
-        work = stack.enter_context(scratch_folder(_work_root(request, plan), prefix))
-        if request.export_type is ExportType.TILE_PACKAGE:
-            result = _export_package(request, plan, work, progress)
-        elif request.copy_data:
-            result = _export_folder_by_copy(request, plan, work, progress)
-        else:
+        if request.export_type is ExportType.CACHE_DATASET and not request.copy_data:
             result = _fill(request, plan, plan.output, progress)
+        else:
+            work = stack.enter_context(scratch_folder(_work_root(request, plan), prefix))
+            if request.export_type is ExportType.TILE_PACKAGE:
+                result = _export_package(request, plan, work, progress)
+            else:
+                result = _export_folder_by_copy(request, plan, work, progress)
     result.imported.seconds = time.monotonic() - started
     result.imported.target = result.output                # what the report names: never the staged copy
     return result
