@@ -12,9 +12,8 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
-    QgsProperty,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .dependencies import missing_libraries
@@ -22,8 +21,8 @@ from .export_parameters import ExportParameterNames, ExportParameters
 from .export_report import ExportReport
 from .import_map_server_cache import ICON, FeedbackProgress
 from .keywords import COPY_WORDS, EXPORT_TYPES, STORAGE_TYPES, KeywordError, parse_export_keywords
-from .report import ImportReport
-from .spatial import area_of_interest_wkb, extent_in_crs, target_crs
+from .parameters import raw_values
+from .spatial import limits
 
 
 class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames):
@@ -164,15 +163,7 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
-        raw = {}
-        for name in self.KEYWORDS:
-            value = parameters.get(name)
-            if isinstance(value, QgsProperty):
-                value, _ = value.value(context.expressionContext(), None)
-            if isinstance(value, QVariant):
-                value = None if value.isNull() else value.value()
-            raw[name] = value
-        return parse_export_keywords(raw)
+        return parse_export_keywords(raw_values(parameters, self.KEYWORDS, context))
 
     def _service(self, parameters, context) -> Path:
         """The service's data-frame folder, from a folder or a service string and the server connections."""
@@ -188,19 +179,4 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
 
     def _limits(self, parameters, context, feedback, service: Path):
         """(extent, area of interest WKB) in the service cache's CRS, each None when not given."""
-        rectangle = None
-        if parameters.get(self.EXPORT_EXTENT) not in (None, ""):
-            rectangle = self.parameterAsExtent(parameters, self.EXPORT_EXTENT, context)
-            rectangle = None if rectangle.isNull() else rectangle
-        source = self.parameterAsSource(parameters, self.AREA_OF_INTEREST, context)
-        if rectangle is None and source is None:
-            return None, None
-        crs = target_crs(service)
-        extent = area = None
-        if rectangle is not None:
-            rectangle_crs = self.parameterAsExtentCrs(parameters, self.EXPORT_EXTENT, context)
-            extent = extent_in_crs(rectangle, rectangle_crs, crs, context.transformContext())
-        if source is not None:
-            area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
-                                        ImportReport.describe(parameters.get(self.AREA_OF_INTEREST)))
-        return extent, area
+        return limits(self, parameters, context, feedback, service, self.EXPORT_EXTENT, self.AREA_OF_INTEREST)

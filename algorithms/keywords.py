@@ -38,6 +38,12 @@ def parse_keyword_parameters(raw: dict) -> dict:
         "scales": ("scales", parse_scales),
         "workers": ("num_of_caching_service_instances", parse_workers),
     }
+    return parse_all(raw, parsers)
+
+
+def parse_all(raw: dict, parsers: dict[str, tuple[str, Callable[[object], object]]]) -> dict:
+    """{option: parse(raw[parameter name])} for parsers {option: (parameter name, parse)}; an error names
+    the parameter."""
     options = {}
     for key, (name, parse) in parsers.items():
         try:
@@ -139,13 +145,7 @@ def parse_export_keywords(raw: dict) -> dict:
         "scales": ("scales", parse_scales),
         "workers": ("num_of_caching_service_instances", parse_workers),
     }
-    options = {}
-    for key, (name, parse) in parsers.items():
-        try:
-            options[key] = parse(raw.get(name))
-        except KeywordError as error:
-            raise KeywordError(f"{name}: {error}") from None
-    return options
+    return parse_all(raw, parsers)
 
 
 def parse_choice(value, choices: tuple[str, ...]) -> str:

@@ -65,27 +65,27 @@
 <context>
     <name>ExportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="45"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="44"/>
         <source>Export Map Server Cache</source>
         <translation>Map-Server-Cache exportieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="48"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="47"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="54"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="53"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package</source>
         <translation>arcgis,esri,arcpy,kachel,cache,tpk,tpkx,bundle,export,paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="60"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="59"/>
         <source>Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.</source>
         <translation>Exportiert Kacheln eines ArcGIS-Server-Dienst-Caches als Cache-Ordner oder Kachelpaket.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="63"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="62"/>
         <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
 
 A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
@@ -98,42 +98,42 @@ Ein Cache-Datensatz (CACHE_DATASET) kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache
 Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten). In einen früheren Export am selben Ort wird hineingeblendet (MERGE), oder seine Kacheln werden ersetzt (OVERWRITE). COPY_DATA schreibt zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) und kopiert das Ergebnis dann ins Ziel.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="79"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="78"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="86"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="85"/>
         <source>Exported cache folder or package</source>
         <translation>Exportierter Cache-Ordner oder exportiertes Paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
         <source>Tiles exported</source>
         <translation>Exportierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="88"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
         <source>Damaged tiles</source>
         <translation>Beschädigte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="127"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="126"/>
         <source>Exporting {source} into {target} as {kind} ({storage}, {copy})</source>
         <translation>Exportiere {source} nach {target} als {kind} ({storage}, {copy})</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="155"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="154"/>
         <source>{name}: give the folder to export into</source>
         <translation>{name}: geben Sie den Ordner an, in den exportiert wird</translation>
     </message>
@@ -302,27 +302,27 @@ Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnu
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="73"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="77"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="76"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="83"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="82"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="89"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="88"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="93"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="92"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -335,112 +335,112 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="106"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="105"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="248"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="240"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="250"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="242"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="253"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="245"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="265"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="268"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="260"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="249"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="261"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="253"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Updated target cache</source>
         <translation>Aktualisierter Ziel-Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="213"/>
         <source>No layer of the target cache is offered: {error}</source>
         <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
         <source>exploded</source>
         <translation>aufgelöst</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
         <source>compact V1</source>
         <translation>kompakt V1</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="219"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
         <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
         <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
     </message>
@@ -448,122 +448,122 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>ImportParameters</name>
     <message>
-        <location filename="../algorithms/parameters.py" line="82"/>
+        <location filename="../algorithms/parameters.py" line="97"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="91"/>
+        <location filename="../algorithms/parameters.py" line="106"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="91"/>
+        <location filename="../algorithms/parameters.py" line="106"/>
         <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
         <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Source cache type</source>
         <translation>Art des Quell-Caches</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
         <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="103"/>
+        <location filename="../algorithms/parameters.py" line="118"/>
         <source>Source cache dataset</source>
         <translation>Quell-Cache-Datensatz</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="103"/>
+        <location filename="../algorithms/parameters.py" line="118"/>
         <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
         <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="108"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>Source tile package</source>
         <translation>Quell-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="108"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
         <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="108"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
         <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="114"/>
+        <location filename="../algorithms/parameters.py" line="129"/>
         <source>Upload data to server</source>
         <translation>Daten auf den Server hochladen</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="114"/>
+        <location filename="../algorithms/parameters.py" line="129"/>
         <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
         <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="119"/>
+        <location filename="../algorithms/parameters.py" line="134"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="119"/>
+        <location filename="../algorithms/parameters.py" line="134"/>
         <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
         <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
+        <location filename="../algorithms/parameters.py" line="138"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
+        <location filename="../algorithms/parameters.py" line="138"/>
         <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles (bundles copied whole as files, on as many threads); on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
         <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="131"/>
+        <location filename="../algorithms/parameters.py" line="146"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="131"/>
+        <location filename="../algorithms/parameters.py" line="146"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="135"/>
+        <location filename="../algorithms/parameters.py" line="150"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="135"/>
+        <location filename="../algorithms/parameters.py" line="150"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="141"/>
+        <location filename="../algorithms/parameters.py" line="156"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="141"/>
+        <location filename="../algorithms/parameters.py" line="156"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
@@ -1014,22 +1014,22 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>keywords</name>
     <message>
-        <location filename="../algorithms/keywords.py" line="64"/>
+        <location filename="../algorithms/keywords.py" line="70"/>
         <source>{value!r} is not accepted: use {true} or {false} (or true/false)</source>
         <translation>{value!r} wird nicht akzeptiert: verwenden Sie {true} oder {false} (oder true/false)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="82"/>
+        <location filename="../algorithms/keywords.py" line="88"/>
         <source>{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)</source>
         <translation>{value!r} ist keine Art von Quell-Cache: verwenden Sie CACHE_DATASET (0) oder TILE_PACKAGE (1)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="110"/>
+        <location filename="../algorithms/keywords.py" line="116"/>
         <source>{value!r} is not a scale: give positive numbers such as 500000;250000</source>
         <translation>{value!r} ist kein Maßstab: geben Sie positive Zahlen wie 500000;250000 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="125"/>
+        <location filename="../algorithms/keywords.py" line="131"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
     </message>
@@ -1052,12 +1052,12 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <translation>Die Importausdehnung kann nicht von {source} nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="79"/>
+        <location filename="../algorithms/spatial.py" line="102"/>
         <source>The area of interest {name} cannot be transformed to {target}: {error}</source>
         <translation>Das Interessengebiet {name} kann nicht nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="84"/>
+        <location filename="../algorithms/spatial.py" line="107"/>
         <source>The area of interest {name} holds no polygon (with “selected features only”, select some polygons first)</source>
         <translation>Das Interessengebiet {name} enthält kein Polygon (bei „Nur gewählte Objekte“ zuerst Polygone auswählen)</translation>
     </message>

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache
-from crashkit import COMMIT_CALLS, PLUGINS, crash_points, finish
+from crashkit import CRASH_PREAMBLE, PLUGINS, crash_points, finish
 from test_engine_rawcopy import all_tiles
 
 from map_server_cache.core.execution.export import ExportRequest, ExportType, export_cache
@@ -20,26 +20,8 @@ from map_server_cache.core.scheme import StorageFormat
 
 LEVELS = range(0, 3)
 QUICK_POINTS = 5
-# The child wraps the commit-step calls as crashkit's import child does, then exports.
-CHILD = """
-import json, os, signal, sys
-sys.path.insert(0, sys.argv[1])
-calls = 0
-def crash_point(function, point=os.environ.get("CRASHKIT_AT")):
-    number, when = (int(point.split(":")[0]), point.split(":")[1]) if point else (0, "")
-    def wrapped(*args, **kwargs):
-        global calls
-        calls += 1
-        if calls == number and when == "before":
-            os.kill(os.getpid(), signal.SIGKILL)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if calls == number and when == "after":
-                os.kill(os.getpid(), signal.SIGKILL)
-    return wrapped
-for name in COMMIT_CALLS:
-    setattr(os, name, crash_point(getattr(os, name)))
+# The child: crashkit's commit-step crash points, then the export.
+CHILD = CRASH_PREAMBLE + """
 from pathlib import Path
 from map_server_cache.core.execution.export import ExportRequest, ExportType, export_cache
 from map_server_cache.core.scheme import StorageFormat
@@ -48,7 +30,7 @@ export_cache(ExportRequest(Path(spec["service"]), Path(spec["folder"]), ExportTy
                            StorageFormat[spec["storage"]], copy_data=spec["copy"], workers=1, overwrite=True,
                            outputs_dir=Path(spec["outputs"])))
 print("DONE " + json.dumps({"calls": calls}), flush=True)
-""".replace("COMMIT_CALLS", repr(COMMIT_CALLS))
+"""
 
 KINDS = {"tpkx": ("TILE_PACKAGE", "COMPACT_V2", False), "tpk copied": ("TILE_PACKAGE", "COMPACT", True),
          "folder copied": ("CACHE_DATASET", "EXPLODED", True)}
