@@ -260,3 +260,17 @@ def test_export_runs_on_a_dask_cluster(server, cluster):
     result = export_cache(ExportRequest(service, folder, ExportType.TILE_PACKAGE, StorageFormat.COMPACT,
                                         scheduler=cluster.address))
     assert all_tiles(result.output) == tiles
+
+
+@pytest.mark.parametrize("sample", ["arcgis-10.1-compact-v1-jpeg", "esri-compactcache-v2-jpeg"])
+@pytest.mark.parametrize("export_type,storage", [(ExportType.TILE_PACKAGE, StorageFormat.COMPACT),
+                                                 (ExportType.TILE_PACKAGE, StorageFormat.COMPACT_V2),
+                                                 (ExportType.CACHE_DATASET, StorageFormat.EXPLODED)])
+def test_real_esri_caches_export_unchanged(samples, tmp_path, sample, export_type, storage):
+    """ArcGIS's own caches (V1 from ArcGIS Server 10.1, V2 from Esri's writer) into every compact package
+    and an exploded folder: the same tiles byte for byte; the read-only sample is only read."""
+    source = samples / sample
+    before = sha256_tree(source)
+    result = export_cache(ExportRequest(source, tmp_path, export_type, storage, workers=1))
+    assert all_tiles(result.output) == all_tiles(source)
+    assert sha256_tree(source) == before
