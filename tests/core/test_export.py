@@ -63,21 +63,33 @@ def quarter(level: int) -> Extent:
     return Extent(-20037508.342787, 1.0, -1.0, 20037508.342787)
 
 
-@pytest.mark.parametrize("storage", STORAGES)
-def test_round_trip_of_a_region_for_every_storage(server, tmp_path, storage):
+ROUND_TRIPS = [(ExportType.CACHE_DATASET, storage) for storage in STORAGES] + [
+    (ExportType.TILE_PACKAGE, StorageFormat.COMPACT), (ExportType.TILE_PACKAGE, StorageFormat.COMPACT_V2)]
+
+
+@pytest.mark.parametrize("export_type,storage", ROUND_TRIPS)
+def test_round_trip_of_a_region_for_every_storage(server, tmp_path, export_type, storage):
+    """Export a region, import it into an empty copy of the service (in the export's storage): the same
+    tiles, byte for byte (no clipping here)."""
     service, tiles, folder = server
     before = sha256_tree(service)
-    result = export(service, folder, storage=storage, extent=quarter(0), scales=None)
-    assert result.output == folder / "Roads_Basemap" / "Layers"
-    assert read_conf_xml(result.output / "conf.xml").storage_format is storage
+    result = export(service, folder, export_type, storage, extent=quarter(0))
+    if export_type is ExportType.CACHE_DATASET:
+        assert result.output == folder / "Roads_Basemap" / "Layers"
+        assert read_conf_xml(result.output / "conf.xml").storage_format is storage
+        cdi = read_conf_cdi(result.output / "conf.cdi")
+        assert cdi is not None and cdi.xmax <= 0 < cdi.ymax
+        source_type = SourceType.CACHE_DATASET
+    else:
+        suffix = ".tpk" if storage is StorageFormat.COMPACT else ".tpkx"
+        assert result.output == folder / f"Roads_Basemap{suffix}"
+        source_type = SourceType.TILE_PACKAGE
     exported = {key: data for key, data in tiles.items()
                 if key[0] == 0 or (key[1] < 2 ** key[0] // 2 and key[2] < 2 ** key[0] // 2)}
     assert all_tiles(result.output) == exported
     assert result.imported.written == len(exported)
-    cdi = read_conf_cdi(result.output / "conf.cdi")
-    assert cdi is not None and cdi.xmax <= 0 < cdi.ymax
     copy = write_cache(tmp_path / "copy" / "Layers", make_scheme(storage.name, "PNG32", LEVELS), {})
-    import_cache(ImportRequest(copy, result.output, SourceType.CACHE_DATASET, workers=1))
+    import_cache(ImportRequest(copy, result.output, source_type, workers=1, uploads_dir=tmp_path / "up"))
     assert all_tiles(copy) == exported
     assert sha256_tree(service) == before
 
