@@ -13,10 +13,10 @@ tiles stay. A package's tiles are first written into a staged cache folder (an e
 into it first), then that folder is zipped into the package's place (``packaging``).
 
 COPY_DATA: the export is written in the server's output folder (``<server root>/arcgissystem/arcgisoutput/
-export_map_server_cache_<unique>``; outside a server root, beside the service folder), an existing export
-copied there first, and the result copied to the target afterwards: a folder replaces the old one by two
-renames (the old export moved aside, then removed), a package by one rename. The staging folder is removed
-however the export ends.
+.export_map_server_cache_<output digest>_<unique>``; outside a server root, beside the service folder), an
+existing export copied there first, and the result copied to the target afterwards: a folder replaces the
+old one by two renames (the old export moved aside, then removed), a package by one rename. The staging
+folder is removed however the export ends.
 
 Crash safety: one export at a time writes an output (a lock in ``<target_cache_path>/.map_server_cache/``).
 Under it, what a killed export of the same output left is settled first: a COPY_DATA swap cut between its
