@@ -22,8 +22,8 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..qgiscompat import NUMBER_INTEGER, PARAMETER_ADVANCED
 from .import_map_server_cache import FeedbackProgress
-from .keywords import KeywordError, parse_choice, parse_workers
-from .parameters import described
+from .keywords import KeywordError, parse_all, parse_choice, parse_workers
+from .parameters import described, raw_values
 from .report import _definitions, _heading
 from .service_algorithm import ServiceCacheAlgorithm
 
@@ -147,18 +147,15 @@ class ConvertMapServerCacheStorageFormatAlgorithm(ServiceCacheAlgorithm):
         from ..core.execution.convert import ConvertRequest
         from ..core.scheme import StorageFormat
 
-        names = (self.STORAGE_FORMAT, self.NUM_OF_CACHING_SERVICE_INSTANCES)
-        raw = self.raw_values(parameters, context, names)
+        raw = raw_values(parameters, (self.STORAGE_FORMAT, self.NUM_OF_CACHING_SERVICE_INSTANCES), context)
         try:
-            word = parse_choice(raw[self.STORAGE_FORMAT], STORAGE_FORMATS, "")
+            options = parse_all(raw, {
+                "storage": (self.STORAGE_FORMAT, lambda value: parse_choice(value, STORAGE_FORMATS, "")),
+                "workers": (self.NUM_OF_CACHING_SERVICE_INSTANCES, parse_workers)})
         except KeywordError as error:
-            raise QgsProcessingException(f"{self.STORAGE_FORMAT}: {error}") from None
-        try:
-            workers = parse_workers(raw[self.NUM_OF_CACHING_SERVICE_INSTANCES])
-        except KeywordError as error:
-            raise QgsProcessingException(f"{self.NUM_OF_CACHING_SERVICE_INSTANCES}: {error}") from None
-        storage = StorageFormat[word] if word else None
-        return ConvertRequest(self.service_folder(parameters, context), storage, workers)
+            raise QgsProcessingException(str(error)) from None
+        storage = StorageFormat[options["storage"]] if options["storage"] else None
+        return ConvertRequest(self.service_folder(parameters, context), storage, options["workers"])
 
     def _write_report(self, path: str, result, converted: int) -> None:
         title = html.escape(self.tr("Convert Map Server Cache Storage Format"))

@@ -31,11 +31,12 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..qgiscompat import FILE_BEHAVIOR_FOLDER, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_VECTOR_POLYGON
-from .import_map_server_cache import FeedbackProgress, ImportReport
-from .keywords import KeywordError, parse_choice, parse_scales, parse_workers
-from .parameters import described
+from .import_map_server_cache import FeedbackProgress
+from .keywords import KeywordError, parse_all, parse_choice, parse_scales, parse_workers
+from .parameters import described, raw_values
+from .report import ImportReport
 from .service_algorithm import ServiceCacheAlgorithm
-from .spatial import area_of_interest_wkb, extent_in_crs, target_crs
+from .spatial import limits
 from .status_report import StatusReport
 
 MANAGE_MODES = ("REBUILD_CACHE_STATUS", "DELETE_CACHE_STATUS", "REPORT_BUNDLE_STATUS")
@@ -187,7 +188,8 @@ class ManageMapServerCacheStatusAlgorithm(ServiceCacheAlgorithm):
                 notes.append((self.tr("Removed {path}") if existed else self.tr("{path} did not exist: "
                               "nothing to remove")).format(path=path))
             else:
-                extent, area = self._limits(parameters, context, feedback, folder)
+                extent, area = limits(self, parameters, context, feedback, folder, self.REPORT_EXTENT,
+                                      self.AREA_OF_INTEREST)
                 request = StatusRequest(folder, options["scales"], options["workers"], extent, area)
                 result = bundle_status(request, FeedbackProgress(feedback))
                 write_status_gpkg(result, path)
@@ -220,18 +222,15 @@ class ManageMapServerCacheStatusAlgorithm(ServiceCacheAlgorithm):
         context.addLayerToLoadOnCompletion(str(path), details)
 
     def _options(self, parameters, context) -> dict:
-        raw = self.raw_values(parameters, context, (self.MANAGE_MODE, self.SCALES,
-                                                    self.NUM_OF_CACHING_SERVICE_INSTANCES))
-        parsers = {"mode": (self.MANAGE_MODE,
-                            lambda value: parse_choice(value, MANAGE_MODES, MANAGE_MODES[2])),
-                   "scales": (self.SCALES, parse_scales),
-                   "workers": (self.NUM_OF_CACHING_SERVICE_INSTANCES, parse_workers)}
-        options = {}
-        for key, (name, parse) in parsers.items():
-            try:
-                options[key] = parse(raw[name])
-            except KeywordError as error:
-                raise QgsProcessingException(f"{name}: {error}") from None
+        raw = raw_values(parameters, (self.MANAGE_MODE, self.SCALES, self.NUM_OF_CACHING_SERVICE_INSTANCES),
+                         context)
+        try:
+            options = parse_all(raw, {
+                "mode": (self.MANAGE_MODE, lambda value: parse_choice(value, MANAGE_MODES, MANAGE_MODES[2])),
+                "scales": (self.SCALES, parse_scales),
+                "workers": (self.NUM_OF_CACHING_SERVICE_INSTANCES, parse_workers)})
+        except KeywordError as error:
+            raise QgsProcessingException(str(error)) from None
         options["report_folder"] = self.parameterAsFile(parameters, self.REPORT_FOLDER, context)
         return options
 
@@ -247,22 +246,3 @@ class ManageMapServerCacheStatusAlgorithm(ServiceCacheAlgorithm):
             raise QgsProcessingException(self.tr("report_folder: {path} is not a folder").format(
                 path=report_folder))
         return Path(report_folder) / STATUS_FILE
-
-    def _limits(self, parameters, context, feedback, folder: Path):
-        """(extent, area of interest WKB) in the cache's CRS, each None when not given."""
-        rectangle = None
-        if parameters.get(self.REPORT_EXTENT) not in (None, ""):
-            rectangle = self.parameterAsExtent(parameters, self.REPORT_EXTENT, context)
-            rectangle = None if rectangle.isNull() else rectangle
-        source = self.parameterAsSource(parameters, self.AREA_OF_INTEREST, context)
-        if rectangle is None and source is None:
-            return None, None
-        crs = target_crs(folder)
-        extent = area = None
-        if rectangle is not None:
-            rectangle_crs = self.parameterAsExtentCrs(parameters, self.REPORT_EXTENT, context)
-            extent = extent_in_crs(rectangle, rectangle_crs, crs, context.transformContext())
-        if source is not None:
-            area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
-                                        ImportReport.describe(parameters.get(self.AREA_OF_INTEREST)))
-        return extent, area

@@ -1,13 +1,12 @@
 """What the algorithms working on one service's cache in place share: the Toolbox group, the icon, the
-library check, ``input_service`` resolved to the data-frame folder and raw parameter values (data-defined
-ones evaluated) for algorithms.keywords."""
+library check and ``input_service`` resolved to the data-frame folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProperty
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .dependencies import missing_libraries
@@ -52,16 +51,3 @@ class ServiceCacheAlgorithm(QgsProcessingAlgorithm):
             return resolve_input_service(value, all_connections())
         except CacheError as error:
             raise QgsProcessingException(f"{self.INPUT_SERVICE}: {error}") from None
-
-    @staticmethod
-    def raw_values(parameters, context, names) -> dict:
-        """The parameters' values as given, data-defined ones evaluated, null variants as None."""
-        raw = {}
-        for name in names:
-            value = parameters.get(name)
-            if isinstance(value, QgsProperty):
-                value, _ = value.value(context.expressionContext(), None)
-            if isinstance(value, QVariant):
-                value = None if value.isNull() else value.value()
-            raw[name] = value
-        return raw

@@ -10,6 +10,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..algorithms.convert_map_server_cache_storage_format import ConvertMapServerCacheStorageFormatAlgorithm
 from ..algorithms.create_map_server_cache import CreateMapServerCacheAlgorithm
+from ..algorithms.export_map_server_cache import ExportMapServerCacheAlgorithm
 from ..algorithms.import_map_server_cache import ImportMapServerCacheAlgorithm
 from ..algorithms.manage_map_server_cache_status import ManageMapServerCacheStatusAlgorithm
 from ..algorithms.preview_map_server_cache_import import PreviewMapServerCacheImportAlgorithm
@@ -42,5 +43,6 @@ class MapServerCacheProvider(QgsProcessingProvider):
         self.addAlgorithm(ImportMapServerCacheAlgorithm())
         self.addAlgorithm(PreviewMapServerCacheImportAlgorithm())
         self.addAlgorithm(CreateMapServerCacheAlgorithm())
+        self.addAlgorithm(ExportMapServerCacheAlgorithm())
         self.addAlgorithm(ConvertMapServerCacheStorageFormatAlgorithm())
         self.addAlgorithm(ManageMapServerCacheStatusAlgorithm())

@@ -64,6 +64,7 @@ class ImportRequest:
     flush_new_bundles: bool = False               # bundles copied whole reach the disk before they appear
     scheduler: str | None = None                  # Dask scheduler of the site (tcp://host:8786); None: local
     any_storage: bool = False                     # the target's storage may differ (an export): tile by tile
+    link_whole_bundles: bool = False              # a staged target, never written again: links, no copies
 
 
 # Names the Dask scheduler for every import, over ImportRequest.scheduler (headless runs, whole sites).
@@ -112,7 +113,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 source=str(source_path), target=str(target_folder), scheme=target.scheme,
                 overwrite=request.overwrite, import_id=journal_id,
                 area_of_interest=aoi.wkb if aoi is not None else None,
-                flush_copies=request.flush_new_bundles)
+                flush_copies=request.flush_new_bundles, link_copies=request.link_whole_bundles)
             plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
             pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
             pictures.read_before(target)
@@ -133,11 +134,12 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 with contextlib.suppress(CacheError, OSError):
                     _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
                 raise
-            _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+            written = tally.written_extent(*clips)
+            _grow_conf_cdi(target_folder, target, written)
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        pictures)
+                        pictures, extent=written)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:

@@ -112,7 +112,7 @@ def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None
         tiles = copy_whole_bundle(source.storage, source_key, target.storage, key,
                                   accept=lambda head: is_valid_signature(head, settings.tile_format),
                                   before_publish=journal_copy if journaled else None,
-                                  flush=settings.flush_copies)
+                                  flush=settings.flush_copies, link=settings.link_copies)
     if tiles is None:
         return None
     size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if len(tiles) else 0

@@ -35,9 +35,9 @@ from map_server_cache.core.sources.opening import open_cache
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 # System calls at which a writer's state on disk changes step: crash points are chosen among their calls.
 COMMIT_CALLS = ("fsync", "replace", "rename", "unlink", "truncate", "ftruncate")
-# The child imports through the plugin link and reports when the import's work starts and how it ended;
-# CRASH_PREFIX wraps the commit-step calls so that CRASHKIT_AT="N:before|after" kills it at one of them.
-CRASH_PREFIX = """
+# A child's first lines: the plugin link on the path, the commit-step calls counted and the chosen one
+# killing the child (CRASHKIT_AT "N:before" / "N:after"); the export's crash test starts from them too.
+CRASH_PREAMBLE = """
 import json, os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
 
@@ -58,8 +58,9 @@ def crash_point(function, point=os.environ.get("CRASHKIT_AT")):
     return wrapped
 for name in COMMIT_CALLS:
     setattr(os, name, crash_point(getattr(os, name)))
-"""
-CHILD = """
+""".replace("COMMIT_CALLS", repr(COMMIT_CALLS))
+# The child imports through the plugin link and reports when the import's work starts and how it ended.
+CHILD = CRASH_PREAMBLE + """
 from pathlib import Path
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError
@@ -88,10 +89,8 @@ except (CacheError, OSError) as error:
 print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged, "calls": calls,
                             "started": Progress.started, "ended": time.time()}), flush=True)
 """
-CRASH_PREFIX = CRASH_PREFIX.replace("COMMIT_CALLS", repr(COMMIT_CALLS))
-CHILD = CRASH_PREFIX + CHILD
 # The same for a storage-format conversion: argv[2] is {"folder", "target_format", "workers"}.
-CONVERT_CHILD = CRASH_PREFIX + """
+CONVERT_CHILD = CRASH_PREAMBLE + """
 from pathlib import Path
 from map_server_cache.core.execution import convert
 from map_server_cache.core.execution.convert import ConvertRequest, convert_storage

@@ -32,9 +32,10 @@ def test_provider_registered(plugin):
     assert provider.name() == "Map Server Cache"
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
-    assert sorted(alg.id() for alg in provider.algorithms()) == [
-        "mapservercache:convertmapservercachestorageformat", "mapservercache:createmapservercache",
-        ALGORITHM_ID, "mapservercache:managemapservercachestatus", PREVIEW_ID]
+    assert sorted(alg.id() for alg in provider.algorithms()) == sorted(
+        [ALGORITHM_ID, PREVIEW_ID, "mapservercache:createmapservercache",
+         "mapservercache:exportmapservercache", "mapservercache:convertmapservercachestorageformat",
+         "mapservercache:managemapservercachestatus"])
 
 
 def test_algorithm_names_and_parameters(plugin):
