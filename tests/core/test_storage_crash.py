@@ -58,7 +58,10 @@ CHILD = textwrap.dedent("""
         storage.apply = half_apply
     with storage.writer(key) as writer:
         for (row, col), data in {tiles!r}.items():
-            writer.put(row, col, data)
+            if data is None:
+                writer.delete(row, col)
+            else:
+                writer.put(row, col, data)
         if crash == "before_commit":
             writer._flush()
             writer._fh.flush()      # _flush may leave records in the file object's buffer (128 KiB from 3.14)
@@ -145,6 +148,30 @@ def test_crash_in_the_middle_of_applying(tmp_path, storage_format):
     expected = {**OLD, **NEW, (250, 120): b"after"}
     assert tiles_now(storage) == expected
     assert_mapproxy_agrees(tmp_path, storage_format, expected)
+
+
+# A delete batch: most old tiles removed (so the commit also compacts), a few rewritten.
+DELETES = {coord: None if index < 15 else b"new" + OLD[coord] for index, coord in enumerate(OLD)}
+
+
+@pytest.mark.parametrize("crash", ["before_commit", "after_intent", "mid_apply"])
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_crash_in_a_delete_commit(tmp_path, storage_format, crash):
+    """Killed at each step of a commit that empties index entries: every tile old or new (present or
+    removed), readable by MapProxy, and the next writer finishes (or drops) the batch as a whole."""
+    storage = make_storage(tmp_path, storage_format)
+    assert run_child(tmp_path, storage_format, crash, DELETES).returncode == 9
+    new = {coord: data for coord, data in DELETES.items() if data is not None}
+    found = tiles_now(storage)
+    for coord, data in found.items():
+        assert data in (OLD[coord], DELETES[coord]), coord
+    recover(storage)
+    expected = OLD if crash == "before_commit" else new
+    assert tiles_now(storage) == expected
+    assert_mapproxy_agrees(tmp_path, storage_format, expected)
+    cache = MAPPROXY[storage_format](str(tmp_path / "_alllayers"))
+    for row, col in set(OLD) - set(expected):
+        assert not cache.load_tile(Tile((col, row, KEY.level)))
 
 
 def test_exploded_ignores_leftover_temporary_files(tmp_path):
