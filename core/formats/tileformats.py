@@ -138,13 +138,16 @@ def encode(pixels, tile_format: str, quality: int | None = None) -> tuple[bytes,
     partially transparent pixels, which PNG24 cannot express, is written RGBA rather than altered. PNG8:
     palette PNG with an alpha table, exact when the tile has at most 256 colours, else octree-quantised
     with one index reserved for fully transparent pixels. JPEG: quality (default 75), transparent pixels
-    over white. MIXED: JPEG when every pixel is opaque, else RGBA PNG. LERC/unknown: TileFormatError.
+    over white. MIXED: JPEG when every pixel is opaque, else RGBA PNG. PNG: the smallest of PNG8, PNG24 and
+    PNG32 that keeps every pixel (``_smallest_png``). LERC/unknown: TileFormatError.
     """
     tile_format = tile_format.upper()
     quality = DEFAULT_QUALITY if quality is None else int(quality)
     image = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels, "RGBA")
-    if tile_format in ("PNG", "PNG32"):
+    if tile_format == "PNG32":
         return _png(image), "png"
+    if tile_format == "PNG":
+        return _smallest_png(np.asarray(image)), "png"
     if tile_format == "PNG24":
         return _png24(np.asarray(image)), "png"
     if tile_format == "PNG8":
@@ -162,6 +165,17 @@ def _png(image: Image.Image, **options) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL, **options)
     return out.getvalue()
+
+
+def _smallest_png(rgba: np.ndarray) -> bytes:
+    """Esri's PNG: the smallest encoding that keeps the pixels (fully transparent ones compare equal whatever
+    their colour). PNG8 keeps them when the tile has at most 256 colours, PNG24 when every pixel is opaque or
+    fully transparent (else ``_png24`` writes RGBA, as PNG32 does)."""
+    candidates = [_png24(rgba)]
+    clear_as_zero = np.where(rgba[..., 3:] == 0, 0, rgba).astype(np.uint8)
+    if Image.fromarray(clear_as_zero, "RGBA").getcolors(256) is not None:
+        candidates.append(_png8(rgba))
+    return min(candidates, key=len)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
