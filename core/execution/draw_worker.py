@@ -108,7 +108,7 @@ def _draw(settings, writer, key: BundleKey, selected, present, should_stop, resu
                         writer.delete(row, col)
                     continue
                 data, ext = encode(np.ascontiguousarray(tile), settings.scheme.tile_format,
-                                   settings.scheme.compression_quality)
+                                   settings.scheme.compression_quality, smallest_png=True)
                 writer.put(row, col, data, ext)
                 counts[DRAWN] += 1
                 result.bytes_written += len(data)

@@ -260,16 +260,16 @@ def _check_gdal(folder: Path, scheme, tiles: dict, sample: int) -> None:
     dataset = checked(AssertionError, f"GDAL cannot open {folder}", gdal.Open, str(find_conf_xml(folder)))
     top = max(lod.level for lod in scheme.lods)
     size = scheme.tile_cols
-    x0, res, _, y0, _, _ = dataset.GetGeoTransform()      # the raster starts at conf.cdi's corner, if any
+    x0, _, _, y0, _, _ = dataset.GetGeoTransform()        # the raster starts at conf.cdi's corner, if any
+    resolutions = {lod.level: lod.resolution for lod in scheme.lods}
     for bundle, present in _bundles(tiles).items():
         cells = sorted(present)[:sample] + _empty_cells(bundle, present)
         for level, row, col in cells:
             bands = [dataset.GetRasterBand(number) for number in range(1, dataset.RasterCount + 1)]
             if level != top:
                 bands = [band.GetOverview(top - 1 - level) for band in bands]
-            level_res = res * 2 ** (top - level)
-            left = col * size - round((x0 - scheme.origin_x) / level_res)
-            up = row * size - round((scheme.origin_y - y0) / level_res)
+            left = col * size - round((x0 - scheme.origin_x) / resolutions[level])
+            up = row * size - round((scheme.origin_y - y0) / resolutions[level])
             if min(left, up) < 0 or left + size > bands[0].XSize or up + size > bands[0].YSize:
                 continue                                    # not wholly inside the raster
             pixels = np.dstack([band.ReadAsArray(left, up, size, size) for band in bands])

@@ -116,7 +116,7 @@ def expected_tile(scheme: TilingScheme, level: int, row: int, col: int, shift: f
     pixels = expected_pixels(scheme, level, row, col, shift)
     if not pixels[..., 3].any():
         return None
-    return encode(pixels, scheme.tile_format, scheme.compression_quality)[0]
+    return encode(pixels, scheme.tile_format, scheme.compression_quality, smallest_png=True)[0]
 
 
 def make_drawn_cache(tmp: Path, storage: str = "COMPACT_V2", fmt: str = "PNG", quality: int | None = None,
