@@ -75,6 +75,7 @@ class ManageTally:
         self.total = sum(plan.tiles for plan in plans)
         self.bounds: Extent | None = None
         self.samples: dict[int, list] = {}
+        self.remaining = {plan.lod.level: len(plan.units) for plan in plans}
         for level in self.levels:
             progress.message(f"Level {level.level} (1:{_spaced(round(level.scale))}): {_spaced(level.tiles)} "
                              f"tiles in {_spaced(level.bundles)} bundle{'s' if level.bundles != 1 else ''}")
@@ -94,6 +95,9 @@ class ManageTally:
         self.samples.setdefault(level_id, []).extend((level_id, row, col) for row, col in result.samples)
         self.done += result.tiles
         self.progress.progress(self.done, self.total)
+        self.remaining[level_id] -= 1
+        if not self.remaining[level_id]:
+            self.progress.message(level_summary(level))
 
     def result(self, target: Path, mode: UpdateMode, seconds: float, *clips: Extent | None) -> ManageResult:
         return ManageResult(target, mode, self.levels, seconds, self.bytes_written,
@@ -108,6 +112,13 @@ class ManageTally:
                 if tiles and len(chosen) < SAMPLES:
                     chosen.append(tiles.pop(0))
         return chosen
+
+
+def level_summary(level: ManageLevel) -> str:
+    """'Level 4 done: 52 drawn, 12 empty, 0 present skipped, 0 deleted (3.1 s of work, 20.6 tiles/s)'."""
+    return (f"Level {level.level} done: {_spaced(level.drawn)} drawn, {_spaced(level.empty)} empty, "
+            f"{_spaced(level.skipped)} present skipped, {_spaced(level.deleted)} deleted "
+            f"({level.seconds:.1f} s of work, {level.tiles_per_second:.1f} tiles/s)")
 
 
 def _spaced(number: int) -> str:

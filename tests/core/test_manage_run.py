@@ -87,6 +87,8 @@ def test_one_drawer_per_worker_thread_and_progress_per_level(tmp_path, counted):
     announced = [f"Level {level} (1:{round(s):,}): ".replace(",", " ")
                  for level, s in zip((3, 4), scales(folder, 3, 4))]
     assert [text[:len(start)] for text, start in zip(progress.messages, announced)] == announced
+    assert sorted(text.split(" done:")[0] for text in progress.messages[2:]) == ["Level 3", "Level 4"]
+    assert f"{result.levels[1].drawn} drawn, {result.levels[1].empty} empty" in "".join(progress.messages)
     assert progress.done[0] == (0, result.tiles) and progress.done[-1] == (result.tiles, result.tiles)
 
 
