@@ -141,7 +141,7 @@ def test_recreate_empty_draws_only_what_is_missing(tmp_path, monkeypatch):
 @pytest.mark.parametrize("storage", STORAGES)
 def test_delete_tiles_touching_the_area(tmp_path, storage):
     folder = make_drawn_cache(tmp_path, storage, "PNG")
-    manage_tiles(request(folder, scales=[scale(folder, 4), scale(folder, 5)]))
+    manage_tiles(request(folder, scales=[scale(folder, 3), scale(folder, 5)]))
     before = read_tiles(folder)
     triangle = ogr.CreateGeometryFromWkt("POLYGON ((-2e6 -2e6, 1e6 -2e6, -2e6 1e6, -2e6 -2e6))")
     result = manage_tiles(request(folder, scales=[scale(folder, 5)], mode=UpdateMode.DELETE_TILES,
@@ -153,7 +153,7 @@ def test_delete_tiles_touching_the_area(tmp_path, storage):
     assert set(before) - set(after) <= box                                   # only tiles of the envelope...
     assert box & set(after)                                                  # ...touching the triangle
     assert not set(selected(folder, 5, Extent(-1.6e6, -1.6e6, -1.5e6, -1.5e6))) & set(after)
-    assert {tile for tile in after if tile[0] == 4} == {tile for tile in before if tile[0] == 4}
+    assert {tile for tile in after if tile[0] == 3} == {tile for tile in before if tile[0] == 3}
     assert read_conf_cdi(folder / "conf.cdi") == FULL                        # never shrunk
     check_peers(folder, after, gdal=False)                                   # PNG: paletted, see above
 
