@@ -117,3 +117,23 @@ def test_peak_memory_does_not_grow_with_the_tiles(tmp_path):
     assert many == 16 * few
     print(f"peak traced memory: {few} tiles {small / 2**20:.1f} MiB, {many} tiles {large / 2**20:.1f} MiB")
     assert large < 1.5 * small, (small, large)
+
+
+def test_supertiles_drawn_before_a_failure_stay(tmp_path, monkeypatch):
+    """Each supertile is committed before the next is drawn: a drawer failing midway loses only its own."""
+    folder = make_drawn_cache(tmp_path)
+    draws = []
+
+    def draw(self, extent, width, height, scale):
+        draws.append(extent)
+        if len(draws) == 8:
+            raise RuntimeError("the map server fell over")
+        return drawkit.draw(extent, width, height)
+
+    monkeypatch.setattr(PolygonDrawer, "draw", draw)
+    with pytest.raises(RuntimeError, match="fell over"):
+        manage_tiles(request(folder, 4))
+    kept = read_tiles(folder)
+    assert kept and all(tile[0] == 4 for tile in kept)
+    with open_cache(folder) as cache:
+        assert all(drawkit.expected_tile(cache.scheme, *tile) == data for tile, data in kept.items())
