@@ -140,7 +140,7 @@ def encode(pixels, tile_format: str, quality: int | None = None, *,
     palette PNG with an alpha table, exact when the tile has at most 256 colours, else octree-quantised
     with one index reserved for fully transparent pixels. JPEG: quality (default 75), transparent pixels
     over white. MIXED: JPEG when every pixel is opaque, else RGBA PNG. LERC/unknown: TileFormatError.
-    PNG with ``smallest_png`` (drawn tiles): the smallest of PNG8, PNG24 and PNG32 that keeps every pixel, as
+    PNG with ``smallest_png`` (drawn tiles): the lowest of PNG8, PNG24 and PNG32 that keeps every pixel, as
     Esri defines the format; without it (the import's blends) RGBA, which GDAL 3.6's ESRIC reader reads right
     (it takes a paletted tile's indices for grey and ignores an RGB tile's transparent colour).
     """
@@ -173,14 +173,13 @@ def _png(image: Image.Image, **options) -> bytes:
 
 
 def _smallest_png(rgba: np.ndarray) -> bytes:
-    """Esri's PNG: the smallest encoding that keeps the pixels (fully transparent ones compare equal whatever
-    their colour). PNG8 keeps them when the tile has at most 256 colours, PNG24 when every pixel is opaque or
-    fully transparent (else ``_png24`` writes RGBA, as PNG32 does)."""
-    candidates = [_png24(rgba)]
+    """Esri's PNG: the lowest depth that keeps the pixels (fully transparent ones compare equal whatever their
+    colour): PNG8 when the tile has at most 256 colours, else PNG24 when every pixel is opaque or fully
+    transparent, else PNG32 (``_png24`` writes RGBA then). One encoding per tile."""
     clear_as_zero = np.where(rgba[..., 3:] == 0, 0, rgba).astype(np.uint8)
     if Image.fromarray(clear_as_zero, "RGBA").getcolors(256) is not None:
-        candidates.append(_png8(rgba))
-    return min(candidates, key=len)
+        return _png8(rgba)
+    return _png24(rgba)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
