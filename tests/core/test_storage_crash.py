@@ -174,6 +174,35 @@ def test_crash_in_a_delete_commit(tmp_path, storage_format, crash):
         assert not cache.load_tile(Tile((col, row, KEY.level)))
 
 
+def test_exploded_delete_interrupted_between_two_files_keeps_the_tile(tmp_path, monkeypatch):
+    """A tile a crash left as two files (MIXED: .png and a newer .jpg) loses the older file first: a delete
+    stopped between the two leaves the tile as it was (the newer file counts), never the older version."""
+    storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    folder = tmp_path / "_alllayers" / "L01" / "R00000000"
+    folder.mkdir(parents=True)
+    (folder / "C00000000.png").write_bytes(b"\x89PNG older")
+    os.utime(folder / "C00000000.png", ns=(10**18, 10**18))
+    (folder / "C00000000.jpg").write_bytes(b"\xff\xd8\xff newer")
+    unlink, calls = Path.unlink, []
+
+    def unlink_once(path, missing_ok=False):     # the process dies at its second unlink
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink_once)
+    with pytest.raises(KeyboardInterrupt):
+        with storage.writer(BundleKey(1, 0, 0)) as writer:
+            writer.delete(0, 0)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    storage.refresh(BundleKey(1, 0, 0))
+    assert storage.read_bundle(BundleKey(1, 0, 0)) == {(0, 0): b"\xff\xd8\xff newer"}
+    with storage.writer(BundleKey(1, 0, 0)) as writer:
+        writer.delete(0, 0)
+    assert storage.read_bundle(BundleKey(1, 0, 0)) == {} and not folder.exists()
+
+
 def test_exploded_ignores_leftover_temporary_files(tmp_path):
     storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
     with storage.writer(BundleKey(1, 0, 0)) as writer:
