@@ -1,6 +1,7 @@
 """How a drawing run runs: cancel within about one supertile (then RECREATE_EMPTY_TILES finishes the job),
 one drawer per worker thread, progress per level, a bad drawer named, peak memory flat in the tile count."""
 
+import os
 import threading
 import time
 import tracemalloc
@@ -137,3 +138,14 @@ def test_supertiles_drawn_before_a_failure_stay(tmp_path, monkeypatch):
     assert kept and all(tile[0] == 4 for tile in kept)
     with open_cache(folder) as cache:
         assert all(drawkit.expected_tile(cache.scheme, *tile) == data for tile, data in kept.items())
+
+
+@pytest.mark.parametrize("executor", ["threads", "processes"])
+def test_each_worker_opens_one_drawer_and_closes_it_in_the_same_thread(tmp_path, executor):
+    folder = make_drawn_cache(tmp_path)
+    manage_tiles(request(folder, 3, 4, workers=2, executor=executor))
+    opened = sorted(path.name.split(".opened.")[1] for path in tmp_path.glob("map.qgz.opened.*"))
+    closed = sorted(path.name.split(".closed.")[1] for path in tmp_path.glob("map.qgz.closed.*"))
+    assert len(opened) == 2 and opened == closed                       # (process id, thread id) pairs
+    processes = {name.split(".")[0] for name in opened}
+    assert processes == {str(os.getpid())} if executor == "threads" else str(os.getpid()) not in processes
