@@ -12,7 +12,7 @@ from crashkit import read_tiles
 from drawkit import SPEC, PolygonDrawer, make_drawn_cache
 
 from map_server_cache.core.errors import CacheError, ImportCancelled
-from map_server_cache.core.execution.manage import ManageRequest, manage_tiles
+from map_server_cache.core.execution.manage import ManageRequest, check_manage, manage_tiles
 from map_server_cache.core.planning.draw_plan import UpdateMode
 from map_server_cache.core.sources.opening import open_cache
 
@@ -100,7 +100,10 @@ def test_a_drawer_returning_the_wrong_image_is_named(tmp_path, monkeypatch):
     with pytest.raises(CacheError, match=r"not a \(512, 512, 4\) uint8 RGBA array"):
         manage_tiles(request(folder, 4))
     with pytest.raises(CacheError, match="'drawkit:nothing' cannot be loaded"):
-        manage_tiles(request(folder, 4, drawer="drawkit:nothing"))
+        check_manage(request(folder, 4, drawer="drawkit:nothing"))
+    with pytest.raises(CacheError, match="'drawkit.open_drawer' is not of the form"):
+        check_manage(request(folder, 4, drawer="drawkit.open_drawer"))
+    assert not read_tiles(folder)
 
 
 def test_peak_memory_does_not_grow_with_the_tiles(tmp_path):
