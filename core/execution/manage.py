@@ -38,6 +38,7 @@ from .drawer import drawer_factory
 from .engine import grow_conf_cdi
 from .manage_tally import ManageResult, ManageTally
 from .pool import UnitKind, run_units
+from .snapshots import outline_of
 from .tally import Progress, SilentProgress, clipped
 from .workers import close_datasets
 
@@ -157,7 +158,7 @@ def manage_tiles(request: ManageRequest, progress: Progress | None = None) -> Ma
             plans.append(plan_draw_level(scheme, lod, extent=checked.extent, aoi=checked.area))
         settings = DrawSettings(str(checked.folder), scheme, request.mode, checked.project, checked.map_theme,
                                 request.drawer, supertile_size(scheme, request.supertile_pixels))
-        tally = ManageTally(scheme, plans, progress)
+        tally = ManageTally(scheme, plans, progress, outline_of(checked.area, checked.extent))
         units = [unit for plan in plans for unit in plan.units]
         kind = UnitKind(run_draw_unit, open_drawer, close_drawer, threads=request.executor == "threads")
         clip = selection_extent(checked.extent, checked.area)

@@ -14,6 +14,7 @@ from drawkit import SPEC, PolygonDrawer, make_drawn_cache
 from map_server_cache.core.errors import CacheError, ImportCancelled
 from map_server_cache.core.execution.manage import ManageRequest, check_manage, manage_tiles
 from map_server_cache.core.planning.draw_plan import UpdateMode
+from map_server_cache.core.reporting.pictures import COLOURS, coverage_map
 from map_server_cache.core.sources.opening import open_cache
 
 
@@ -152,3 +153,17 @@ def test_each_worker_opens_one_drawer_and_closes_it_in_the_same_thread(tmp_path,
     assert len(opened) == 2 and opened == closed                       # (process id, thread id) pairs
     processes = {name.split(".")[0] for name in opened}
     assert processes == {str(os.getpid())} if executor == "threads" else str(os.getpid()) not in processes
+
+
+def test_coverage_maps_show_what_each_tile_went_through(tmp_path):
+    def colours(result, level):
+        return {colour for _count, colour in coverage_map(result.pictures, result.pictures.levels[level])
+                .getcolors()}
+
+    folder = make_drawn_cache(tmp_path)
+    drawn = manage_tiles(request(folder, 3, 4))
+    assert sorted(drawn.pictures.levels) == [3, 4]
+    assert {COLOURS["drawn"], COLOURS["drawn_empty"]} <= colours(drawn, 4)
+    assert COLOURS["deleted"] not in colours(drawn, 4)
+    deleted = manage_tiles(request(folder, 4, mode=UpdateMode.DELETE_TILES))
+    assert COLOURS["deleted"] in colours(deleted, 4) and COLOURS["drawn"] not in colours(deleted, 4)
