@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from qgis.core import (
     Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsLabelingEngineSettings,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingParameterDefinition,
@@ -45,3 +47,13 @@ else:
     WKB_POLYGON = QgsWkbTypes.Type.Polygon
     WKB_MULTIPOLYGON = QgsWkbTypes.Type.MultiPolygon
     POLYGON_GEOMETRY = QgsWkbTypes.GeometryType.PolygonGeometry
+
+if hasattr(Qgis, "CrsWktVariant"):  # QGIS >= 3.36
+    WKT1_ESRI = Qgis.CrsWktVariant.Wkt1Esri
+else:
+    WKT1_ESRI = QgsCoordinateReferenceSystem.WktVariant.WKT1_ESRI
+
+if hasattr(Qgis, "LabelingFlag"):  # QGIS >= 3.40
+    LABELS_PARTIAL_CANDIDATES = Qgis.LabelingFlag.UsePartialCandidates
+else:
+    LABELS_PARTIAL_CANDIDATES = QgsLabelingEngineSettings.Flag.UsePartialCandidates

@@ -34,6 +34,7 @@ class ImportSettings:
     import_id: str | None = None                  # MERGE: names the journal (``journal``); None: OVERWRITE
     area_of_interest: bytes | None = None         # (Multi)Polygon WKB, cache CRS: clips boundary tiles
     flush_copies: bool = False                    # whole-bundle copies reach the disk before they appear
+    link_copies: bool = False                     # whole-bundle copies as hard links (a throw-away target)
 
     @property
     def tile_format(self) -> str:

@@ -1,0 +1,92 @@
+"""A small label-free QGIS map written to a temporary folder for the drawing tests.
+
+GeoPackage layers in Web Mercator around (0, 0): semi-transparent polygons with 1 px outlines, lines 1.3 px
+wide and a layer shown only at large scales, saved as a .qgz with one map theme ("lines only").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLineSymbol,
+    QgsMapThemeCollection,
+    QgsProject,
+    QgsSingleSymbolRenderer,
+    QgsUnitTypes,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
+
+CRS = "EPSG:3857"
+# Extent of the map's features (metres); the tests' caches cover it with a few supertiles.
+MAP_EXTENT = (-9000.0, -7000.0, 9000.0, 7000.0)
+DETAIL_MAX_SCALE_DENOMINATOR = 40000.0   # the "detail" layer shows at 1:40 000 and larger only
+THEME = "lines only"
+
+POLYGONS = [
+    "POLYGON((-8000 -6000, 1000 -6500, 2500 3000, -6000 6500, -8000 -6000))",
+    "POLYGON((-2000 -3000, 8500 -2000, 7000 6000, 0 4000, -2000 -3000))",
+]
+LINES = [
+    "LINESTRING(-9000 -7000, 9000 7000)",
+    "LINESTRING(-9000 5000, -3000 -1000, 2000 4000, 9000 -6000)",
+    "LINESTRING(-7000 0, 7000 300)",
+]
+DETAIL = ["POLYGON((-1500 -1500, 1500 -1500, 1500 1500, -1500 1500, -1500 -1500))"]
+
+
+def _layer(folder: Path, name: str, kind: str, wkts: list[str]) -> QgsVectorLayer:
+    memory = QgsVectorLayer(f"{kind}?crs={CRS}", name, "memory")
+    features = []
+    for wkt in wkts:
+        feature = QgsFeature()
+        feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    memory.dataProvider().addFeatures(features)
+    path = folder / f"{name}.gpkg"
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        memory, str(path), QgsProject.instance().transformContext(), options)
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    layer = QgsVectorLayer(str(path), name, "ogr")
+    assert layer.isValid()
+    return layer
+
+
+def make_map(folder: Path, name: str = "map.qgz") -> Path:
+    """Write the test map's layers and project into ``folder``; returns the project path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    polygons = _layer(folder, "areas", "Polygon", POLYGONS)
+    fill = QgsFillSymbol.createSimple({"color": "40,120,200,110", "outline_color": "20,40,90,255",
+                                       "outline_width": "1", "outline_width_unit": "Pixel"})
+    polygons.setRenderer(QgsSingleSymbolRenderer(fill))
+    lines = _layer(folder, "roads", "LineString", LINES)
+    line = QgsLineSymbol.createSimple({"color": "200,40,30,255", "width": "1.3", "width_unit": "Pixel"})
+    lines.setRenderer(QgsSingleSymbolRenderer(line))
+    detail = _layer(folder, "detail", "Polygon", DETAIL)
+    detail.setRenderer(QgsSingleSymbolRenderer(QgsFillSymbol.createSimple(
+        {"color": "20,160,60,160", "outline_style": "no"})))
+    detail.setScaleBasedVisibility(True)
+    detail.setMinimumScale(DETAIL_MAX_SCALE_DENOMINATOR)   # QGIS: "minimum" = most zoomed out
+    detail.setMaximumScale(0)
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem(CRS))
+    for layer in (detail, lines, polygons):
+        project.addMapLayer(layer)
+    root = project.layerTreeRoot()
+    theme = QgsMapThemeCollection.MapThemeRecord()
+    theme.setLayerRecords([QgsMapThemeCollection.MapThemeLayerRecord(lines)])
+    project.mapThemeCollection().insert(THEME, theme)
+    assert root.findLayer(lines.id()) is not None
+    path = folder / name
+    assert project.write(str(path)), project.error()
+    return path
+
+
+__all__ = ["make_map", "QgsUnitTypes"]
