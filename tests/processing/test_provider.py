@@ -33,7 +33,8 @@ def test_provider_registered(plugin):
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
     assert sorted(alg.id() for alg in provider.algorithms()) == sorted(
-        [ALGORITHM_ID, PREVIEW_ID, "mapservercache:createmapservercache", "mapservercache:exportmapservercache"])
+        [ALGORITHM_ID, PREVIEW_ID, "mapservercache:createmapservercache",
+         "mapservercache:exportmapservercache"])
 
 
 def test_algorithm_names_and_parameters(plugin):
