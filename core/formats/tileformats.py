@@ -223,7 +223,13 @@ def _png8(rgba: np.ndarray) -> bytes:
 
 def _clear_as_zero(rgba: np.ndarray) -> np.ndarray:
     """One colour for "transparent": fully transparent pixels become (0, 0, 0, 0)."""
-    return np.where(rgba[..., 3:] == 0, 0, rgba).astype(np.uint8)
+    rgba = np.ascontiguousarray(rgba, np.uint8)
+    clear = rgba[..., 3] == 0
+    if not clear.any():
+        return rgba
+    rgba = rgba.copy()
+    rgba[clear] = 0
+    return rgba
 
 
 def _exact_png8(rgba: np.ndarray) -> bytes | None:
