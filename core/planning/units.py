@@ -17,8 +17,10 @@ from ..scheme import LOD, TilingScheme
 from .selection import BUNDLE_SIZE
 
 # Per-tile outcome codes of ``UnitResult.outcomes``: the index of an Outcome value, 0 for no source tile.
-# Ordered by importance, so that a picture showing several tiles in one pixel can show the highest code.
-OUTCOME_CODES = ("", "skipped_outside", "skipped_empty", "copied_raw", "blended", "clipped", "damaged")
+# Ordered by importance, so that a picture showing several tiles in one pixel can show the highest code; an
+# import's codes come first, then those of drawing (Manage Map Server Cache Tiles), never mixed in one run.
+OUTCOME_CODES = ("", "skipped_outside", "skipped_empty", "copied_raw", "blended", "clipped", "damaged",
+                 "skipped_present", "drawn_empty", "deleted", "drawn")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class UnitResult:
     written_range: tuple | None = None            # (row_min, row_max, col_min, col_max)
     stopped: bool = False                         # a stop request ended the unit early
     outcomes: bytes | None = None                 # pack_outcomes of the bundle's OUTCOME_CODES
+    seconds: float = 0.0                          # the worker's time on the unit (drawing units)
+    samples: list = field(default_factory=list)   # a few (row, col) written (drawing units, for the report)
 
 
 def outcome_grid() -> np.ndarray:

@@ -39,6 +39,8 @@ _ROW = re.compile(r"^R([0-9a-f]{8})$", re.IGNORECASE)
 _COL = re.compile(r"^C([0-9a-f]{8})\.(png|jpe?g|lerc)$", re.IGNORECASE)
 _LEFTOVER = re.compile(r"^\.C([0-9a-f]{8})\.", re.IGNORECASE)
 ODD = 255
+# How often a tile write is tried again when a neighbouring block's writer removes the shared row folder.
+FOLDER_RACE_ATTEMPTS = 10
 
 
 def sniff_extension(data: bytes) -> str:
@@ -269,8 +271,16 @@ class ExplodedWriter(BundleWriter):
         storage = self.storage
         relpath = f"{storage.level_path(self.key.level)}/R{row:08x}/C{col:08x}.{ext}"
         path = storage.real_file(relpath)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, data, durable=False)   # one writer at a time: a leftover is overwritten
+        for attempt in range(FOLDER_RACE_ATTEMPTS):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                replace_file(path, data, durable=False)   # one writer at a time: a leftover is overwritten
+                break
+            except (FileNotFoundError, FileExistsError):
+                # The writer of a neighbouring block (same row folder, another lock) removed the row folder
+                # it emptied between our mkdir and our write; its rmdir fails once our file is in.
+                if attempt == FOLDER_RACE_ATTEMPTS - 1:
+                    raise
         for stale in self._files.get((row, col), []):
             if stale != relpath:
                 storage.real_file(stale).unlink(missing_ok=True)
@@ -278,5 +288,23 @@ class ExplodedWriter(BundleWriter):
         for folder in storage._row_folders(self.key.level, row):
             storage._rows.pop(folder, None)
 
+    def delete(self, row: int, col: int) -> None:
+        """Remove the tile's files, the newest last (a kill between two leaves the tile as it was), then its
+        row folder when that is empty now (a neighbouring block's writer may fill it again: see ``put``)."""
+        self.check_position(row, col)
+        storage = self.storage
+        paths = self._files.pop((row, col), [])
+        if not paths:
+            return
+        newest = storage._newest(paths)
+        for relpath in [path for path in paths if path != newest] + [newest]:
+            storage.real_file(relpath).unlink(missing_ok=True)
+        for folder in {path.rsplit("/", 1)[0] for path in paths}:
+            storage._rows.pop(folder, None)
+            try:
+                storage.real_file(folder).rmdir()
+            except OSError:     # not empty (or gone): kept
+                pass
+
     def commit(self) -> None:
-        """Tiles are in place as soon as ``put`` returns."""
+        """Tiles are in place (or gone) as soon as ``put`` (``delete``) returns."""

@@ -297,13 +297,19 @@ def _check_gdal(folder: Path, scheme, tiles: dict, sample: int) -> None:
     dataset = checked(AssertionError, f"GDAL cannot open {folder}", gdal.Open, str(find_conf_xml(folder)))
     top = max(lod.level for lod in scheme.lods)
     size = scheme.tile_cols
+    x0, _, _, y0, _, _ = dataset.GetGeoTransform()        # the raster starts at conf.cdi's corner, if any
+    resolutions = {lod.level: lod.resolution for lod in scheme.lods}
     for bundle, present in _bundles(tiles).items():
         cells = sorted(present)[:sample] + _empty_cells(bundle, present)
         for level, row, col in cells:
             bands = [dataset.GetRasterBand(number) for number in range(1, dataset.RasterCount + 1)]
             if level != top:
                 bands = [band.GetOverview(top - 1 - level) for band in bands]
-            pixels = np.dstack([band.ReadAsArray(col * size, row * size, size, size) for band in bands])
+            left = col * size - round((x0 - scheme.origin_x) / resolutions[level])
+            up = row * size - round((scheme.origin_y - y0) / resolutions[level])
+            if min(left, up) < 0 or left + size > bands[0].XSize or up + size > bands[0].YSize:
+                continue                                    # not wholly inside the raster
+            pixels = np.dstack([band.ReadAsArray(left, up, size, size) for band in bands])
             data = present.get((level, row, col))
             expected = np.zeros_like(pixels) if data is None else np.asarray(
                 Image.open(io.BytesIO(data)).convert("RGBA" if pixels.shape[2] == 4 else "RGB"))

@@ -210,3 +210,37 @@ def test_cancel_leaves_the_cache_as_it_was(tmp_path):
     after = file_states(folder)
     after.pop(".map_server_cache/cache.lock")
     assert after == before and sorted(p.name for p in tmp_path.iterdir()) == ["Layers"]
+
+
+def test_drawing_waits_for_the_conversion(tmp_path, monkeypatch):
+    """Manage Map Server Cache Tiles (the test drawer) started during a conversion waits for it and draws into
+    the converted layout."""
+    from drawkit import SPEC, make_drawn_cache
+
+    from map_server_cache.core.execution.manage import ManageRequest, manage_tiles
+
+    folder = make_drawn_cache(tmp_path, "COMPACT_V2")
+    locked, go_on, drawn = threading.Event(), threading.Event(), []
+    check_space = convert_module.check_space
+
+    def held(*args):
+        locked.set()
+        assert go_on.wait(30)
+        return check_space(*args)
+
+    monkeypatch.setattr(convert_module, "check_space", held)
+    conversion = threading.Thread(target=convert_storage,
+                                  args=(ConvertRequest(folder, StorageFormat.EXPLODED, workers=1),))
+    conversion.start()
+    assert locked.wait(30)
+    level_2 = read_conf_xml(find_conf_xml(folder)).lods[2].scale
+    drawing = threading.Thread(target=lambda: drawn.append(manage_tiles(ManageRequest(
+        folder, drawer=SPEC, workers=1, supertile_pixels=512, scales=[level_2], executor="threads"))))
+    drawing.start()
+    time.sleep(0.5)
+    assert not drawn
+    go_on.set()
+    conversion.join(60)
+    drawing.join(60)
+    assert drawn and storage_of(folder) is StorageFormat.EXPLODED
+    assert {level for level, _row, _col in read_tiles(folder)} == {2}
