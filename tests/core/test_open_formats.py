@@ -18,6 +18,7 @@ from test_engine_rawcopy import all_tiles
 from map_server_cache.core.errors import IncompatibleCacheError, PackageError, SchemeError
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.execution.export import ExportRequest, ExportType, export_cache
+from map_server_cache.core.scheme import StorageFormat
 from map_server_cache.core.sources.opening import open_cache
 
 LEVELS = range(0, 4)
@@ -273,3 +274,19 @@ def test_open_cache_tells_the_formats_apart(server):
     renamed = output.rename(output.with_suffix(".sqlite"))
     with open_cache(renamed) as opened:
         assert opened.open_format == "GeoPackage" and opened.storage.levels() == list(LEVELS)
+
+
+def test_tpkutils_mbtiles_of_a_tpk_imports(server, tmp_path):
+    """tpkutils turns a .tpk (this plugin's export) into an MBTiles; importing it gives back every tile."""
+    from tpkutils import TPK
+
+    service, tiles, folder = server
+    package = export_cache(ExportRequest(service, folder, ExportType.TILE_PACKAGE, StorageFormat.COMPACT,
+                                         workers=1)).output
+    mbtiles = tmp_path / "roads.mbtiles"
+    tpk = TPK(str(package))
+    tpk.to_mbtiles(str(mbtiles))
+    tpk.close()
+    target = empty_target(tmp_path)
+    run_import(target, mbtiles, SourceType.MBTILES)
+    assert all_tiles(target) == tiles
