@@ -89,6 +89,20 @@ def test_round_trip_is_byte_identical(server, tmp_path, export_type, source_type
     assert sha256_tree(service) == before
 
 
+@pytest.mark.parametrize("export_type,source_type", [(ExportType.MBTILES, SourceType.MBTILES),
+                                                     (ExportType.GEOPACKAGE, SourceType.GEOPACKAGE)])
+def test_round_trip_of_a_jpeg_cache_is_byte_identical(tmp_path, export_type, source_type):
+    tiles = {(level, row, col): jpeg_tile(level, row, col)
+             for level in LEVELS for row in range(2 ** level) for col in range(2 ** level)}
+    service = write_cache(tmp_path / "server" / "arcgiscache" / "Photo" / "Layers",
+                          make_scheme("COMPACT", "JPEG", LEVELS), tiles)
+    (tmp_path / "out").mkdir()
+    output = export_cache(ExportRequest(service, tmp_path / "out", export_type, workers=1)).output
+    target = empty_target(tmp_path, fmt="JPEG")
+    run_import(target, output, source_type)
+    assert all_tiles(target) == tiles
+
+
 def test_tile_folder_rows_follow_the_order(server):
     service, tiles, folder = server
     xyz = export_cache(ExportRequest(service, folder, ExportType.TILE_FOLDER, workers=1)).output

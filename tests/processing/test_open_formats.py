@@ -107,7 +107,8 @@ def test_qgis_xyz_directory_imports_tile_for_tile(drawn, tmp_path, tms):
 
 
 @pytest.mark.parametrize("export_type,suffix", [("MBTILES", ".mbtiles"), ("GEOPACKAGE", ".gpkg")])
-def test_export_opens_in_qgis_with_the_same_pixels(plugin, tmp_path, export_type, suffix):
+def test_export_opens_in_qgis_with_the_same_pixels(plugin, tmp_path, monkeypatch, export_type, suffix):
+    monkeypatch.chdir(tmp_path)      # QGIS's statistics of a GeoPackage overview land in the working folder
     root = tmp_path / "server"
     tiles = {(level, row, col): cachebuilders.png_tile((40 * row % 256, 40 * col % 256, 50 * level, 255))
              for level in range(4) for row in range(2 ** level) for col in range(2 ** level)}
