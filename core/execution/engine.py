@@ -152,7 +152,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        pictures, extent=written)
+                        pictures, extent=written, notes=[converted] if converted else [])
 
 
 def check_import(request: ImportRequest) -> LevelSelection:

@@ -97,9 +97,11 @@ def test_qgis_xyz_directory_imports_tile_for_tile(drawn, tmp_path, tms):
     run(ALGORITHM_ID, {"input_service": str(jpeg), "source_cache_type": "TILE_FOLDER",
                        "source_cache_dataset": str(folder), "tile_row_order": "TMS" if tms else "XYZ"})
     assert tiles_of(jpeg) == written                                       # JPEG into JPEG: bytes as they are
+    report = tmp_path / "report.html"
     run(ALGORITHM_ID, {"input_service": str(server.target), "source_cache_type": "TILE_FOLDER",
                        "source_cache_dataset": str(folder), "tile_row_order": 1 if tms else 0,
-                       "overwrite": True})
+                       "overwrite": True, "report": str(report)})
+    assert "decoded and re-encoded as PNG32" in report.read_text(encoding="utf-8")
     imported = tiles_of(server.target)
     for key, data in written.items():                                     # JPEG into PNG32: re-encoded
         assert imported[key][:4] == b"\x89PNG"
