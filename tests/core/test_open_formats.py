@@ -304,3 +304,23 @@ def test_tpkutils_mbtiles_of_a_tpk_imports(server, tmp_path):
     target = empty_target(tmp_path)
     run_import(target, mbtiles, SourceType.MBTILES)
     assert all_tiles(target) == tiles
+
+
+def test_preview_and_merge_of_an_mbtiles(tmp_path):
+    """The preview plans an MBTiles source without writing; a MERGE blends its half-transparent tiles."""
+    from map_server_cache.core.execution.preview import preview_import
+
+    half = np.zeros((256, 256, 4), np.uint8)
+    half[:, :128] = (30, 60, 220, 255)
+    source = tmp_path / "half.mbtiles"
+    write_mbtiles(source, {(1, row, col): png_tile(half) for row in range(2) for col in range(2)})
+    target = write_cache(tmp_path / "t" / "Layers", make_scheme("COMPACT_V2", "PNG", LEVELS),
+                         {(1, row, col): colour_tile(1, 9, 9) for row in range(2) for col in range(2)})
+    before = sha256_tree(target)
+    planned = preview_import(ImportRequest(target, source, SourceType.MBTILES, workers=1))
+    assert planned.blended == 4 and sha256_tree(target) == before
+    result = run_import(target, source, SourceType.MBTILES)
+    assert result.blended == 4
+    merged = pixels(all_tiles(target)[(1, 0, 1)])
+    assert tuple(merged[5, 5]) == (30, 60, 220, 255) and tuple(merged[5, 250]) == tuple(
+        pixels(colour_tile(1, 9, 9))[5, 250])
