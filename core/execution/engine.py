@@ -107,6 +107,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             converted = reencoding(source, target)
         for _scale, reason in levels.skipped:
             progress.warning(f"Skipped: {reason}")
+        notes = [converted] if converted else []
         if converted:
             progress.warning(converted)
         if journal_id is not None and journal_finished(target_folder, journal_id):
@@ -128,6 +129,10 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 flush_copies=request.flush_new_bundles, link_copies=request.link_whole_bundles,
                 tile_rows=request.tile_rows)
             plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
+            skipped = skipped_entries(source)
+            if skipped:
+                progress.warning(skipped)
+                notes.append(skipped)
             pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
             pictures.read_before(target)
             pictures.after_from = target_folder
@@ -152,7 +157,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        pictures, extent=written, notes=[converted] if converted else [])
+                        pictures, extent=written, notes=notes)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:
@@ -249,6 +254,16 @@ def reencoding(source, target) -> str | None:
         return None
     return (f"The {source.open_format} tiles are {encoding}: they are decoded and re-encoded as "
             f"{tile_format} (tiles in an accepted encoding are copied as they are)")
+
+
+def skipped_entries(source) -> str | None:
+    """What the report says of the entries an open-format source holds besides tiles (a tile folder's viewer
+    page, stray files), once planning has listed the levels imported; None when there are none."""
+    stray = sorted(getattr(source.storage, "stray", ()))
+    if not stray:
+        return None
+    shown = ", ".join(stray[:5]) + (", ..." if len(stray) > 5 else "")
+    return f"{len(stray)} entries of {source.root} are not tiles and were skipped: {shown}"
 
 
 def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:

@@ -20,6 +20,7 @@ class ReadOnlyTileStorage(TileStorage):
     def __init__(self, fs, where: str):
         super().__init__(fs, "")
         self.where = where
+        self.stray: set[str] = set()     # entries looked at that are not tiles (a tile folder's other files)
         self._bundles: dict[int, dict[BundleKey, np.ndarray]] = {}
 
     @abstractmethod

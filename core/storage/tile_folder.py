@@ -29,7 +29,6 @@ class TileFolderStorage(ReadOnlyTileStorage):
         super().__init__(DirectoryFS(Path(root)), str(root))
         self.tms, self.max_zoom = tms, max_zoom
         self._files: dict[int, dict[tuple[int, int], str]] = {}
-        self.stray: set[str] = set()
 
     def levels(self) -> list[int]:
         found = []

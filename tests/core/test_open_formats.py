@@ -268,6 +268,8 @@ def test_stray_files_in_a_tile_folder_are_skipped(tmp_path):
     target = empty_target(tmp_path)
     result = run_import(target, folder, SourceType.TILE_FOLDER)
     assert all_tiles(target) == {(1, 1, 0): colour_tile(1, 1, 0)} and result.damaged == 1
+    assert result.notes == [f"3 entries of {folder} are not tiles and were skipped: 1/0/notes.txt, 1/x, "
+                            "leaflet.html"]
     with pytest.raises(SchemeError, match="not a tile folder"):
         run_import(target, tmp_path / "target", SourceType.TILE_FOLDER)
 
