@@ -326,3 +326,12 @@ def test_preview_and_merge_of_an_mbtiles(tmp_path):
     merged = pixels(all_tiles(target)[(1, 0, 1)])
     assert tuple(merged[5, 5]) == (30, 60, 220, 255) and tuple(merged[5, 250]) == tuple(
         pixels(colour_tile(1, 9, 9))[5, 250])
+
+
+def test_512_pixel_mbtiles_is_refused_with_the_difference(tmp_path):
+    source = tmp_path / "retina.mbtiles"
+    write_mbtiles(source, {(1, 0, 0): png_tile((1, 2, 3, 255), size=512)})
+    target = empty_target(tmp_path)
+    with pytest.raises(IncompatibleCacheError, match="tile size: source 512x512, target 256x256"):
+        run_import(target, source, SourceType.MBTILES)
+    assert all_tiles(target) == {}
