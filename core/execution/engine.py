@@ -236,7 +236,7 @@ def check_compatible(source, target, any_storage: bool = False) -> None:
     formats only unless ``any_storage``)."""
     differences = compare(source.scheme, target.scheme, storage=not any_storage)
     if source.open_format is not None:
-        differences = open_differences(differences)
+        differences = open_differences(differences, target.scheme.tile_format)
     if differences:
         raise IncompatibleCacheError(
             f"the source {source.root} does not fit the target {target.root}:\n"

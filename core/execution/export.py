@@ -174,7 +174,7 @@ def check_export(request: ExportRequest) -> _Plan:
         with open_cache(output, request.tile_rows) as earlier:
             differences = compare(earlier.scheme, scheme)      # a .tpkx lists only the levels it holds
             if earlier.open_format is not None:
-                differences = open_differences(differences)
+                differences = open_differences(differences, scheme.tile_format)
         if differences:
             raise IncompatibleCacheError(
                 f"the earlier export {output} does not fit this export (delete it or export elsewhere):\n"

@@ -23,7 +23,7 @@ from PIL import Image
 from ..compatibility import Difference, compare, format_differences
 from ..errors import IncompatibleCacheError, PackageError, SchemeError
 from ..formats.sqlite_tiles import MBTILES, SqliteTiles, inspect
-from ..formats.tileformats import tile_encoding
+from ..formats.tileformats import can_compose, tile_encoding
 from ..scheme import LOD, Extent, SpatialReference, TilingScheme
 from ..schemes import WEB_MERCATOR_HALF_WORLD, builtin_scheme, map_units
 from ..storage.base import TileStorage
@@ -64,9 +64,11 @@ def xyz_zooms(scheme: TilingScheme, where: str) -> dict[int, int]:
     return {lod.level: web.lod_for_resolution(lod.resolution).level for lod in scheme.lods}  # type: ignore
 
 
-def open_differences(differences: list[Difference]) -> list[Difference]:
-    """The differences that matter when the source is an open format (see FREE_DIFFERENCES)."""
-    return [difference for difference in differences if difference.name not in FREE_DIFFERENCES]
+def open_differences(differences: list[Difference], target_format: str) -> list[Difference]:
+    """The differences that matter when the source is an open format (see FREE_DIFFERENCES); the tile image
+    format still does when the target's cannot be encoded (LERC): its tiles could not be converted."""
+    free = FREE_DIFFERENCES if can_compose(target_format) else FREE_DIFFERENCES - {"tile image format"}
+    return [difference for difference in differences if difference.name not in free]
 
 
 def is_tile_folder(path: Path) -> bool:

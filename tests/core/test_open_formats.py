@@ -335,3 +335,10 @@ def test_512_pixel_mbtiles_is_refused_with_the_difference(tmp_path):
     with pytest.raises(IncompatibleCacheError, match="tile size: source 512x512, target 256x256"):
         run_import(target, source, SourceType.MBTILES)
     assert all_tiles(target) == {}
+
+
+def test_an_open_format_into_a_lerc_cache_is_refused(tmp_path):
+    source = tmp_path / "a.mbtiles"
+    write_mbtiles(source, {(1, 0, 0): colour_tile(1, 0, 0)})
+    with pytest.raises(IncompatibleCacheError, match="tile image format"):
+        run_import(empty_target(tmp_path, fmt="LERC"), source, SourceType.MBTILES)
