@@ -51,7 +51,7 @@ from ..planning.area import AreaOfInterest
 from ..planning.levels import select_levels
 from ..scheme import Extent, StorageFormat, TilingScheme
 from ..sources.dataset import find_dataframe_folder
-from ..sources.open_formats import open_differences, xyz_zooms
+from ..sources.open_formats import is_tile_folder, open_differences, xyz_zooms
 from ..sources.opening import open_cache
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .engine import ImportRequest, SourceType, import_cache
@@ -168,8 +168,10 @@ def check_export(request: ExportRequest) -> _Plan:
         levels = select_levels(service.scheme, scheme, request.scales)
     if opened is not None and opened is not OpenOutput.GEOPACKAGE:
         xyz_zooms(dataclasses.replace(scheme, lods=tuple(lod for lod, _ in levels.pairs)), str(source))
-    exists = output.is_dir() if request.export_type in (ExportType.CACHE_DATASET, ExportType.TILE_FOLDER) \
-        else output.is_file()
+    if request.export_type is ExportType.TILE_FOLDER:
+        exists = is_tile_folder(output)
+    else:
+        exists = output.is_dir() if request.export_type is ExportType.CACHE_DATASET else output.is_file()
     if exists:
         with open_cache(output, request.tile_rows) as earlier:
             differences = compare(earlier.scheme, scheme)      # a .tpkx lists only the levels it holds

@@ -342,3 +342,12 @@ def test_an_open_format_into_a_lerc_cache_is_refused(tmp_path):
     write_mbtiles(source, {(1, 0, 0): colour_tile(1, 0, 0)})
     with pytest.raises(IncompatibleCacheError, match="tile image format"):
         run_import(empty_target(tmp_path, fmt="LERC"), source, SourceType.MBTILES)
+
+
+def test_a_tile_folder_export_never_lands_on_a_cache_folder(server):
+    service, tiles, folder = server
+    export_cache(ExportRequest(service, folder, ExportType.CACHE_DATASET, workers=1))
+    before = sha256_tree(folder)
+    with pytest.raises(SchemeError, match="not an earlier export of this kind"):
+        export_cache(ExportRequest(service, folder, ExportType.TILE_FOLDER, workers=1))
+    assert sha256_tree(folder) == before
