@@ -20,7 +20,14 @@ from .dependencies import missing_libraries
 from .export_parameters import ExportParameterNames, ExportParameters
 from .export_report import ExportReport
 from .import_map_server_cache import ICON, FeedbackProgress
-from .keywords import COPY_WORDS, EXPORT_TYPES, STORAGE_TYPES, KeywordError, parse_export_keywords
+from .keywords import (
+    COPY_WORDS,
+    EXPORT_TYPES,
+    STORAGE_TYPES,
+    TILE_ROW_ORDERS,
+    KeywordError,
+    parse_export_keywords,
+)
 from .parameters import raw_values
 from .spatial import limits
 
@@ -70,7 +77,11 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
             "Choose the levels by scale, limit the export to an extent or to polygons (tiles on the boundary "
             "are clipped pixel by pixel). An earlier export in the same place is blended into (MERGE) or its "
             "tiles replaced (OVERWRITE). COPY_DATA writes in the server's output folder "
-            "(arcgissystem/arcgisoutput) first, then copies the result to the target.")
+            "(arcgissystem/arcgisoutput) first, then copies the result to the target.\n\n"
+            "MBTILES, GEOPACKAGE and TILE_FOLDER write the tiles for QGIS, GDAL and web maps: an MBTiles "
+            "file (rows flipped, TMS), a GeoPackage tile table (the cache's own grid as its tile matrix "
+            "set) or a {z}/{x}/{y} folder (XYZ or TMS rows). MBTiles and tile folders take the ArcGIS "
+            "Online grid (Web Mercator, 256 px): each level goes to the zoom of the same resolution.")
 
     def canExecute(self):
         missing = missing_libraries()
@@ -98,7 +109,8 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
                      self.STORAGE_FORMAT_TYPE: STORAGE_TYPES.index(options["storage"]),
                      self.COPY_DATA_FROM_SERVER: options["copy_data"], self.OVERWRITE: options["overwrite"],
                      self.SCALES: ";".join(f"{scale:g}" for scale in options["scales"] or ()),
-                     self.NUM_OF_CACHING_SERVICE_INSTANCES: options["workers"]}
+                     self.NUM_OF_CACHING_SERVICE_INSTANCES: options["workers"],
+                     self.TILE_ROW_ORDER: TILE_ROW_ORDERS.index(options["tile_rows"])}
         ok, message = super().checkParameterValues(canonical, context)
         if not ok:
             return ok, message
@@ -158,6 +170,7 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
             storage_format=StorageFormat[options["storage"]], copy_data=options["copy_data"],
             scales=options["scales"], workers=options["workers"], extent=extent, area_of_interest=area,
             overwrite=options["overwrite"], flush_new_bundles=flush_new_bundles(),
+            tile_rows=options["tile_rows"],
             scheduler=connection_scheduler(self.parameterAsString(parameters, self.INPUT_SERVICE, context),
                                            source))
 

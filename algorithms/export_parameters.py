@@ -38,10 +38,12 @@ class ExportParameterNames:
     AREA_OF_INTEREST = "area_of_interest"
     EXPORT_EXTENT = "export_extent"
     OVERWRITE = "overwrite"
+    TILE_ROW_ORDER = "tile_row_order"
     INPUTS = (INPUT_SERVICE, TARGET_CACHE_PATH, EXPORT_CACHE_TYPE, COPY_DATA_FROM_SERVER, STORAGE_FORMAT_TYPE,
-              SCALES, NUM_OF_CACHING_SERVICE_INSTANCES, AREA_OF_INTEREST, EXPORT_EXTENT, OVERWRITE)
+              SCALES, NUM_OF_CACHING_SERVICE_INSTANCES, AREA_OF_INTEREST, EXPORT_EXTENT, OVERWRITE,
+              TILE_ROW_ORDER)
     KEYWORDS = (EXPORT_CACHE_TYPE, COPY_DATA_FROM_SERVER, STORAGE_FORMAT_TYPE, OVERWRITE, SCALES,
-                NUM_OF_CACHING_SERVICE_INSTANCES)
+                NUM_OF_CACHING_SERVICE_INSTANCES, TILE_ROW_ORDER)
     REPORT = "report"
 
 
@@ -73,10 +75,16 @@ class ExportParameters(ExportParameterNames):
                 "path>/<service cache folder>.tpk or .tpkx.")),
             described(QgsProcessingParameterEnum(
                 self.EXPORT_CACHE_TYPE, self.tr("Export cache type"),
-                [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)")],
+                [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)"),
+                 self.tr("MBTiles file (MBTILES)"), self.tr("GeoPackage tiles (GEOPACKAGE)"),
+                 self.tr("XYZ tile folder (TILE_FOLDER)")],
                 defaultValue=0), self.tr(
-                "A cache folder that other caches can import and GIS software can open (CACHE_DATASET), or "
-                "one tile package file (TILE_PACKAGE): .tpk for COMPACT storage, .tpkx for COMPACT_V2.")),
+                "A cache folder that other caches can import and GIS software can open (CACHE_DATASET), "
+                "one tile package file (TILE_PACKAGE): .tpk for COMPACT storage, .tpkx for COMPACT_V2; or an "
+                "open format for QGIS, GDAL and web maps: <service cache folder>.mbtiles (MBTILES), .gpkg "
+                "(GEOPACKAGE) or a <service cache folder>/{z}/{x}/{y} folder (TILE_FOLDER). MBTiles and tile "
+                "folders need the ArcGIS Online / Google grid (Web Mercator, 256 px); the storage format is "
+                "not used for them.")),
             described(QgsProcessingParameterBoolean(
                 self.COPY_DATA_FROM_SERVER, self.tr("Copy data from server"), defaultValue=False), self.tr(
                 "Write the export in the server's output folder (arcgissystem/arcgisoutput) first and copy "
@@ -111,6 +119,13 @@ class ExportParameters(ExportParameterNames):
                 self.OVERWRITE, self.tr("Overwrite tiles"), defaultValue=False), self.tr(
                 "When an earlier export is in the same place: On (OVERWRITE), exported pixels replace its "
                 "tiles; off (MERGE, the default), they are blended over them. Its other tiles stay.")),
+            described(QgsProcessingParameterEnum(
+                self.TILE_ROW_ORDER, self.tr("Tile folder row order"),
+                [self.tr("XYZ (rows from the top)"), self.tr("TMS (rows from the bottom)")],
+                defaultValue=0), self.tr(
+                "How a TILE_FOLDER export numbers its rows: XYZ ({z}/{x}/{y} with y from the top, as web "
+                "maps and QGIS's XYZ connections read them, the default) or TMS (y from the bottom)."),
+                advanced=True),
         ]
 
 

@@ -24,7 +24,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .dependencies import missing_libraries
-from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, KeywordError, parse_keyword_parameters
+from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, TILE_ROW_ORDERS, KeywordError, parse_keyword_parameters
 from .parameters import ImportParameters, ParameterNames, raw_values
 from .report import ImportReport
 from .spatial import limits
@@ -131,7 +131,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
         canonical = {**parameters, self.SOURCE_CACHE_TYPE: SOURCE_TYPES.index(options["source_type"]),
                      self.UPLOAD_DATA_TO_SERVER: options["upload"], self.OVERWRITE: options["overwrite"],
                      self.SCALES: ";".join(f"{scale:g}" for scale in options["scales"] or ()),
-                     self.NUM_OF_CACHING_SERVICE_INSTANCES: options["workers"]}
+                     self.NUM_OF_CACHING_SERVICE_INSTANCES: options["workers"],
+                     self.TILE_ROW_ORDER: TILE_ROW_ORDERS.index(options["tile_rows"])}
         ok, message = super().checkParameterValues(canonical, context)
         if not ok:
             return ok, message
@@ -174,7 +175,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
 
         try:
             check_import(ImportRequest(target, source, SourceType[options["source_type"]],
-                                       scales=options["scales"]))
+                                       scales=options["scales"], tile_rows=options["tile_rows"]))
         except (CacheError, OSError) as error:
             return False, str(error)
         return True, ""
@@ -195,7 +196,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
             source_type=SourceType[options["source_type"]], upload=options["upload"],
             scales=options["scales"], workers=options["workers"], extent=extent,
             area_of_interest=area_of_interest, overwrite=options["overwrite"],
-            flush_new_bundles=flush_new_bundles(),
+            flush_new_bundles=flush_new_bundles(), tile_rows=options["tile_rows"],
             scheduler=connection_scheduler(
                 self.parameterAsString(parameters, self.INPUT_SERVICE, context), target))
 
@@ -232,33 +233,48 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
         return parse_keyword_parameters(raw_values(parameters, (
             self.SOURCE_CACHE_TYPE, self.UPLOAD_DATA_TO_SERVER, self.OVERWRITE, self.SCALES,
-            self.NUM_OF_CACHING_SERVICE_INSTANCES), context))
+            self.NUM_OF_CACHING_SERVICE_INSTANCES, self.TILE_ROW_ORDER), context))
 
     def _source_path(self, parameters, context, source_type: str) -> Path:
-        """The source folder or package the type asks for; it must be given and exist."""
-        if source_type == "CACHE_DATASET":
-            name, kind = self.SOURCE_CACHE_DATASET, self.tr("a cache folder")
-        else:
-            name, kind = self.SOURCE_TILE_PACKAGE, self.tr("a tile package (.tpk or .tpkx)")
+        """The source folder or file the type asks for; it must be given, exist and be of that kind."""
+        folder = source_type in ("CACHE_DATASET", "TILE_FOLDER")
+        name = self.SOURCE_CACHE_DATASET if folder else self.SOURCE_TILE_PACKAGE
+        kind = {"CACHE_DATASET": self.tr("a cache folder"),
+                "TILE_FOLDER": self.tr("a {z}/{x}/{y} tile folder"),
+                "TILE_PACKAGE": self.tr("a tile package (.tpk or .tpkx)"),
+                "MBTILES": self.tr("an MBTiles file"),
+                "GEOPACKAGE": self.tr("a GeoPackage file")}[source_type]
         text = self.parameterAsFile(parameters, name, context)
         if not text:
             raise QgsProcessingException(self.tr("source_cache_type is {type}: give {name}, {kind}").format(
                 type=source_type, name=name, kind=kind))
         path = Path(text)
-        if source_type == "CACHE_DATASET" and path.is_file() and path.suffix.lower() in PACKAGE_SUFFIXES:
+        suffix = path.suffix.lower()
+        if folder and path.is_file() and suffix in PACKAGE_SUFFIXES:
             raise QgsProcessingException(self.tr(
                 "{name}: {path} is a tile package, not a folder: give it as source_tile_package, with "
                 "source_cache_type TILE_PACKAGE").format(name=name, path=path))
+        if folder and path.is_file() and suffix in (".mbtiles", ".gpkg"):
+            raise QgsProcessingException(self.tr(
+                "{name}: {path} is a file, not a folder: give it as source_tile_package, with "
+                "source_cache_type {other}").format(
+                name=name, path=path, other="MBTILES" if suffix == ".mbtiles" else "GEOPACKAGE"))
         if source_type == "TILE_PACKAGE" and path.is_dir():
             raise QgsProcessingException(self.tr(
                 "{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with "
                 "source_cache_type CACHE_DATASET").format(name=name, path=path))
-        if source_type == "CACHE_DATASET" and not path.is_dir():
+        if not folder and path.is_dir():
+            raise QgsProcessingException(self.tr(
+                "{name}: {path} is a folder, not a file: give it as source_cache_dataset, with "
+                "source_cache_type CACHE_DATASET or TILE_FOLDER").format(name=name, path=path))
+        if folder and not path.is_dir():
             raise QgsProcessingException(self.tr("{name}: {path} is not a folder").format(
                 name=name, path=path))
         if source_type == "TILE_PACKAGE" and not (path.is_file() and path.suffix.lower() in PACKAGE_SUFFIXES):
             raise QgsProcessingException(self.tr("{name}: {path} is not a .tpk or .tpkx file").format(
                 name=name, path=path))
+        if not folder and not path.is_file():
+            raise QgsProcessingException(self.tr("{name}: {path} is not a file").format(name=name, path=path))
         return path
 
     def _target_folder(self, parameters, context) -> Path:

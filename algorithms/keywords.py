@@ -14,10 +14,11 @@ from typing import Callable
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-SOURCE_TYPES = ("CACHE_DATASET", "TILE_PACKAGE")   # in the order of the enum's options
+SOURCE_TYPES = ("CACHE_DATASET", "TILE_PACKAGE", "MBTILES", "GEOPACKAGE", "TILE_FOLDER")   # the enum's order
 OVERWRITE_WORDS = ("OVERWRITE", "MERGE")            # (true, false)
 UPLOAD_WORDS = ("UPLOAD_DATA", "DO_NOT_UPLOAD")
-EXPORT_TYPES = ("CACHE_DATASET", "TILE_PACKAGE")   # export_cache_type, in the enum's order
+EXPORT_TYPES = ("CACHE_DATASET", "TILE_PACKAGE", "MBTILES", "GEOPACKAGE", "TILE_FOLDER")   # the enum's order
+TILE_ROW_ORDERS = ("XYZ", "TMS")   # tile_row_order: a tile folder's rows (from the top, from the bottom)
 STORAGE_TYPES = ("COMPACT", "COMPACT_V2", "EXPLODED")  # storage_format_type, in the enum's order
 COPY_WORDS = ("COPY_DATA", "DO_NOT_COPY")
 _TRUE_WORDS = ("TRUE", "YES", "ON", "1")
@@ -37,6 +38,7 @@ def parse_keyword_parameters(raw: dict) -> dict:
         "overwrite": ("overwrite", lambda value: parse_flag(value, OVERWRITE_WORDS)),
         "scales": ("scales", parse_scales),
         "workers": ("num_of_caching_service_instances", parse_workers),
+        "tile_rows": ("tile_row_order", lambda value: parse_choice(value, TILE_ROW_ORDERS)),
     }
     return parse_all(raw, parsers)
 
@@ -73,7 +75,7 @@ def parse_flag(value, words: tuple[str, str], default: bool = False) -> bool:
 
 
 def parse_source_type(value, default: str = SOURCE_TYPES[0]) -> str:
-    """CACHE_DATASET or TILE_PACKAGE, from the keyword (any case) or the enum index 0/1."""
+    """One of SOURCE_TYPES, from the keyword (any case) or the enum index."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
     if isinstance(value, (list, tuple)) and len(value) == 1:
@@ -83,11 +85,11 @@ def parse_source_type(value, default: str = SOURCE_TYPES[0]) -> str:
         if text.upper() in SOURCE_TYPES:
             return text.upper()
         value = int(text) if text.isdigit() else text
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in (0, 1):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in range(len(SOURCE_TYPES)):
         return SOURCE_TYPES[int(value)]
     raise KeywordError(QCoreApplication.translate(
-        "keywords", "{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)").format(
-        value=value))
+        "keywords", "{value!r} is not a source cache type: use CACHE_DATASET (0), TILE_PACKAGE (1), "
+        "MBTILES (2), GEOPACKAGE (3) or TILE_FOLDER (4)").format(value=value))
 
 
 def parse_scales(value) -> list[float] | None:
@@ -144,6 +146,7 @@ def parse_export_keywords(raw: dict) -> dict:
         "overwrite": ("overwrite", lambda value: parse_flag(value, OVERWRITE_WORDS)),
         "scales": ("scales", parse_scales),
         "workers": ("num_of_caching_service_instances", parse_workers),
+        "tile_rows": ("tile_row_order", lambda value: parse_choice(value, TILE_ROW_ORDERS)),
     }
     return parse_all(raw, parsers)
 

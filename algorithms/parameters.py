@@ -75,9 +75,10 @@ class ParameterNames:
     IMPORT_EXTENT = "import_extent"
     AREA_OF_INTEREST = "area_of_interest"
     OVERWRITE = "overwrite"
+    TILE_ROW_ORDER = "tile_row_order"
     INPUTS = (INPUT_SERVICE, SOURCE_CACHE_TYPE, SOURCE_CACHE_DATASET, SOURCE_TILE_PACKAGE,
               UPLOAD_DATA_TO_SERVER, SCALES, NUM_OF_CACHING_SERVICE_INSTANCES, IMPORT_EXTENT,
-              AREA_OF_INTEREST, OVERWRITE)
+              AREA_OF_INTEREST, OVERWRITE, TILE_ROW_ORDER)
     REPORT = "report"
 
 
@@ -111,9 +112,13 @@ class ImportParameters(ParameterNames):
                 widget="service.ServiceWidgetWrapper"),
             described(QgsProcessingParameterEnum(
                 self.SOURCE_CACHE_TYPE, self.tr("Source cache type"),
-                [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)")],
-                defaultValue=0), self.tr("Where the tiles come from: a cache folder (CACHE_DATASET) or a "
-                                         "tile package (TILE_PACKAGE)."),
+                [self.tr("Cache dataset (CACHE_DATASET)"), self.tr("Tile package (TILE_PACKAGE)"),
+                 self.tr("MBTiles file (MBTILES)"), self.tr("GeoPackage tiles (GEOPACKAGE)"),
+                 self.tr("XYZ tile folder (TILE_FOLDER)")],
+                defaultValue=0), self.tr(
+                "Where the tiles come from: a cache folder (CACHE_DATASET), a tile package (TILE_PACKAGE), "
+                "an MBTiles file (MBTILES) or a GeoPackage tile table (GEOPACKAGE) given as the source tile "
+                "package, or a {z}/{x}/{y} tile folder (TILE_FOLDER) given as the source cache dataset."),
                 widget="source_type.SourceTypeWidgetWrapper"),
             described(QgsProcessingParameterFile(
                 self.SOURCE_CACHE_DATASET, self.tr("Source cache dataset"),
@@ -123,9 +128,11 @@ class ImportParameters(ParameterNames):
             described(QgsProcessingParameterFile(
                 self.SOURCE_TILE_PACKAGE, self.tr("Source tile package"),
                 FILE_BEHAVIOR_FILE, optional=True,
-                fileFilter=self.tr("Tile packages (*.tpk *.tpkx *.TPK *.TPKX)")), self.tr(
-                "The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is "
-                "always staged in the server's uploads folder first.")),
+                fileFilter=self.tr("Tile packages and tile files (*.tpk *.tpkx *.mbtiles *.gpkg *.TPK *.TPKX "
+                                   "*.MBTILES *.GPKG)")), self.tr(
+                "The tile package (.tpk or .tpkx) to import from, used with TILE_PACKAGE (a package is "
+                "always staged in the server's uploads folder first); or the MBTiles or GeoPackage file, "
+                "used with MBTILES and GEOPACKAGE.")),
             described(QgsProcessingParameterBoolean(
                 self.UPLOAD_DATA_TO_SERVER, self.tr("Upload data to server"), defaultValue=False), self.tr(
                 "Copy the source into the server's uploads folder (arcgissystem/arcgisuploads) and import "
@@ -157,4 +164,11 @@ class ImportParameters(ParameterNames):
                 self.OVERWRITE, self.tr("Overwrite tiles"), defaultValue=False), self.tr(
                 "On (OVERWRITE): imported pixels replace the target's, transparent ones included. Off "
                 "(MERGE, the default): imported tiles are blended over the target's tiles.")),
+            described(QgsProcessingParameterEnum(
+                self.TILE_ROW_ORDER, self.tr("Tile folder row order"),
+                [self.tr("XYZ (rows from the top)"), self.tr("TMS (rows from the bottom)")],
+                defaultValue=0), self.tr(
+                "How a TILE_FOLDER source numbers its rows: XYZ ({z}/{x}/{y} with y from the top, as QGIS's "
+                "Generate XYZ tiles and web maps write them, the default) or TMS (y from the bottom)."),
+                advanced=True),
         ]

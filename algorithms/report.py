@@ -67,7 +67,7 @@ class ImportReport:
         if total["damaged"]:
             lines.append(self.tr("{damaged} damaged source tiles were skipped; the target keeps its own "
                                  "tiles there").format(**total))
-        return lines
+        return lines + list(self.result.notes)
 
     def title(self) -> str:
         """The page's title and heading (a subclass for another tool says its own)."""
@@ -96,7 +96,7 @@ class ImportReport:
                   (self.tr("Bytes written"), self.result.bytes_written),
                   (self.tr("Seconds"), f"{self.result.seconds:.1f}")]
         title = html.escape(self.title())
-        notes = []
+        notes = list(self.result.notes)
         if self.preview:
             title = html.escape(self.tr("Preview of Import Map Server Cache"))
             totals[0] = (self.tr("Tiles to write"), total["imported"])

@@ -108,8 +108,30 @@ def cluster_section(cluster: dict) -> list:
     return lines
 
 
+def openformats_section(figures: dict) -> list[str]:
+    """Section 7: MBTiles in and out against their SQLite/plain-file floors, best and spread of the rounds."""
+    def best(name):
+        return min(figures[name])
+
+    def spread(name):
+        return f"{min(figures[name]):.2f}–{max(figures[name]):.2f}"
+
+    tiles = figures["tiles"]
+    into, out = best("import") / best("read_floor"), best("export") / best("write_floor")
+    return [
+        f"## Open formats: MBTiles in and out ({tiles:,} tiles, compact V2, 1 worker)", "",
+        "| run | best seconds | spread (s) | tiles/s |", "|---|---:|---|---:|",
+        *(f"| {label} | {best(name):.2f} | {spread(name)} | {tiles / best(name):,.0f} |" for label, name in (
+            ("read the blobs out of SQLite, write each as a plain file (floor)", "read_floor"),
+            ("import the MBTiles into an empty cache (OVERWRITE)", "import"),
+            ("read the plain files, insert them into a new SQLite table + index (floor)", "write_floor"),
+            ("export the cache as an MBTiles", "export"))), "",
+        f"- import / floor: {into:.2f}× (target ≤ 1.5×: {verdict(into <= 1.5)}); "
+        f"export / floor: {out:.2f}× (target ≤ 1.5×: {verdict(out <= 1.5)})", ""]
+
+
 def report(full: dict, merge: dict, memory: list, compaction: dict, setup_seconds: float, load: tuple,
-           scale: dict | None = None, cluster: dict | None = None) -> str:
+           scale: dict | None = None, cluster: dict | None = None, openformats: dict | None = None) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
     flush, mapproxy = full["engine_flush"], full["mapproxy"]
@@ -168,6 +190,7 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
               f"{compaction['compaction']:.2f} | {compaction['live_mb']:.0f} → {compaction['live_mb']:.0f} |",
               ""]
     lines += cluster_section(cluster) if cluster is not None else []
+    lines += openformats_section(openformats) if openformats is not None else []
     if scale is not None:
         lines += scale_report(scale) + [""]
     return "\n".join(lines + [NOTES] + ([SCALE_NOTES] if scale is not None else []))

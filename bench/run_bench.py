@@ -12,6 +12,8 @@
 5. The MERGE on the local pool and on a localhost Dask cluster, the cluster's costs: cluster.py.
 6. Scale (scale.py; left out with ``--quick``): ~130k and ~1M tiles from disk, cold and warm, through
    the engine and processing.run, an area of interest, the fixed cost of an import through qgis_process.
+7. Open formats: 100 000 tiles imported from an MBTiles vs reading the blobs out of SQLite into plain files;
+   exported to an MBTiles vs inserting plain files into SQLite: openformats.py.
 Data lives in a temporary folder that is removed at the end; figures go to bench/RESULTS.md (report.py).
 """
 
@@ -34,6 +36,7 @@ from full import bench_full  # noqa: E402
 from harness import SCALE_ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
 from memory import MEMORY_LEVELS, bench_memory  # noqa: E402
 from merge import bench_merge  # noqa: E402
+from openformats import bench_openformats  # noqa: E402
 from report import report  # noqa: E402
 from scale import bench_scale  # noqa: E402
 
@@ -67,10 +70,13 @@ def main() -> None:
         compaction = bench_compaction(work, scheme, pool)
         print(compaction, "\ncluster", flush=True)
         cluster = bench_cluster(work)
-        print(cluster, flush=True)
+        print(cluster, "\nopen formats", flush=True)
+        openformats = bench_openformats(work)
+        print(openformats, flush=True)
         shutil.rmtree(work / "src")
         scale = None if args.quick else bench_scale(work / "scale", SCALE_ROUNDS)
-    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster)
+    text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster,
+                  openformats)
     Path(args.output).write_text(text + "\n")
     print(text)
 

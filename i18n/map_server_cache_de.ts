@@ -455,220 +455,259 @@ Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wö
 <context>
     <name>ExportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="44"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="51"/>
         <source>Export Map Server Cache</source>
         <translation>Map-Server-Cache exportieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="47"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="54"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="53"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="60"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package</source>
         <translation>arcgis,esri,arcpy,kachel,cache,tpk,tpkx,bundle,export,paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="59"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="66"/>
         <source>Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.</source>
         <translation>Exportiert Kacheln eines ArcGIS-Server-Dienst-Caches als Cache-Ordner oder Kachelpaket.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="62"/>
-        <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
-
-A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
-
-Choose the levels by scale, limit the export to an extent or to polygons (tiles on the boundary are clipped pixel by pixel). An earlier export in the same place is blended into (MERGE) or its tiles replaced (OVERWRITE). COPY_DATA writes in the server&apos;s output folder (arcgissystem/arcgisoutput) first, then copies the result to the target.</source>
-        <translation>Kopiert Kacheln des Caches eines Karten- oder Bilddienstes auf der Festplatte in einen Cache-Ordner oder ein Kachelpaket, wie das gleichnamige Werkzeug von ArcGIS Server. Der Dienst wird nur gelesen.
-
-Ein Cache-Datensatz (CACHE_DATASET) kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; im gewählten Speicherformat (COMPACT, COMPACT_V2 oder EXPLODED): Kacheln behalten ihre Bytes. Ein Kachelpaket (TILE_PACKAGE) ist eine .tpk bei COMPACT und eine .tpkx bei COMPACT_V2, mit Elementinformationen (Zusammenfassung, Tags, Ausdehnung) und einem aus den Kacheln gezeichneten Vorschaubild; ein Paket im Format EXPLODED wird abgelehnt.
-
-Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten). In einen früheren Export am selben Ort wird hineingeblendet (MERGE), oder seine Kacheln werden ersetzt (OVERWRITE). COPY_DATA schreibt zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) und kopiert das Ergebnis dann ins Ziel.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="78"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="89"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="85"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="96"/>
         <source>Exported cache folder or package</source>
         <translation>Exportierter Cache-Ordner oder exportiertes Paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
         <source>Tiles exported</source>
         <translation>Exportierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
         <source>Damaged tiles</source>
         <translation>Beschädigte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="126"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="138"/>
         <source>Exporting {source} into {target} as {kind} ({storage}, {copy})</source>
         <translation>Exportiere {source} nach {target} als {kind} ({storage}, {copy})</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="154"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="166"/>
         <source>{name}: give the folder to export into</source>
         <translation>{name}: geben Sie den Ordner an, in den exportiert wird</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="69"/>
+        <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
+
+A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
+
+Choose the levels by scale, limit the export to an extent or to polygons (tiles on the boundary are clipped pixel by pixel). An earlier export in the same place is blended into (MERGE) or its tiles replaced (OVERWRITE). COPY_DATA writes in the server&apos;s output folder (arcgissystem/arcgisoutput) first, then copies the result to the target.
+
+MBTILES, GEOPACKAGE and TILE_FOLDER write the tiles for QGIS, GDAL and web maps: an MBTiles file (rows flipped, TMS), a GeoPackage tile table (the cache&apos;s own grid as its tile matrix set) or a {z}/{x}/{y} folder (XYZ or TMS rows). MBTiles and tile folders take the ArcGIS Online grid (Web Mercator, 256 px): each level goes to the zoom of the same resolution.</source>
+        <translation>Kopiert Kacheln des Caches eines Karten- oder Bilddienstes auf der Festplatte in einen Cache-Ordner oder ein Kachelpaket, wie das gleichnamige Werkzeug von ArcGIS Server. Der Dienst wird nur gelesen.
+
+Ein Cache-Datensatz (CACHE_DATASET) kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; im gewählten Speicherformat (COMPACT, COMPACT_V2 oder EXPLODED): Kacheln behalten ihre Bytes. Ein Kachelpaket (TILE_PACKAGE) ist eine .tpk bei COMPACT und eine .tpkx bei COMPACT_V2, mit Elementinformationen (Zusammenfassung, Tags, Ausdehnung) und einem aus den Kacheln gezeichneten Vorschaubild; ein Paket im Format EXPLODED wird abgelehnt.
+
+Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten). In einen früheren Export am selben Ort wird hineingeblendet (MERGE), oder seine Kacheln werden ersetzt (OVERWRITE). COPY_DATA schreibt zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) und kopiert das Ergebnis dann ins Ziel.
+
+MBTILES, GEOPACKAGE und TILE_FOLDER schreiben die Kacheln für QGIS, GDAL und Webkarten: eine MBTiles-Datei (Zeilen gespiegelt, TMS), eine GeoPackage-Kacheltabelle (das eigene Raster des Caches als Kachelmatrix-Satz) oder einen Ordner {z}/{x}/{y} (Zeilen XYZ oder TMS). MBTiles und Kachelordner verlangen das Raster von ArcGIS Online (Web Mercator, 256 px): jede Stufe kommt in die Zoomstufe derselben Auflösung.</translation>
     </message>
 </context>
 <context>
     <name>ExportParameters</name>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="56"/>
+        <location filename="../algorithms/export_parameters.py" line="58"/>
         <source>Export report</source>
         <translation>Exportbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="56"/>
+        <location filename="../algorithms/export_parameters.py" line="58"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="59"/>
+        <location filename="../algorithms/export_parameters.py" line="61"/>
         <source>An HTML page with the counts of the export, level by level.</source>
         <translation>Eine HTML-Seite mit den Zahlen des Exports, Stufe für Stufe.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="64"/>
+        <location filename="../algorithms/export_parameters.py" line="66"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="64"/>
+        <location filename="../algorithms/export_parameters.py" line="66"/>
         <source>The service whose cache tiles are exported: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the plugin&apos;s server connections. It is only read.</source>
         <translation>Der Dienst, dessen Cache-Kacheln exportiert werden: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen des Plugins. Er wird nur gelesen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="69"/>
+        <location filename="../algorithms/export_parameters.py" line="71"/>
         <source>Target cache path</source>
         <translation>Ziel-Cache-Pfad</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="69"/>
+        <location filename="../algorithms/export_parameters.py" line="71"/>
         <source>An existing folder receiving the export: a cache dataset goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; (as in arcgiscache), a tile package to &lt;target cache path&gt;/&lt;service cache folder&gt;.tpk or .tpkx.</source>
         <translation>Ein vorhandener Ordner, der den Export aufnimmt: ein Cache-Datensatz kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; (wie in arcgiscache), ein Kachelpaket nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;.tpk oder .tpkx.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
         <source>Export cache type</source>
         <translation>Export-Cache-Typ</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="74"/>
-        <source>A cache folder that other caches can import and GIS software can open (CACHE_DATASET), or one tile package file (TILE_PACKAGE): .tpk for COMPACT storage, .tpkx for COMPACT_V2.</source>
-        <translation>Ein Cache-Ordner, den andere Caches importieren und GIS-Programme öffnen können (CACHE_DATASET), oder eine Kachelpaket-Datei (TILE_PACKAGE): .tpk bei Speicherformat COMPACT, .tpkx bei COMPACT_V2.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/export_parameters.py" line="80"/>
+        <location filename="../algorithms/export_parameters.py" line="88"/>
         <source>Copy data from server</source>
         <translation>Daten vom Server kopieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="80"/>
+        <location filename="../algorithms/export_parameters.py" line="88"/>
         <source>Write the export in the server&apos;s output folder (arcgissystem/arcgisoutput) first and copy the result to the target cache path, then remove the staged copy (COPY_DATA); for a target the server account cannot write. Off: written in place (DO_NOT_COPY).</source>
         <translation>Den Export zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) schreiben, das Ergebnis in den Ziel-Cache-Pfad kopieren und die Zwischenkopie dann entfernen (COPY_DATA); für ein Ziel, in das das Serverkonto nicht schreiben kann. Aus: direkt an Ort und Stelle geschrieben (DO_NOT_COPY).</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <location filename="../algorithms/export_parameters.py" line="93"/>
         <source>Storage format</source>
         <translation>Speicherformat</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <location filename="../algorithms/export_parameters.py" line="93"/>
         <source>Compact (COMPACT)</source>
         <translation>Kompakt (COMPACT)</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <location filename="../algorithms/export_parameters.py" line="93"/>
         <source>Compact V2 (COMPACT_V2)</source>
         <translation>Kompakt V2 (COMPACT_V2)</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <location filename="../algorithms/export_parameters.py" line="93"/>
         <source>Exploded (EXPLODED)</source>
         <translation>Einzeldateien (EXPLODED)</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <location filename="../algorithms/export_parameters.py" line="93"/>
         <source>How the exported tiles are stored, whatever the service&apos;s storage: compact V1 bundles, compact V2 bundles or one file per tile. Tiles keep their bytes. A tile package cannot be exploded.</source>
         <translation>Wie die exportierten Kacheln gespeichert werden, unabhängig vom Speicherformat des Dienstes: Compact-V1-Bundles, Compact-V2-Bundles oder eine Datei je Kachel. Kacheln behalten ihre Bytes. Ein Kachelpaket kann nicht aus Einzeldateien bestehen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="92"/>
+        <location filename="../algorithms/export_parameters.py" line="100"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="92"/>
+        <location filename="../algorithms/export_parameters.py" line="100"/>
         <source>The scales of the levels to export, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the service caches. Empty: every level.</source>
         <translation>Die Maßstäbe der zu exportierenden Stufen, durch Semikolons getrennt (z. B. 500000;250000), oder eine Liste von Zahlen aus Python. Jeder Maßstab muss einer sein, den der Dienst cacht. Leer: jede Stufe.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="96"/>
+        <location filename="../algorithms/export_parameters.py" line="104"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="96"/>
+        <location filename="../algorithms/export_parameters.py" line="104"/>
         <source>How many worker processes export tiles at the same time (on a Dask cluster named for the service&apos;s connection: tasks in flight). Empty: one per processor core.</source>
         <translation>Wie viele Arbeitsprozesse gleichzeitig Kacheln exportieren (auf einem für die Verbindung des Dienstes genannten Dask-Cluster: laufende Aufgaben). Leer: einer je Prozessorkern.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="101"/>
+        <location filename="../algorithms/export_parameters.py" line="109"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="101"/>
+        <location filename="../algorithms/export_parameters.py" line="109"/>
         <source>Polygons limiting the export, in any CRS (all features united). Tiles on the boundary are clipped: a pixel is exported when its centre lies inside.</source>
         <translation>Polygone, die den Export begrenzen, in beliebigem KBS (alle Objekte werden vereinigt). Kacheln am Rand werden zugeschnitten: ein Pixel wird exportiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="106"/>
+        <location filename="../algorithms/export_parameters.py" line="114"/>
         <source>Export extent</source>
         <translation>Exportausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="106"/>
+        <location filename="../algorithms/export_parameters.py" line="114"/>
         <source>Export only the tiles that intersect this rectangle, in any CRS. Empty: the service&apos;s full extent. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln exportieren, die dieses Rechteck schneiden, in beliebigem KBS. Leer: die volle Ausdehnung des Dienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="110"/>
+        <location filename="../algorithms/export_parameters.py" line="118"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_parameters.py" line="110"/>
+        <location filename="../algorithms/export_parameters.py" line="118"/>
         <source>When an earlier export is in the same place: On (OVERWRITE), exported pixels replace its tiles; off (MERGE, the default), they are blended over them. Its other tiles stay.</source>
         <translation>Wenn am selben Ort ein früherer Export liegt: An (OVERWRITE): exportierte Pixel ersetzen seine Kacheln; aus (MERGE, die Vorgabe): sie werden über sie geblendet. Seine übrigen Kacheln bleiben.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
+        <source>MBTiles file (MBTILES)</source>
+        <translation>MBTiles-Datei (MBTILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
+        <source>GeoPackage tiles (GEOPACKAGE)</source>
+        <translation>GeoPackage-Kacheln (GEOPACKAGE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
+        <source>XYZ tile folder (TILE_FOLDER)</source>
+        <translation>XYZ-Kachelordner (TILE_FOLDER)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="76"/>
+        <source>A cache folder that other caches can import and GIS software can open (CACHE_DATASET), one tile package file (TILE_PACKAGE): .tpk for COMPACT storage, .tpkx for COMPACT_V2; or an open format for QGIS, GDAL and web maps: &lt;service cache folder&gt;.mbtiles (MBTILES), .gpkg (GEOPACKAGE) or a &lt;service cache folder&gt;/{z}/{x}/{y} folder (TILE_FOLDER). MBTiles and tile folders need the ArcGIS Online / Google grid (Web Mercator, 256 px); the storage format is not used for them.</source>
+        <translation>Ein Cache-Ordner, den andere Caches importieren und GIS-Programme öffnen können (CACHE_DATASET), eine Kachelpaket-Datei (TILE_PACKAGE): .tpk bei COMPACT, .tpkx bei COMPACT_V2; oder ein offenes Format für QGIS, GDAL und Webkarten: &lt;Cache-Ordner des Dienstes&gt;.mbtiles (MBTILES), .gpkg (GEOPACKAGE) oder ein Ordner &lt;Cache-Ordner des Dienstes&gt;/{z}/{x}/{y} (TILE_FOLDER). MBTiles und Kachelordner verlangen das Raster von ArcGIS Online / Google (Web Mercator, 256 px); das Speicherformat gilt für sie nicht.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="122"/>
+        <source>Tile folder row order</source>
+        <translation>Zeilenfolge des Kachelordners</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="122"/>
+        <source>XYZ (rows from the top)</source>
+        <translation>XYZ (Zeilen von oben)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="122"/>
+        <source>TMS (rows from the bottom)</source>
+        <translation>TMS (Zeilen von unten)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="122"/>
+        <source>How a TILE_FOLDER export numbers its rows: XYZ ({z}/{x}/{y} with y from the top, as web maps and QGIS&apos;s XYZ connections read them, the default) or TMS (y from the bottom).</source>
+        <translation>Wie ein Export als TILE_FOLDER seine Zeilen nummeriert: XYZ ({z}/{x}/{y} mit y von oben, wie Webkarten und die XYZ-Verbindungen von QGIS sie lesen, die Voreinstellung) oder TMS (y von unten).</translation>
     </message>
 </context>
 <context>
@@ -770,42 +809,42 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="150"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="240"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="242"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="242"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="244"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="245"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="249"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="271"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="260"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="274"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="249"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="254"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="253"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="263"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
@@ -815,147 +854,212 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Aktualisierter Ziel-Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="213"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
         <source>No layer of the target cache is offered: {error}</source>
         <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
         <source>exploded</source>
         <translation>aufgelöst</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
         <source>compact V1</source>
         <translation>kompakt V1</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="219"/>
         <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
         <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="243"/>
+        <source>a {z}/{x}/{y} tile folder</source>
+        <translation>einen Kachelordner {z}/{x}/{y}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="245"/>
+        <source>an MBTiles file</source>
+        <translation>eine MBTiles-Datei</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="246"/>
+        <source>a GeoPackage file</source>
+        <translation>eine GeoPackage-Datei</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="258"/>
+        <source>{name}: {path} is a file, not a folder: give it as source_tile_package, with source_cache_type {other}</source>
+        <translation>{name}: {path} ist eine Datei, kein Ordner: geben Sie sie als source_tile_package an, mit source_cache_type {other}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="267"/>
+        <source>{name}: {path} is a folder, not a file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET or TILE_FOLDER</source>
+        <translation>{name}: {path} ist ein Ordner, keine Datei: geben Sie ihn als source_cache_dataset an, mit source_cache_type CACHE_DATASET oder TILE_FOLDER</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="277"/>
+        <source>{name}: {path} is not a file</source>
+        <translation>{name}: {path} ist keine Datei</translation>
     </message>
 </context>
 <context>
     <name>ImportParameters</name>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="98"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="106"/>
+        <location filename="../algorithms/parameters.py" line="107"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="106"/>
+        <location filename="../algorithms/parameters.py" line="107"/>
         <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
         <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="112"/>
+        <location filename="../algorithms/parameters.py" line="113"/>
         <source>Source cache type</source>
         <translation>Art des Quell-Caches</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="112"/>
+        <location filename="../algorithms/parameters.py" line="113"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="112"/>
+        <location filename="../algorithms/parameters.py" line="113"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="112"/>
-        <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
-        <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/parameters.py" line="118"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>Source cache dataset</source>
         <translation>Quell-Cache-Datensatz</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="118"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
         <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
+        <location filename="../algorithms/parameters.py" line="128"/>
         <source>Source tile package</source>
         <translation>Quell-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
-        <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
-        <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
-        <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
-        <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/parameters.py" line="129"/>
+        <location filename="../algorithms/parameters.py" line="136"/>
         <source>Upload data to server</source>
         <translation>Daten auf den Server hochladen</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="129"/>
+        <location filename="../algorithms/parameters.py" line="136"/>
         <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
         <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
         <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="138"/>
+        <location filename="../algorithms/parameters.py" line="145"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="138"/>
+        <location filename="../algorithms/parameters.py" line="145"/>
         <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles (bundles copied whole as files, on as many threads); on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
         <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="146"/>
+        <location filename="../algorithms/parameters.py" line="153"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="146"/>
+        <location filename="../algorithms/parameters.py" line="153"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="150"/>
+        <location filename="../algorithms/parameters.py" line="157"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="150"/>
+        <location filename="../algorithms/parameters.py" line="157"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="156"/>
+        <location filename="../algorithms/parameters.py" line="163"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="156"/>
+        <location filename="../algorithms/parameters.py" line="163"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="113"/>
+        <source>MBTiles file (MBTILES)</source>
+        <translation>MBTiles-Datei (MBTILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="113"/>
+        <source>GeoPackage tiles (GEOPACKAGE)</source>
+        <translation>GeoPackage-Kacheln (GEOPACKAGE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="113"/>
+        <source>XYZ tile folder (TILE_FOLDER)</source>
+        <translation>XYZ-Kachelordner (TILE_FOLDER)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="113"/>
+        <source>Where the tiles come from: a cache folder (CACHE_DATASET), a tile package (TILE_PACKAGE), an MBTiles file (MBTILES) or a GeoPackage tile table (GEOPACKAGE) given as the source tile package, or a {z}/{x}/{y} tile folder (TILE_FOLDER) given as the source cache dataset.</source>
+        <translation>Woher die Kacheln kommen: ein Cache-Ordner (CACHE_DATASET), ein Kachelpaket (TILE_PACKAGE), eine MBTiles-Datei (MBTILES) oder eine GeoPackage-Kacheltabelle (GEOPACKAGE), angegeben als Quell-Kachelpaket, oder ein Kachelordner {z}/{x}/{y} (TILE_FOLDER), angegeben als Quell-Cache-Datensatz.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="128"/>
+        <source>Tile packages and tile files (*.tpk *.tpkx *.mbtiles *.gpkg *.TPK *.TPKX *.MBTILES *.GPKG)</source>
+        <translation>Kachelpakete und Kacheldateien (*.tpk *.tpkx *.mbtiles *.gpkg *.TPK *.TPKX *.MBTILES *.GPKG)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="128"/>
+        <source>The tile package (.tpk or .tpkx) to import from, used with TILE_PACKAGE (a package is always staged in the server&apos;s uploads folder first); or the MBTiles or GeoPackage file, used with MBTILES and GEOPACKAGE.</source>
+        <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird, mit TILE_PACKAGE (ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert); oder die MBTiles- oder GeoPackage-Datei, mit MBTILES und GEOPACKAGE.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="167"/>
+        <source>Tile folder row order</source>
+        <translation>Zeilenfolge des Kachelordners</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="167"/>
+        <source>XYZ (rows from the top)</source>
+        <translation>XYZ (Zeilen von oben)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="167"/>
+        <source>TMS (rows from the bottom)</source>
+        <translation>TMS (Zeilen von unten)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/parameters.py" line="167"/>
+        <source>How a TILE_FOLDER source numbers its rows: XYZ ({z}/{x}/{y} with y from the top, as QGIS&apos;s Generate XYZ tiles and web maps write them, the default) or TMS (y from the bottom).</source>
+        <translation>Wie eine Quelle TILE_FOLDER ihre Zeilen nummeriert: XYZ ({z}/{x}/{y} mit y von oben, wie „XYZ-Kacheln erzeugen“ von QGIS und Webkarten sie schreiben, die Voreinstellung) oder TMS (y von unten).</translation>
     </message>
 </context>
 <context>
@@ -1685,34 +1789,34 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>keywords</name>
     <message>
-        <location filename="../algorithms/keywords.py" line="70"/>
+        <location filename="../algorithms/keywords.py" line="72"/>
         <source>{value!r} is not accepted: use {true} or {false} (or true/false)</source>
         <translation>{value!r} wird nicht akzeptiert: verwenden Sie {true} oder {false} (oder true/false)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="88"/>
-        <source>{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)</source>
-        <translation>{value!r} ist keine Art von Quell-Cache: verwenden Sie CACHE_DATASET (0) oder TILE_PACKAGE (1)</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/keywords.py" line="116"/>
+        <location filename="../algorithms/keywords.py" line="118"/>
         <source>{value!r} is not a scale: give positive numbers such as 500000;250000</source>
         <translation>{value!r} ist kein Maßstab: geben Sie positive Zahlen wie 500000;250000 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="131"/>
+        <location filename="../algorithms/keywords.py" line="133"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="166"/>
+        <location filename="../algorithms/keywords.py" line="169"/>
         <source>{value!r} is not accepted: use one of {choices}</source>
         <translation>{value!r} wird nicht angenommen: verwenden Sie eines von {choices}</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="179"/>
+        <location filename="../algorithms/keywords.py" line="182"/>
         <source>{value!r} is not accepted: give a whole number from {low} to {high}</source>
         <translation>{value!r} wird nicht angenommen: geben Sie eine ganze Zahl von {low} bis {high} an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="90"/>
+        <source>{value!r} is not a source cache type: use CACHE_DATASET (0), TILE_PACKAGE (1), MBTILES (2), GEOPACKAGE (3) or TILE_FOLDER (4)</source>
+        <translation>{value!r} ist kein Quell-Cache-Typ: verwenden Sie CACHE_DATASET (0), TILE_PACKAGE (1), MBTILES (2), GEOPACKAGE (3) oder TILE_FOLDER (4)</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,7 @@ from ..planning.plan import plan_level
 from ..planning.units import ImportSettings
 from ..scheme import Extent
 from ..sources.dataset import find_dataframe_folder
+from ..sources.open_formats import is_tile_folder, open_differences
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock, CacheLock
@@ -47,6 +48,13 @@ from .workers import close_datasets
 class SourceType(enum.Enum):
     CACHE_DATASET = "CACHE_DATASET"
     TILE_PACKAGE = "TILE_PACKAGE"
+    MBTILES = "MBTILES"                           # open formats (sources/open_formats.py): a file ...
+    GEOPACKAGE = "GEOPACKAGE"
+    TILE_FOLDER = "TILE_FOLDER"                   # ... or a {z}/{x}/{y} folder
+
+
+# Source types given as a file rather than a folder.
+FILE_SOURCES = (SourceType.TILE_PACKAGE, SourceType.MBTILES, SourceType.GEOPACKAGE)
 
 
 @dataclass
@@ -65,6 +73,7 @@ class ImportRequest:
     scheduler: str | None = None                  # Dask scheduler of the site (tcp://host:8786); None: local
     any_storage: bool = False                     # the target's storage may differ (an export): tile by tile
     link_whole_bundles: bool = False              # a staged target, never written again: links, no copies
+    tile_rows: str = "XYZ"                        # a TILE_FOLDER's row order: XYZ (rows from the top) or TMS
 
 
 # Names the Dask scheduler for every import, over ImportRequest.scheduler (headless runs, whole sites).
@@ -91,12 +100,16 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     source_path = checked_source(request)
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
     with CacheLock(target_folder, shared=True), open_cache(target_folder) as target:   # convert waits
-        with open_cache(source_path) as source:
+        with open_cache(source_path, request.tile_rows) as source:
             levels = checked_levels(source, target, request.scales, request.any_storage)
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
             journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
+            converted = reencoding(source, target)
         for _scale, reason in levels.skipped:
             progress.warning(f"Skipped: {reason}")
+        notes = [converted] if converted else []
+        if converted:
+            progress.warning(converted)
         if journal_id is not None and journal_finished(target_folder, journal_id):
             progress.message("This import already completed (it was stopped while removing its journal): "
                              "nothing to do")
@@ -108,13 +121,18 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                                                          progress.is_cancelled, progress.message,
                                                          level_folders))
             stack.callback(close_datasets)
-            source = stack.enter_context(open_cache(source_path))
+            source = stack.enter_context(open_cache(source_path, request.tile_rows))
             settings = ImportSettings(
                 source=str(source_path), target=str(target_folder), scheme=target.scheme,
                 overwrite=request.overwrite, import_id=journal_id,
                 area_of_interest=aoi.wkb if aoi is not None else None,
-                flush_copies=request.flush_new_bundles, link_copies=request.link_whole_bundles)
+                flush_copies=request.flush_new_bundles, link_copies=request.link_whole_bundles,
+                tile_rows=request.tile_rows)
             plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
+            skipped = skipped_entries(source)
+            if skipped:
+                progress.warning(skipped)
+                notes.append(skipped)
             pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
             pictures.read_before(target)
             pictures.after_from = target_folder
@@ -139,7 +157,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        pictures, extent=written)
+                        pictures, extent=written, notes=notes)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:
@@ -147,7 +165,7 @@ def check_import(request: ImportRequest) -> LevelSelection:
     compatible with the target, scales known to the target. Raises what import_cache would raise."""
     target_folder = find_dataframe_folder(request.target)
     source_path = checked_source(request)
-    with open_cache(target_folder) as target, open_cache(source_path) as source:
+    with open_cache(target_folder) as target, open_cache(source_path, request.tile_rows) as source:
         return checked_levels(source, target, request.scales, request.any_storage)
 
 
@@ -178,10 +196,16 @@ def checked_source(request: ImportRequest) -> Path:
     if request.source_type is SourceType.TILE_PACKAGE:
         if not source.is_file():
             raise PackageError(f"{source}: tile package not found (expected a .tpk or .tpkx file)")
+    elif request.source_type in FILE_SOURCES:
+        if not source.is_file():
+            raise PackageError(f"{source}: {request.source_type.value} file not found")
     elif not source.is_dir():
-        raise SchemeError(f"{source}: cache dataset folder not found")
-    if source.is_dir() and find_dataframe_folder(source).resolve() == find_dataframe_folder(
-            request.target).resolve():
+        kind = "tile folder" if request.source_type is SourceType.TILE_FOLDER else "cache dataset folder"
+        raise SchemeError(f"{source}: {kind} not found")
+    elif request.source_type is SourceType.TILE_FOLDER and not is_tile_folder(source):
+        raise SchemeError(f"{source}: not a tile folder ({{z}}/{{x}}/{{y}}.png|jpg|webp, no conf.xml)")
+    if (request.source_type is not SourceType.TILE_FOLDER and source.is_dir()
+            and find_dataframe_folder(source).resolve() == find_dataframe_folder(request.target).resolve()):
         raise SchemeError(f"{source}: the source is the target cache itself")
     return source
 
@@ -211,10 +235,35 @@ def check_compatible(source, target, any_storage: bool = False) -> None:
     """Raise IncompatibleCacheError listing every difference of the two tiling schemes (their storage
     formats only unless ``any_storage``)."""
     differences = compare(source.scheme, target.scheme, storage=not any_storage)
+    if source.open_format is not None:
+        differences = open_differences(differences, target.scheme.tile_format)
     if differences:
         raise IncompatibleCacheError(
             f"the source {source.root} does not fit the target {target.root}:\n"
             + format_differences(differences), differences)
+
+
+def reencoding(source, target) -> str | None:
+    """What the report says when an open format's tiles are re-encoded in the target's format (WebP always;
+    PNG into JPEG and JPEG into PNG caches); None when they are copied as they are."""
+    if source.open_format is None:
+        return None
+    encoding, tile_format = source.scheme.tile_format, target.scheme.tile_format
+    accepted = {"JPEG"} if tile_format == "JPEG" else {"PNG", "JPEG"} if tile_format == "MIXED" else {"PNG"}
+    if encoding in accepted:
+        return None
+    return (f"The {source.open_format} tiles are {encoding}: they are decoded and re-encoded as "
+            f"{tile_format} (tiles in an accepted encoding are copied as they are)")
+
+
+def skipped_entries(source) -> str | None:
+    """What the report says of the entries an open-format source holds besides tiles (a tile folder's viewer
+    page, stray files), once planning has listed the levels imported; None when there are none."""
+    stray = sorted(getattr(source.storage, "stray", ()))
+    if not stray:
+        return None
+    shown = ", ".join(stray[:5]) + (", ..." if len(stray) > 5 else "")
+    return f"{len(stray)} entries of {source.root} are not tiles and were skipped: {shown}"
 
 
 def grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:

@@ -5,8 +5,11 @@ workers, Dask); only the target is made here.
 Where it writes, as ArcGIS lays out its exports: for ``<root>/arcgiscache/<cache folder>/<data frame>`` (the
 cache folder is ``<folder>_<service>`` or ``<service>``), a CACHE_DATASET goes to
 ``<target_cache_path>/<cache folder>/<data frame>`` in the chosen storage format, a TILE_PACKAGE to
-``<target_cache_path>/<cache folder>.tpk`` (COMPACT) or ``.tpkx`` (COMPACT_V2). The target's conf.xml is
-the service's scheme in the chosen storage; its conf.cdi the bounds of what was exported.
+``<target_cache_path>/<cache folder>.tpk`` (COMPACT) or ``.tpkx`` (COMPACT_V2), an MBTILES to ``<cache
+folder>.mbtiles``, a GEOPACKAGE to ``<cache folder>.gpkg``, a TILE_FOLDER to ``<cache folder>/{z}/{x}/{y}``
+(``packaging.open_outputs``; their staged folder keeps the service's storage, so whole bundles are links).
+The target's conf.xml is the service's scheme in the chosen storage; its conf.cdi the bounds of what was
+exported.
 
 An existing export is blended into (MERGE) or its tiles replaced where new ones come (OVERWRITE); its other
 tiles stay. A package's tiles are first written into a staged cache folder (an existing package imported
@@ -42,14 +45,17 @@ from ..errors import IncompatibleCacheError, SchemeError
 from ..formats.conf import read_conf_cdi
 from ..formats.conf_write import write_conf_cdi, write_conf_xml
 from ..packaging.iteminfo import ItemInfo, geographic_extent
+from ..packaging.open_outputs import OpenOutput
 from ..packaging.package import PackageKind, write_package
 from ..planning.area import AreaOfInterest
 from ..planning.levels import select_levels
 from ..scheme import Extent, StorageFormat, TilingScheme
 from ..sources.dataset import find_dataframe_folder
+from ..sources.open_formats import is_tile_folder, open_differences, xyz_zooms
 from ..sources.opening import open_cache
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
 from .engine import ImportRequest, SourceType, import_cache
+from .export_open import write_open
 from .staging import (
     OUTPUTS_SUBFOLDER,
     copy_cache_folder,
@@ -66,6 +72,13 @@ EXPORT_PREFIX = "export_map_server_cache_"
 class ExportType(enum.Enum):
     CACHE_DATASET = "CACHE_DATASET"
     TILE_PACKAGE = "TILE_PACKAGE"
+    MBTILES = "MBTILES"
+    GEOPACKAGE = "GEOPACKAGE"
+    TILE_FOLDER = "TILE_FOLDER"
+
+    @property
+    def open_output(self) -> OpenOutput | None:
+        return OpenOutput[self.value] if self.value in OpenOutput.__members__ else None
 
 
 @dataclass
@@ -85,6 +98,7 @@ class ExportRequest:
     scheduler: str | None = None
     summary: str | None = None                    # a package's item info; None: said from the service
     tags: str | None = None
+    tile_rows: str = "XYZ"                        # a TILE_FOLDER's row order: XYZ or TMS
 
 
 @dataclass
@@ -110,7 +124,7 @@ def export_cache(request: ExportRequest, progress: Progress | None = None) -> Ex
             result = _fill(request, plan, plan.output, progress)
         else:
             work = stack.enter_context(scratch_folder(_work_root(request, plan), prefix))
-            if request.export_type is ExportType.TILE_PACKAGE:
+            if request.export_type is not ExportType.CACHE_DATASET:
                 result = _export_package(request, plan, work, progress)
             else:
                 result = _export_folder_by_copy(request, plan, work, progress)
@@ -135,9 +149,12 @@ def check_export(request: ExportRequest) -> _Plan:
     root = Path(request.target_cache_path)
     if not root.is_dir():
         raise SchemeError(f"{root}: target cache path is not an existing folder (create it first)")
+    opened = request.export_type.open_output
     if request.export_type is ExportType.TILE_PACKAGE:
         kind = PackageKind.for_storage(request.storage_format)
         output = root / f"{source.parent.name}{kind.suffix}"
+    elif opened is not None:
+        output = root / f"{source.parent.name}{opened.suffix}"
     else:
         output = root / source.parent.name / source.name
     if output.resolve() == source.resolve() or source.resolve() in output.resolve().parents:
@@ -147,12 +164,19 @@ def check_export(request: ExportRequest) -> _Plan:
     with open_cache(source) as service:
         packet = 0 if request.storage_format is StorageFormat.EXPLODED else 128
         scheme = dataclasses.replace(service.scheme, storage_format=request.storage_format,
-                                     packet_size=packet)
-        select_levels(service.scheme, scheme, request.scales)
-    exists = output.is_file() if request.export_type is ExportType.TILE_PACKAGE else output.is_dir()
+                                     packet_size=packet) if opened is None else service.scheme
+        levels = select_levels(service.scheme, scheme, request.scales)
+    if opened is not None and opened is not OpenOutput.GEOPACKAGE:
+        xyz_zooms(dataclasses.replace(scheme, lods=tuple(lod for lod, _ in levels.pairs)), str(source))
+    if request.export_type is ExportType.TILE_FOLDER:
+        exists = is_tile_folder(output)
+    else:
+        exists = output.is_dir() if request.export_type is ExportType.CACHE_DATASET else output.is_file()
     if exists:
-        with open_cache(output) as earlier:
+        with open_cache(output, request.tile_rows) as earlier:
             differences = compare(earlier.scheme, scheme)      # a .tpkx lists only the levels it holds
+            if earlier.open_format is not None:
+                differences = open_differences(differences, scheme.tile_format)
         if differences:
             raise IncompatibleCacheError(
                 f"the earlier export {output} does not fit this export (delete it or export elsewhere):\n"
@@ -269,13 +293,23 @@ def _export_package(request, plan: _Plan, work: Path, progress: Progress) -> Exp
     """A tile package: the tiles into a staged cache folder (an earlier package's imported first), zipped
     into a package (in the staging folder for COPY_DATA, then copied) renamed over the output."""
     staged = work / plan.source.parent.name / plan.source.name
+    opened = request.export_type.open_output
     if plan.exists:
-        progress.message(f"Reading the earlier package {plan.output} into {staged}")
+        progress.message(f"Reading the earlier export {plan.output} into {staged}")
         (staged / "_alllayers").mkdir(parents=True)
         write_conf_xml(plan.scheme, staged / "conf.xml")
-        import_cache(ImportRequest(target=staged, source=plan.output, source_type=SourceType.TILE_PACKAGE,
-                                   workers=request.workers, overwrite=True, uploads_dir=work), progress)
+        kind = SourceType.TILE_PACKAGE if opened is None else SourceType(request.export_type.value)
+        import_cache(ImportRequest(target=staged, source=plan.output, source_type=kind,
+                                   workers=request.workers, overwrite=True, uploads_dir=work,
+                                   tile_rows=request.tile_rows), progress)
     result = _fill(request, plan, staged, progress, staged=True)
+    if opened is not None:
+        conf_cdi = staged / "conf.cdi"
+        extent = read_conf_cdi(conf_cdi) if conf_cdi.exists() else result.imported.extent
+        write_open(opened, staged, plan.output, plan.exists, _swap_names(plan.output),
+                   work if request.copy_data else None, plan.source.parent.name, extent, request.tile_rows,
+                   progress)
+        return ExportResult(plan.output, result.imported)
     with open_cache(staged) as cache:
         extent = read_conf_cdi(staged / "conf.cdi") if (staged / "conf.cdi").exists() else cache.extent
         item = ItemInfo(
@@ -298,3 +332,4 @@ def _export_package(request, plan: _Plan, work: Path, progress: Progress) -> Exp
             temporary.unlink(missing_ok=True)
             raise
     return ExportResult(plan.output, result.imported)
+

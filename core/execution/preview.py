@@ -49,7 +49,7 @@ def preview_import(request: ImportRequest, progress: Progress | None = None) -> 
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
     with contextlib.ExitStack() as stack:
         target = stack.enter_context(open_cache(target_folder))
-        source = stack.enter_context(open_cache(source_path))
+        source = stack.enter_context(open_cache(source_path, request.tile_rows))
         levels = checked_levels(source, target, request.scales, request.any_storage)
         for _scale, reason in levels.skipped:
             progress.warning(f"Skipped: {reason}")

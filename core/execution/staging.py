@@ -23,6 +23,7 @@ from typing import Callable
 from ..atomic import TEMPORARY_SUFFIX
 from ..errors import CacheError, ImportCancelled
 from ..sources.dataset import find_dataframe_folder
+from ..sources.open_formats import is_tile_folder
 from ..sources.services import server_root_for
 from ..storage.locks import BOOKKEEPING_FOLDER
 
@@ -67,7 +68,8 @@ def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None
            is_cancelled: Callable[[], bool] = lambda: False,
            message: Callable[[str], None] = lambda text: None,
            level_folders: Collection[str] | None = None) -> Iterator[Path]:
-    """Copy ``source`` (a cache folder or a package file) into a fresh staging folder; yield the copy.
+    """Copy ``source`` (a cache or tile folder, a package or SQLite file) into a fresh staging folder; yield
+    the copy.
 
     A package is copied as its one file; a cache folder as its data-frame folder: conf files and the
     ``_alllayers`` level folders named in ``level_folders`` (all when None), without Status.gdb or lock
@@ -77,7 +79,10 @@ def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None
     source = Path(source)
     with scratch_folder(staging_root(target_dataframe, uploads_dir)) as folder:
         message(f"Uploading {source} to {folder}")
-        if source.is_dir():
+        if is_tile_folder(source):
+            copy = folder / source.name
+            _copy_tree(source, copy, is_cancelled)
+        elif source.is_dir():
             dataframe = find_dataframe_folder(source)
             copy = folder / dataframe.name
             wanted = None if level_folders is None else {name.lower() for name in level_folders}

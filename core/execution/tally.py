@@ -72,6 +72,7 @@ class ImportResult:
     pictures: Pictures | None = None
     estimated_bytes: int = 0        # a preview: the part of bytes_written estimated from source sizes
     extent: Extent | None = None    # bounds of the written tiles, clipped as conf.cdi grows by them
+    notes: list = field(default_factory=list)   # what the report must say (an open format re-encoded)
 
     tiles = _total("tiles")
     bundles = _total("bundles")

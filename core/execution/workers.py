@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import CacheError, StorageError
-from ..formats.tileformats import is_opaque_by_format, is_valid_signature
+from ..formats.tileformats import is_opaque_by_format, is_valid_signature, reencode
 from ..planning.area import AreaOfInterest, TileClass, pixel_mask
 from ..planning.selection import BUNDLE_SIZE
 from ..planning.units import OUTCOME_CODES, ImportSettings, UnitResult, WorkUnit, outcome_grid, pack_outcomes
@@ -47,12 +47,13 @@ _OPEN: dict[str, CacheDataset] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def dataset(path: str) -> CacheDataset:
-    """The cache at ``path``, opened once per process and kept for the following units."""
+def dataset(path: str, tile_rows: str = "XYZ") -> CacheDataset:
+    """The cache at ``path``, opened once per process and kept for the following units (``tile_rows``: a
+    tile folder's row order)."""
     with _OPEN_LOCK:
         opened = _OPEN.get(path)
         if opened is None:
-            opened = _OPEN[path] = open_cache(path)
+            opened = _OPEN[path] = open_cache(path, tile_rows)
         return opened
 
 
@@ -72,7 +73,7 @@ def run_unit(settings: ImportSettings, unit: WorkUnit,
     A file-system failure (disk full, permissions) becomes a StorageError naming the file, or the target
     bundle when the system does not say which file failed.
     """
-    source = dataset(settings.source)
+    source = dataset(settings.source, settings.tile_rows)
     target = dataset(settings.target)
     key = BundleKey(*unit.target_key)
     try:
@@ -165,7 +166,10 @@ class _ComposeRun:
                                                                     storage, self.key) as journal:
                 pending_tiles = pending_bytes = 0
                 next_check = time.monotonic() + STOP_CHECK_SECONDS
+                converts = self.source.open_format is not None     # any encoding: re-encode what must be
                 for (row, col), data in self.source.storage.iter_bundle(BundleKey(*unit.source_key)):
+                    if converts and not is_valid_signature(data, settings.tile_format):
+                        data = reencode(data, *self.size, settings.tile_format, settings.quality) or data
                     status = _INSIDE if codes is None else codes[(row - row0) * BUNDLE_SIZE + col - col0]
                     if status == _OUTSIDE:
                         grid[row - row0, col - col0] = _CODE[Outcome.SKIPPED_OUTSIDE]

@@ -57,6 +57,34 @@ def image_ext(data: bytes) -> str | None:
     return None
 
 
+def tile_encoding(data: bytes) -> str | None:
+    """PNG, JPEG or WEBP by signature (open tile formats may hold any of them), None for other bytes."""
+    if data[:8] == PNG_SIGNATURE:
+        return "PNG"
+    if data[:3] == JPEG_SIGNATURE:
+        return "JPEG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def reencode(data: bytes, width: int, height: int, tile_format: str, quality: int | None) -> bytes | None:
+    """A PNG, JPEG or WebP tile of width×height decoded and encoded in ``tile_format`` (a cache's format);
+    None when it is damaged, of another size, or the format cannot be encoded. The size is read from the
+    header before any pixel is decoded."""
+    if tile_encoding(data) is None or not can_compose(tile_format):
+        return None
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.size != (width, height):
+                return None
+            image.load()
+            rgba = image.convert("RGBA")
+    except Exception:  # Pillow signals bad data with many types (OSError, SyntaxError, ValueError, ...)
+        return None
+    return encode(rgba, tile_format, quality)[0]
+
+
 def _png_header(data: bytes):
     """(width, height, colour type, has tRNS before IDAT) from the chunk headers, None when malformed."""
     if data[:8] != PNG_SIGNATURE or len(data) < 33 or data[12:16] != b"IHDR":

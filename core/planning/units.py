@@ -35,6 +35,7 @@ class ImportSettings:
     area_of_interest: bytes | None = None         # (Multi)Polygon WKB, cache CRS: clips boundary tiles
     flush_copies: bool = False                    # whole-bundle copies reach the disk before they appear
     link_copies: bool = False                     # whole-bundle copies as hard links (a throw-away target)
+    tile_rows: str = "XYZ"                        # a tile folder source's row order: XYZ or TMS
 
     @property
     def tile_format(self) -> str:

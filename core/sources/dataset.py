@@ -22,12 +22,14 @@ class CacheDataset:
     extent: Extent | None       # conf.cdi / root.json fullExtent; None when the source has none
     storage: TileStorage
     fs: ReadOnlyFS
+    open_format: str | None = None   # "MBTiles", "GeoPackage", "tile folder": not an Esri cache (read only)
 
     def level_of(self, lod: LOD) -> int:
         """Number of the level folder (L##) holding a LOD's tiles: its LevelID, absolute in a .tpkx."""
         return lod.level
 
     def close(self) -> None:
+        self.storage.close()
         self.fs.close()
 
     def __enter__(self) -> CacheDataset:

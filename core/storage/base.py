@@ -105,6 +105,9 @@ class TileStorage(ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.fs!r}, {self.tiles_dir!r})"
 
+    def close(self) -> None:  # noqa: B027 (a hook: only readers holding more than files override it)
+        """Release what the reader keeps open beyond its file view (a SQLite connection); most keep none."""
+
     def level_path(self, level: int) -> str:
         name = self.level_dir(level)
         return f"{self.tiles_dir}/{name}" if self.tiles_dir else name

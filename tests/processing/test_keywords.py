@@ -39,12 +39,13 @@ def test_upload_words_are_not_overwrite_words():
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("CACHE_DATASET", "CACHE_DATASET"), ("tile_package", "TILE_PACKAGE"), (0, "CACHE_DATASET"),
-    (1, "TILE_PACKAGE"), ("1", "TILE_PACKAGE"), ([1], "TILE_PACKAGE"), (None, "CACHE_DATASET")])
+    (1, "TILE_PACKAGE"), ("1", "TILE_PACKAGE"), ([1], "TILE_PACKAGE"), (None, "CACHE_DATASET"),
+    ("mbtiles", "MBTILES"), (3, "GEOPACKAGE"), ("TILE_FOLDER", "TILE_FOLDER")])
 def test_source_type(value, expected):
     assert parse_source_type(value) == expected
 
 
-@pytest.mark.parametrize("value", ["FOLDER", 2, True, "-1", 0.5])
+@pytest.mark.parametrize("value", ["FOLDER", 5, True, "-1", 0.5])
 def test_source_type_refusals(value):
     with pytest.raises(KeywordError, match="CACHE_DATASET"):
         parse_source_type(value)
@@ -81,4 +82,5 @@ def test_errors_name_the_parameter():
     with pytest.raises(KeywordError, match="^upload_data_to_server: "):
         parse_keyword_parameters({"upload_data_to_server": "UPLOAD"})
     assert parse_keyword_parameters({}) == {"source_type": "CACHE_DATASET", "upload": False,
-                                            "overwrite": False, "scales": None, "workers": None}
+                                            "overwrite": False, "scales": None, "workers": None,
+                                            "tile_rows": "XYZ"}

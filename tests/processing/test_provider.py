@@ -20,7 +20,7 @@ from map_server_cache.qgiscompat import (
 
 PARAMETERS = ["input_service", "source_cache_type", "source_cache_dataset", "source_tile_package",
               "upload_data_to_server", "scales", "num_of_caching_service_instances", "import_extent",
-              "area_of_interest", "overwrite"]
+              "area_of_interest", "overwrite", "tile_row_order"]
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 OPTIONAL = {"source_cache_dataset", "source_tile_package", "upload_data_to_server", "scales",
             "num_of_caching_service_instances", "import_extent", "area_of_interest", "overwrite"}
@@ -49,7 +49,7 @@ def test_algorithm_names_and_parameters(plugin):
         optional = bool(parameter.flags() & PARAMETER_OPTIONAL)
         assert optional == (parameter.name() in OPTIONAL) or parameter.type() == "boolean", parameter.name()
     advanced = {p.name() for p in inputs if p.flags() & PARAMETER_ADVANCED}
-    assert advanced == {"upload_data_to_server", "num_of_caching_service_instances"}
+    assert advanced == {"upload_data_to_server", "num_of_caching_service_instances", "tile_row_order"}
     assert [p.name() for p in algorithm.destinationParameterDefinitions()] == ["report"]
     outputs = {o.name(): o for o in algorithm.outputDefinitions()}
     assert set(outputs) == {"target_cache", "target_layer", "imported", "blended", "clipped", "skipped",

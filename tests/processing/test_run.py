@@ -128,7 +128,7 @@ def test_workers_forms(run, server, source, value):
 @pytest.mark.parametrize(("name", "value", "message"), [
     ("overwrite", "MERGED", "overwrite"), ("overwrite", 2, "OVERWRITE or MERGE"),
     ("upload_data_to_server", "UPLOAD", "UPLOAD_DATA or DO_NOT_UPLOAD"),
-    ("source_cache_type", "FOLDER", "CACHE_DATASET"), ("source_cache_type", 2, "TILE_PACKAGE"),
+    ("source_cache_type", "FOLDER", "CACHE_DATASET"), ("source_cache_type", 5, "TILE_FOLDER"),
     ("scales", "big;small", "not a scale"), ("scales", [-5], "not a scale"),
     ("num_of_caching_service_instances", "two", "whole number"),
     ("num_of_caching_service_instances", 0, "whole number")])
