@@ -71,7 +71,8 @@ def test_imports_leave_only_bundle_files_in_alllayers(tmp_path, storage, overwri
             assert result.copied_raw == result.written, "the first run copies whole bundles"
     locks = sorted(path.relative_to(target / BOOKKEEPING_FOLDER).as_posix()
                    for path in (target / BOOKKEEPING_FOLDER).rglob("*.lock"))
-    assert locks == ["locks/L07/R0000C0000.lock", "locks/L08/R0000C0000.lock", "locks/L08/R0080C0000.lock"]
+    assert locks == ["cache.lock", "locks/L07/R0000C0000.lock", "locks/L08/R0000C0000.lock",
+                     "locks/L08/R0080C0000.lock"]
     assert not (target / BOOKKEEPING_FOLDER / "journals").exists(), "a successful MERGE removes its journal"
     assert not (target / ".import-journal").exists() and not (target / "conf.cdi.lock").exists()
 
