@@ -39,14 +39,23 @@ def open_project(path: str) -> QgsProject:
     if not file.is_file():
         raise DrawingError(f"{path}: the QGIS project does not exist.")
     project = QgsProject()
-    if not project.read(str(file)):
-        message = project.error() or "unreadable"
-        raise DrawingError(f"{path}: cannot read the QGIS project ({message}).")
-    broken = [layer for layer in project.mapLayers().values() if not layer.isValid()]
-    if broken:
-        names = "; ".join(f"{layer.name()!r} ({layer.publicSource()})" for layer in broken)
-        raise DrawingError(f"{path}: {len(broken)} layer(s) cannot be loaded: {names}.")
+    problem = _read(project, file)
+    if problem:
+        project.clear()
+        del project     # not kept alive by the traceback: QGIS objects must go before QGIS exits
+        raise DrawingError(f"{path}: {problem}")
     return project
+
+
+def _read(project: QgsProject, file: Path) -> str | None:
+    """Read ``file`` into ``project``; what is wrong with it, None when it loaded whole."""
+    if not project.read(str(file)):
+        return f"cannot read the QGIS project ({project.error() or 'unreadable'})."
+    broken = [f"{layer.name()!r} ({layer.publicSource()})"
+              for layer in project.mapLayers().values() if not layer.isValid()]
+    if broken:
+        return f"{len(broken)} layer(s) cannot be loaded: {'; '.join(broken)}."
+    return None
 
 
 def map_themes(project: QgsProject) -> list[str]:
