@@ -123,3 +123,45 @@ def parse_workers(value) -> int | None:
             "keywords", "{value!r} is not a number of instances: give a whole number of at least 1").format(
             value=value))
     return int(number)
+
+
+UPDATE_MODES = ("RECREATE_ALL_TILES", "RECREATE_EMPTY_TILES", "DELETE_TILES")   # in the enum's order
+WAIT_WORDS = ("WAIT", "DO_NOT_WAIT")                                              # in the enum's order
+
+
+def parse_choice(value, words: tuple[str, ...], default: str) -> str:
+    """One of ``words`` from the word itself (any case) or its enum index; empty gives ``default``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        text = value.strip()
+        if text.upper() in words:
+            return text.upper()
+        value = int(text) if text.isdigit() else text
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(words):
+        return words[value]
+    raise KeywordError(QCoreApplication.translate(
+        "keywords", "{value!r} is not accepted: use one of {words} (or its number from 0)").format(
+        value=value, words=", ".join(words)))
+
+
+def parse_instances(value) -> int | None:
+    """Like parse_workers, with arcpy's -1 ("every instance") meaning the engine's default too."""
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+        every = not isinstance(value, bool) and number == -1
+    except (TypeError, ValueError):
+        every = False
+    return None if every else parse_workers(value)
+
+
+def parse_update_mode(value) -> str:
+    """RECREATE_ALL_TILES (the default), RECREATE_EMPTY_TILES or DELETE_TILES, or the enum index 0-2."""
+    return parse_choice(value, UPDATE_MODES, UPDATE_MODES[0])
+
+
+def parse_wait(value) -> str:
+    """WAIT (the default) or DO_NOT_WAIT, or the enum index 0/1."""
+    return parse_choice(value, WAIT_WORDS, WAIT_WORDS[0])

@@ -7,6 +7,7 @@ process owns its project and layers. Every message names the project file and, f
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 
 from qgis.core import (
@@ -22,6 +23,7 @@ from ..core.scheme import Extent, SpatialReference
 from ..qgiscompat import WKT1_ESRI
 
 PROJECT_SUFFIXES = (".qgz", ".qgs")
+_READ_LOCK = threading.Lock()
 
 
 class DrawingError(CacheError, ValueError):
@@ -48,8 +50,13 @@ def open_project(path: str) -> QgsProject:
 
 
 def _read(project: QgsProject, file: Path) -> str | None:
-    """Read ``file`` into ``project``; what is wrong with it, None when it loaded whole."""
-    if not project.read(str(file)):
+    """Read ``file`` into ``project``; what is wrong with it, None when it loaded whole.
+
+    One read at a time in a process: two threads reading projects at once can deadlock in QGIS 3.22.
+    """
+    with _READ_LOCK:
+        read = project.read(str(file))
+    if not read:
         return f"cannot read the QGIS project ({project.error() or 'unreadable'})."
     broken = [f"{layer.name()!r} ({layer.publicSource()})"
               for layer in project.mapLayers().values() if not layer.isValid()]

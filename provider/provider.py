@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..algorithms.import_map_server_cache import ImportMapServerCacheAlgorithm
+from ..algorithms.manage_map_server_cache_tiles import ManageMapServerCacheTilesAlgorithm
 from ..algorithms.preview_map_server_cache_import import PreviewMapServerCacheImportAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
@@ -38,3 +39,4 @@ class MapServerCacheProvider(QgsProcessingProvider):
     def loadAlgorithms(self):
         self.addAlgorithm(ImportMapServerCacheAlgorithm())
         self.addAlgorithm(PreviewMapServerCacheImportAlgorithm())
+        self.addAlgorithm(ManageMapServerCacheTilesAlgorithm())

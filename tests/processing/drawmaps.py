@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cachebuilders
 import numpy as np
 from qgis.core import (
     Qgis,
@@ -96,6 +97,20 @@ def make_map(folder: Path, name: str = "map.qgz") -> Path:
     assert project.write(str(path)), project.error()
     project.clear()
     return path
+
+
+def make_cache(folder: Path, storage: str = "COMPACT_V2", tile_format: str = "PNG32", levels=range(13, 16),
+               quality: int | None = None) -> tuple[Path, object]:
+    """An empty Web Mercator cache (conf.xml, conf.cdi = the map's extent, _alllayers/) in ``folder``/Layers,
+    as Create Map Server Cache writes it; returns (data-frame folder, scheme)."""
+    from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
+
+    scheme = cachebuilders.make_scheme(storage, tile_format, levels, quality=quality)
+    layers = folder / "Layers"
+    (layers / "_alllayers").mkdir(parents=True)
+    write_conf_xml(scheme, layers / "conf.xml")
+    write_conf_cdi(Extent(*MAP_EXTENT), layers / "conf.cdi", scheme.spatial_reference)
+    return layers, scheme
 
 
 def block_extent(scheme, lod, row: int, col: int, rows: int, cols: int) -> Extent:

@@ -22,6 +22,7 @@ PARAMETERS = ["input_service", "source_cache_type", "source_cache_dataset", "sou
               "upload_data_to_server", "scales", "num_of_caching_service_instances", "import_extent",
               "area_of_interest", "overwrite"]
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
+MANAGE_ID = "mapservercache:managemapservercachetiles"
 OPTIONAL = {"source_cache_dataset", "source_tile_package", "upload_data_to_server", "scales",
             "num_of_caching_service_instances", "import_extent", "area_of_interest", "overwrite"}
 
@@ -32,7 +33,7 @@ def test_provider_registered(plugin):
     assert provider.name() == "Map Server Cache"
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
-    assert sorted(alg.id() for alg in provider.algorithms()) == [ALGORITHM_ID, PREVIEW_ID]
+    assert {ALGORITHM_ID, PREVIEW_ID, MANAGE_ID} <= {alg.id() for alg in provider.algorithms()}
 
 
 def test_algorithm_names_and_parameters(plugin):
