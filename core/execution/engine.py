@@ -130,9 +130,9 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                     run_units(settings, units, request.workers, progress, tally.finished)
             except BaseException:                 # conf.cdi still grows by what was written
                 with contextlib.suppress(CacheError, OSError):
-                    _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+                    grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
                 raise
-            _grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+            grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
@@ -212,7 +212,7 @@ def check_compatible(source, target) -> None:
             + format_differences(differences), differences)
 
 
-def _grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:
+def grow_conf_cdi(folder: Path, target, imported: Extent | None) -> None:
     """Union the imported extent into conf.cdi (only when the file exists and grows).
 
     Read, union and write happen under a lock (``.map_server_cache/conf.cdi.lock`` beside it; earlier

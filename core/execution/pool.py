@@ -1,7 +1,11 @@
-"""The pool running work units: whole-bundle copies on threads, the rest in worker processes or inline.
+"""The pool running work units of any kind (an import's, Manage Map Server Cache Tiles' drawing): whole-bundle
+copies on threads, the rest on worker threads, in worker processes or inline.
 
-Whole-bundle file copies run on threads of the calling process, as many as the import's workers. The other
-units run inline with one worker, else in a ``spawn`` process pool (the only start method on Windows and
+What differs between kinds travels as a ``UnitKind``: the function running one unit, and the set-up and
+tear-down of what each worker keeps for its units (a drawer: one per thread, created in that thread; one per
+process, created in the pool initializer). Whole-bundle file copies run on threads of the calling process, as
+many as the workers. The other units run inline with one worker, else on worker threads when their kind asks
+for them (drawing releases the GIL), else in a ``spawn`` process pool (the only start method on Windows and
 macOS, and safe in a threaded host like QGIS). Inside QGIS ``sys.executable`` is QGIS itself or whatever PATH
 offers, so the pool is pointed at the Python interpreter that belongs to this process. A cancel sets a stop
 event that running units poll (threads share one, processes get theirs through the pool initializer).
@@ -11,71 +15,99 @@ from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import subprocess
 import sys
 import threading
 import types
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from typing import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from ..errors import CacheError, ImportCancelled
-from ..planning.units import ImportSettings, UnitResult, WorkUnit
+from ..planning.units import UnitResult
 from .workers import close_datasets, run_unit
 
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
 POLL_SECONDS = 0.1
 
+
+@dataclass(frozen=True)
+class UnitKind:
+    """How units of one kind run; picklable (module-level functions), sent once per worker process."""
+
+    run: Callable[[Any, Any, Callable[[], bool]], UnitResult]   # (settings, unit, should_stop) → result
+    open_worker: Callable[[Any], None] | None = None      # (settings): set up what this thread keeps
+    close_worker: Callable[[], None] | None = None        # undo open_worker, in the same thread
+    threads: bool = False                                 # workers are threads of this process
+
+
+IMPORT_UNITS = UnitKind(run_unit)
+
 _STOP = None
-_SETTINGS: ImportSettings | None = None
+_SETTINGS: Any = None
+_KIND: UnitKind = IMPORT_UNITS
 
 
-def init_worker(stop_event, settings: ImportSettings) -> None:
-    """Pool initializer: remember the shared stop event and the import's settings (sent once per worker)."""
-    global _STOP, _SETTINGS
-    _STOP, _SETTINGS = stop_event, settings
+def init_worker(stop_event, settings, kind: UnitKind = IMPORT_UNITS) -> None:
+    """Pool initializer: remember the shared stop event, the run's settings and unit kind (sent once per
+    worker) and set up the worker (torn down when the process exits normally)."""
+    global _STOP, _SETTINGS, _KIND
+    _STOP, _SETTINGS, _KIND = stop_event, settings, kind
+    if kind.open_worker is not None:
+        kind.open_worker(settings)
+    if kind.close_worker is not None:
+        from multiprocessing.util import Finalize  # run by a pool worker's orderly exit, unlike atexit
+        Finalize(None, kind.close_worker, exitpriority=10)
 
 
-def run_in_worker(unit: WorkUnit) -> UnitResult:
+def run_in_worker(unit) -> UnitResult:
     """Entry point of pool workers: run the unit, stopping early when the shared event is set."""
     assert _SETTINGS is not None, "init_worker runs first"
-    return run_unit(_SETTINGS, unit, _STOP.is_set if _STOP is not None else (lambda: False))
+    return _KIND.run(_SETTINGS, unit, _STOP.is_set if _STOP is not None else (lambda: False))
 
 
-def run_units(settings: ImportSettings, units: list, workers: int | None, progress,
-              finished: Callable[[UnitResult], None]) -> None:
+def run_units(settings, units: list, workers: int | None, progress,
+              finished: Callable[[UnitResult], None], kind: UnitKind = IMPORT_UNITS) -> None:
     """Run every unit, calling ``finished`` with each result as it comes; raises ImportCancelled on cancel.
 
     ``workers`` (None: every core) is how many units run at once of each kind. Whole-bundle file copies run on
     that many threads of this process: the kernel copies their bytes, so threads are enough, and more of them
     than cores only contend (1M tiles from the page cache on 2 cores: 0.33-0.39 s on 2 threads, 0.47-0.63 s
     on 8; from disk the same within noise). The other units are CPU-bound: in that many processes, inline in
-    this thread when one worker (or one unit) is enough.
+    this thread when one worker (or one unit) is enough; on that many worker threads when ``kind.threads``.
     """
     workers = workers or os.cpu_count() or 1
-    copies = [unit for unit in units if unit.whole_file]
-    others = sorted((unit for unit in units if not unit.whole_file), key=lambda unit: -unit.tiles)
+    copies = [unit for unit in units if getattr(unit, "whole_file", False)]
+    others = sorted((unit for unit in units if not getattr(unit, "whole_file", False)),
+                    key=lambda unit: -unit.tiles)
     count = min(workers, len(others))
-    executable = python_executable() if count > 1 else None
-    if count > 1 and executable is None:
+    executable = python_executable() if count > 1 and not kind.threads else None
+    if count > 1 and not kind.threads and executable is None:
         progress.warning("No Python interpreter found next to this application to start worker processes; "
-                         "importing in this process")
-    _Dispatch(settings, progress, finished).run(copies, min(workers, len(copies)), others,
-                                                count if executable else 1, executable)
+                         "working in this process")
+        count = 1
+    _Dispatch(settings, progress, finished, kind).run(copies, min(workers, len(copies)), others, count,
+                                                      executable)
 
 
 class _Dispatch:
-    """Feeds units to the copy threads, the worker processes or this thread; stops them all on cancel or
-    error, and still reports the units that finished meanwhile."""
+    """Feeds units to the copy threads, the worker threads or processes, or this thread; stops them all on
+    cancel or error, and still reports the units that finished meanwhile."""
 
-    def __init__(self, settings, progress, finished):
-        self.settings, self.progress, self.finished = settings, progress, finished
+    def __init__(self, settings, progress, finished, kind: UnitKind):
+        self.settings, self.progress, self.finished, self.kind = settings, progress, finished, kind
         self.thread_stop = threading.Event()
-        self.process_stop = None
-        self.futures, self.reported = [], set()
+        self.process_stop: Any = None
+        self.futures: list[Future] = []
+        self.reported: set[Future] = set()
 
     def run(self, copies, threads_count, others, count, executable) -> None:
         threads = ThreadPoolExecutor(threads_count) if copies else None
-        processes = self._processes(count, executable) if count > 1 else None
+        processes: Any = None
+        if count > 1:
+            processes = _WorkerThreads(count, self.kind, self.settings, self.thread_stop) \
+                if self.kind.threads else self._processes(count, executable)
         try:
             if threads is not None:
                 self.futures += [threads.submit(run_unit, self.settings, unit,
@@ -113,16 +145,20 @@ class _Dispatch:
             context.set_executable(executable)
         self.process_stop = context.Event()
         return ProcessPoolExecutor(count, mp_context=context, initializer=init_worker,
-                                   initargs=(self.process_stop, self.settings))
+                                   initargs=(self.process_stop, self.settings, self.kind))
 
     def _loop(self, inline: list) -> None:
+        with _worker_state(self.kind, self.settings) if inline else contextlib.nullcontext():
+            self._wait(inline)
+
+    def _wait(self, inline: list) -> None:
         pending = set(self.futures)
         while pending or inline:
             if inline:
-                result = run_unit(self.settings, inline.pop(0), self.progress.is_cancelled)
+                result = self.kind.run(self.settings, inline.pop(0), self.progress.is_cancelled)
                 self.finished(result)
                 if result.stopped:
-                    raise ImportCancelled("import cancelled")
+                    raise ImportCancelled("cancelled")
             if pending:
                 done, pending = wait(pending, timeout=0 if inline else POLL_SECONDS,
                                      return_when=FIRST_COMPLETED)
@@ -130,7 +166,82 @@ class _Dispatch:
                     self.reported.add(future)
                     self.finished(_result(future))
             if self.progress.is_cancelled():
-                raise ImportCancelled("import cancelled")
+                raise ImportCancelled("cancelled")
+
+
+@contextlib.contextmanager
+def _worker_state(kind: UnitKind, settings):
+    """What a worker keeps for its units, set up and torn down in the calling thread."""
+    if kind.open_worker is not None:
+        kind.open_worker(settings)
+    try:
+        yield
+    finally:
+        if kind.close_worker is not None:
+            kind.close_worker()
+
+
+class _WorkerThreads:
+    """``count`` threads taking units from one queue, each keeping its own worker state (``UnitKind``) from
+    its first unit to its last; ``submit`` and ``shutdown`` as an executor's, so the dispatch waits on them
+    alike."""
+
+    def __init__(self, count: int, kind: UnitKind, settings, stop: threading.Event):
+        self.kind, self.settings, self.stop = kind, settings, stop
+        self.units: queue.SimpleQueue = queue.SimpleQueue()
+        self.threads = [threading.Thread(target=self._work, name=f"map_server_cache worker {index}",
+                                         daemon=True) for index in range(count)]
+        self.started = False
+
+    def submit(self, function, unit) -> Future:
+        future: Future = Future()
+        self.units.put((future, unit))
+        if not self.started:
+            self.started = True
+            for thread in self.threads:
+                thread.start()
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        if cancel_futures:
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self.units.get_nowait()[0].cancel()
+        for _ in self.threads:
+            self.units.put(None)
+        if wait and self.started:
+            for thread in self.threads:
+                thread.join()
+
+    def _work(self) -> None:
+        kind = self.kind
+        try:
+            if kind.open_worker is not None:
+                kind.open_worker(self.settings)
+        except BaseException as error:    # the state could not be set up: the units this thread takes fail
+            self._take(error)
+            return
+        try:
+            self._take(None)
+        finally:
+            if kind.close_worker is not None:
+                kind.close_worker()
+
+    def _take(self, error: BaseException | None) -> None:
+        while True:
+            item = self.units.get()
+            if item is None:
+                return
+            future, unit = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            if error is not None:
+                future.set_exception(error)
+                continue
+            try:
+                future.set_result(self.kind.run(self.settings, unit, self.stop.is_set))
+            except BaseException as failure:
+                future.set_exception(failure)
 
 
 @contextlib.contextmanager

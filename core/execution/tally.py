@@ -114,10 +114,8 @@ class Tally:
         level.written += unit_result.written
         self.bytes_written += unit_result.bytes_written
         if unit_result.written_range is not None:
-            row_min, row_max, col_min, col_max = unit_result.written_range
             lod = self.lods[unit_result.target_key[0]]
-            bounds = self.scheme.tile_bounds(lod, row_min, col_min).union(
-                self.scheme.tile_bounds(lod, row_max, col_max))
+            bounds = range_bounds(self.scheme, lod, unit_result.written_range)
             self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
         self.done += unit_result.tiles
         self.progress.progress(self.done, self.total)
@@ -125,8 +123,18 @@ class Tally:
 
     def written_extent(self, *clips: Extent | None) -> Extent | None:
         """Bounds of the written tiles, clipped by each clip that overlaps them."""
-        bounds = self.bounds
-        for clip in clips:
-            if bounds is not None and clip is not None:
-                bounds = bounds.intersection(clip) or bounds
-        return bounds
+        return clipped(self.bounds, *clips)
+
+
+def range_bounds(scheme, lod, tile_range: tuple) -> Extent:
+    """The map bounds of (row_min, row_max, col_min, col_max), inclusive."""
+    row_min, row_max, col_min, col_max = tile_range
+    return scheme.tile_bounds(lod, row_min, col_min).union(scheme.tile_bounds(lod, row_max, col_max))
+
+
+def clipped(bounds: Extent | None, *clips: Extent | None) -> Extent | None:
+    """``bounds`` clipped by each clip that overlaps it."""
+    for clip in clips:
+        if bounds is not None and clip is not None:
+            bounds = bounds.intersection(clip) or bounds
+    return bounds

@@ -130,7 +130,8 @@ def alpha_range(image: Image.Image) -> tuple[int, int]:
     return image.getchannel("A").getextrema()
 
 
-def encode(pixels, tile_format: str, quality: int | None = None) -> tuple[bytes, str]:
+def encode(pixels, tile_format: str, quality: int | None = None, *,
+           smallest_png: bool = False) -> tuple[bytes, str]:
     """Encode an RGBA tile (numpy array or Pillow image) for a CacheTileFormat → (bytes, 'png' | 'jpg').
 
     PNG, PNG32: RGBA PNG. PNG24: RGB PNG; transparency as one tRNS key colour (as ArcGIS's PNG24 does:
@@ -139,11 +140,18 @@ def encode(pixels, tile_format: str, quality: int | None = None) -> tuple[bytes,
     palette PNG with an alpha table, exact when the tile has at most 256 colours, else octree-quantised
     with one index reserved for fully transparent pixels. JPEG: quality (default 75), transparent pixels
     over white. MIXED: JPEG when every pixel is opaque, else RGBA PNG. LERC/unknown: TileFormatError.
+    PNG with ``smallest_png`` (drawn tiles): the lowest of PNG8, PNG24 and PNG32 that keeps every pixel, as
+    Esri defines the format; without it (the import's blends) RGBA, which GDAL 3.6's ESRIC reader reads right
+    (it takes a paletted tile's indices for grey and ignores an RGB tile's transparent colour).
     """
     tile_format = tile_format.upper()
     quality = DEFAULT_QUALITY if quality is None else int(quality)
     image = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels, "RGBA")
-    if tile_format in ("PNG", "PNG32"):
+    if tile_format == "PNG32":
+        return _png(image), "png"
+    if tile_format == "PNG" and smallest_png:
+        return _smallest_png(np.asarray(image)), "png"
+    if tile_format == "PNG":
         return _png(image), "png"
     if tile_format == "PNG24":
         return _png24(np.asarray(image)), "png"
@@ -162,6 +170,16 @@ def _png(image: Image.Image, **options) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL, **options)
     return out.getvalue()
+
+
+def _smallest_png(rgba: np.ndarray) -> bytes:
+    """Esri's PNG: the lowest depth that keeps the pixels (fully transparent ones compare equal whatever their
+    colour): PNG8 when the tile has at most 256 colours, else PNG24 when every pixel is opaque or fully
+    transparent, else PNG32 (``_png24`` writes RGBA then). One encoding per tile."""
+    clear_as_zero = np.where(rgba[..., 3:] == 0, 0, rgba).astype(np.uint8)
+    if Image.fromarray(clear_as_zero, "RGBA").getcolors(256) is not None:
+        return _png8(rgba)
+    return _png24(rgba)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:

@@ -70,6 +70,8 @@ class UnitResult:
     written_range: tuple | None = None            # (row_min, row_max, col_min, col_max)
     stopped: bool = False                         # a stop request ended the unit early
     outcomes: bytes | None = None                 # pack_outcomes of the bundle's OUTCOME_CODES
+    seconds: float = 0.0                          # the worker's time on the unit (drawing units)
+    samples: list = field(default_factory=list)   # a few (row, col) written (drawing units, for the report)
 
 
 def outcome_grid() -> np.ndarray:

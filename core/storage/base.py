@@ -240,13 +240,22 @@ class BundleWriter(ABC):
         """Store a tile; ``ext`` ("png"/"jpg") chooses the file name in exploded caches (MIXED)."""
 
     @abstractmethod
+    def delete(self, row: int, col: int) -> None:
+        """Remove a tile (a missing one: nothing happens). Compact: its index entry is emptied at the next
+        commit, its record becomes dead space; exploded: its file goes at once, then an emptied row folder."""
+
+    @abstractmethod
     def commit(self) -> None:
         """Make every pending tile visible at once; ``__exit__`` commits unless an exception is raised."""
 
-    def check_tile(self, row: int, col: int, data: object) -> None:
+    def check_position(self, row: int, col: int) -> None:
         key = self.key
         if not (key.row0 <= row < key.row0 + BUNDLE_SIZE and key.col0 <= col < key.col0 + BUNDLE_SIZE):
             raise ValueError(f"tile row {row}, column {col} is outside bundle {key}")
+
+    def check_tile(self, row: int, col: int, data: object) -> None:
+        key = self.key
+        self.check_position(row, col)
         if not isinstance(data, (bytes, bytearray, memoryview)) or not len(data):
             raise ValueError(f"tile L{key.level} row {row} column {col}: tile data must be non-empty bytes")
         if len(data) > MAX_TILE_SIZE:

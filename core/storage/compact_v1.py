@@ -242,7 +242,7 @@ class CompactV1Writer(CompactWriter):
         largest = self._largest
         for (row, col), (offset, size) in self._pending.items():
             position = index_position(self.key, row, col)
-            index[position] = offset - 4
+            index[position] = offset - 4 if size else EMPTY_INDEX[position]
             sizes[position] = size
             largest = max(largest, size)
         self._next_sizes = sizes

@@ -240,7 +240,7 @@ class CompactV2Writer(CompactWriter):
         index = self._index.copy()
         row0, col0 = self.key.row0, self.key.col0
         for (row, col), (offset, size) in self._pending.items():
-            index[(row - row0) * BUNDLE_SIZE + (col - col0)] = offset | (size << 40)
+            index[(row - row0) * BUNDLE_SIZE + (col - col0)] = offset | (size << 40) if size else 0
         sizes = (index >> np.uint64(40)).astype(np.int64)
         live = int(sizes.sum()) + 4 * int(np.count_nonzero(sizes))
         return _header(int(sizes.max()), self._end, self._end - DATA_START - live) + \

@@ -33,6 +33,9 @@ from ..atomic import replace_file
 from .base import READ_CHUNK, BundleKey, BundleWriter
 from .compact import CompactStorage, read_exact, write_intent
 
+# A pending entry (offset, size) that removes the tile: no record has size 0 (``check_tile``).
+DELETED = (0, 0)
+
 
 class CompactWriter(BundleWriter):
     """Append-and-repoint batch writer shared by compact V1 and V2.
@@ -94,6 +97,8 @@ class CompactWriter(BundleWriter):
         pending = self._pending.get((row, col))
         if pending is not None:
             offset, size = pending
+            if pending == DELETED:
+                return None
             if offset >= self._end:
                 start = offset - self._end
                 return bytes(self._buffer[start:start + size])
@@ -111,6 +116,12 @@ class CompactWriter(BundleWriter):
         self._buffer += data
         if len(self._buffer) >= self.FLUSH_SIZE:
             self._flush()
+
+    def delete(self, row: int, col: int) -> None:
+        """Pending until the commit, like ``put``; that commit compacts when dead bytes pass live ones."""
+        self.check_position(row, col)
+        if self._fh is not None:
+            self._pending[(row, col)] = DELETED
 
     def commit(self) -> None:
         """Commit the pending records, then compact the bundle when more of it is dead than live."""

@@ -269,8 +269,14 @@ class ExplodedWriter(BundleWriter):
         storage = self.storage
         relpath = f"{storage.level_path(self.key.level)}/R{row:08x}/C{col:08x}.{ext}"
         path = storage.real_file(relpath)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, data, durable=False)   # one writer at a time: a leftover is overwritten
+        for attempt in range(2):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                replace_file(path, data, durable=False)   # one writer at a time: a leftover is overwritten
+                break
+            except FileNotFoundError:
+                if attempt:    # else the writer of a neighbouring block removed the emptied row folder
+                    raise
         for stale in self._files.get((row, col), []):
             if stale != relpath:
                 storage.real_file(stale).unlink(missing_ok=True)
@@ -278,5 +284,23 @@ class ExplodedWriter(BundleWriter):
         for folder in storage._row_folders(self.key.level, row):
             storage._rows.pop(folder, None)
 
+    def delete(self, row: int, col: int) -> None:
+        """Remove the tile's files, the newest last (a kill between two leaves the tile as it was), then its
+        row folder when that is empty now (a neighbouring block's writer may fill it again: see ``put``)."""
+        self.check_position(row, col)
+        storage = self.storage
+        paths = self._files.pop((row, col), [])
+        if not paths:
+            return
+        newest = storage._newest(paths)
+        for relpath in [path for path in paths if path != newest] + [newest]:
+            storage.real_file(relpath).unlink(missing_ok=True)
+        for folder in {path.rsplit("/", 1)[0] for path in paths}:
+            storage._rows.pop(folder, None)
+            try:
+                storage.real_file(folder).rmdir()
+            except OSError:     # not empty (or gone): kept
+                pass
+
     def commit(self) -> None:
-        """Tiles are in place as soon as ``put`` returns."""
+        """Tiles are in place (or gone) as soon as ``put`` (``delete``) returns."""

@@ -35,8 +35,8 @@ from map_server_cache.core.sources.opening import open_cache
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 # System calls at which a writer's state on disk changes step: crash points are chosen among their calls.
 COMMIT_CALLS = ("fsync", "replace", "rename", "unlink", "truncate", "ftruncate")
-# The child imports through the plugin link and reports when the import's work starts and how it ended.
-CHILD = """
+# A child's first lines: SIGKILL itself at the commit-step call CRASHKIT_AT names ("7:before", "7:after").
+CRASH_POINTS = """
 import json, os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
 
@@ -57,7 +57,9 @@ def crash_point(function, point=os.environ.get("CRASHKIT_AT")):
     return wrapped
 for name in COMMIT_CALLS:
     setattr(os, name, crash_point(getattr(os, name)))
-
+""".replace("COMMIT_CALLS", repr(COMMIT_CALLS))
+# The child imports through the plugin link and reports when the import's work starts and how it ended.
+CHILD = CRASH_POINTS + """
 from pathlib import Path
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError
@@ -85,7 +87,7 @@ except (CacheError, OSError) as error:
     sys.exit(3)
 print("DONE " + json.dumps({"written": result.written, "damaged": result.damaged, "calls": calls,
                             "started": Progress.started, "ended": time.time()}), flush=True)
-""".replace("COMMIT_CALLS", repr(COMMIT_CALLS))
+"""
 
 
 @dataclass
@@ -258,13 +260,19 @@ def _check_gdal(folder: Path, scheme, tiles: dict, sample: int) -> None:
     dataset = checked(AssertionError, f"GDAL cannot open {folder}", gdal.Open, str(find_conf_xml(folder)))
     top = max(lod.level for lod in scheme.lods)
     size = scheme.tile_cols
+    x0, _, _, y0, _, _ = dataset.GetGeoTransform()        # the raster starts at conf.cdi's corner, if any
+    resolutions = {lod.level: lod.resolution for lod in scheme.lods}
     for bundle, present in _bundles(tiles).items():
         cells = sorted(present)[:sample] + _empty_cells(bundle, present)
         for level, row, col in cells:
             bands = [dataset.GetRasterBand(number) for number in range(1, dataset.RasterCount + 1)]
             if level != top:
                 bands = [band.GetOverview(top - 1 - level) for band in bands]
-            pixels = np.dstack([band.ReadAsArray(col * size, row * size, size, size) for band in bands])
+            left = col * size - round((x0 - scheme.origin_x) / resolutions[level])
+            up = row * size - round((scheme.origin_y - y0) / resolutions[level])
+            if min(left, up) < 0 or left + size > bands[0].XSize or up + size > bands[0].YSize:
+                continue                                    # not wholly inside the raster
+            pixels = np.dstack([band.ReadAsArray(left, up, size, size) for band in bands])
             data = present.get((level, row, col))
             expected = np.zeros_like(pixels) if data is None else np.asarray(
                 Image.open(io.BytesIO(data)).convert("RGBA" if pixels.shape[2] == 4 else "RGB"))

@@ -142,6 +142,47 @@ def test_bad_puts_are_refused(storage):
             writer.put(0, 0, b"")
 
 
+def test_delete_removes_tiles_and_keeps_the_others(storage, tmp_path):
+    tiles = {(2, row, col): png(row * 200 + col, 3000) for row in range(4) for col in range(4)}
+    tiles[(2, 9, 0)] = png(99)
+    write_tiles(storage, tiles)
+    key = BundleKey(2, 0, 0)
+    gone = [(row, col) for row in range(4) for col in range(3)] + [(9, 0), (50, 50)]   # (50, 50): missing
+    with storage.writer(key) as writer:
+        writer.put(3, 3, png(7))
+        for row, col in gone:
+            writer.delete(row, col)
+        assert writer.get(0, 0) is None and writer.get(3, 3) == png(7)
+        writer.put(0, 0, png(8))                        # put after delete: the tile is back
+        with pytest.raises(ValueError, match="outside bundle"):
+            writer.delete(128, 0)
+    expected = {(2, row, 3): data for (_, row, col), data in tiles.items() if col == 3}
+    expected.update({(2, 3, 3): png(7), (2, 0, 0): png(8)})
+    assert everything(storage) == expected
+    assert storage.get_tile(2, 1, 1) is None and storage.get_tile(2, 9, 0) is None
+    level = tmp_path / "_alllayers" / "L02"
+    if storage.storage_format is StorageFormat.EXPLODED:
+        assert not (level / "R00000009").exists()       # the emptied row folder went with its last tile
+        assert sorted(path.name for path in level.iterdir()) == [f"R{row:08x}" for row in range(4)]
+    else:                                               # dead space stays bounded: compacted
+        live = sum(len(data) + 4 for data in expected.values())
+        bundle = level / "R0000C0000.bundle"
+        header = (compact_v2.DATA_START if storage.storage_format is StorageFormat.COMPACT_V2
+                  else compact_v1_format.DATA_START)
+        assert bundle.stat().st_size - header - live <= live
+    with storage.writer(key) as writer:                 # every tile deleted: an empty, readable bundle
+        for row, col in storage.bundle_tiles(key):
+            writer.delete(row, col)
+    assert everything(storage) == {}
+    assert storage.bundle_tiles(key) == []
+
+
+def test_delete_in_an_absent_bundle_creates_nothing(storage):
+    with storage.writer(BundleKey(3, 0, 0)) as writer:
+        writer.delete(0, 0)
+    assert storage.bundles(3) == []
+
+
 def heads_of(tiles: dict, length: int = 8) -> tuple:
     """What tile_heads should say of {(row, col): bytes}: tiles, sizes, heads (zero-padded)."""
     order = sorted(tiles)

@@ -58,7 +58,10 @@ CHILD = textwrap.dedent("""
         storage.apply = half_apply
     with storage.writer(key) as writer:
         for (row, col), data in {tiles!r}.items():
-            writer.put(row, col, data)
+            if data is None:
+                writer.delete(row, col)
+            else:
+                writer.put(row, col, data)
         if crash == "before_commit":
             writer._flush()
             writer._fh.flush()      # _flush may leave records in the file object's buffer (128 KiB from 3.14)
@@ -145,6 +148,59 @@ def test_crash_in_the_middle_of_applying(tmp_path, storage_format):
     expected = {**OLD, **NEW, (250, 120): b"after"}
     assert tiles_now(storage) == expected
     assert_mapproxy_agrees(tmp_path, storage_format, expected)
+
+
+# A delete batch: most old tiles removed (so the commit also compacts), a few rewritten.
+DELETES = {coord: None if index < 15 else b"new" + OLD[coord] for index, coord in enumerate(OLD)}
+
+
+@pytest.mark.parametrize("crash", ["before_commit", "after_intent", "mid_apply"])
+@pytest.mark.parametrize("storage_format", COMPACT, ids=lambda f: f.name)
+def test_crash_in_a_delete_commit(tmp_path, storage_format, crash):
+    """Killed at each step of a commit that empties index entries: every tile old or new (present or
+    removed), readable by MapProxy, and the next writer finishes (or drops) the batch as a whole."""
+    storage = make_storage(tmp_path, storage_format)
+    assert run_child(tmp_path, storage_format, crash, DELETES).returncode == 9
+    new = {coord: data for coord, data in DELETES.items() if data is not None}
+    found = tiles_now(storage)
+    for coord, data in found.items():
+        assert data in (OLD[coord], DELETES[coord]), coord
+    recover(storage)
+    expected = OLD if crash == "before_commit" else new
+    assert tiles_now(storage) == expected
+    assert_mapproxy_agrees(tmp_path, storage_format, expected)
+    cache = MAPPROXY[storage_format](str(tmp_path / "_alllayers"))
+    for row, col in set(OLD) - set(expected):
+        assert not cache.load_tile(Tile((col, row, KEY.level)))
+
+
+def test_exploded_delete_interrupted_between_two_files_keeps_the_tile(tmp_path, monkeypatch):
+    """A tile a crash left as two files (MIXED: .png and a newer .jpg) loses the older file first: a delete
+    stopped between the two leaves the tile as it was (the newer file counts), never the older version."""
+    storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    folder = tmp_path / "_alllayers" / "L01" / "R00000000"
+    folder.mkdir(parents=True)
+    (folder / "C00000000.png").write_bytes(b"\x89PNG older")
+    os.utime(folder / "C00000000.png", ns=(10**18, 10**18))
+    (folder / "C00000000.jpg").write_bytes(b"\xff\xd8\xff newer")
+    unlink, calls = Path.unlink, []
+
+    def unlink_once(path, missing_ok=False):     # the process dies at its second unlink
+        calls.append(path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt("killed")
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink_once)
+    with pytest.raises(KeyboardInterrupt):
+        with storage.writer(BundleKey(1, 0, 0)) as writer:
+            writer.delete(0, 0)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    storage.refresh(BundleKey(1, 0, 0))
+    assert storage.read_bundle(BundleKey(1, 0, 0)) == {(0, 0): b"\xff\xd8\xff newer"}
+    with storage.writer(BundleKey(1, 0, 0)) as writer:
+        writer.delete(0, 0)
+    assert storage.read_bundle(BundleKey(1, 0, 0)) == {} and not folder.exists()
 
 
 def test_exploded_ignores_leftover_temporary_files(tmp_path):
