@@ -205,7 +205,8 @@ def test_gdal_reads_a_drawn_compact_v2_cache(manage, map_path, tmp_path):
     from osgeo import gdal
 
     folder, _scheme = make_cache(tmp_path / "cache", "COMPACT_V2", "PNG", levels=range(0, 15))
-    results = manage({"input_service": str(folder), "in_map": str(map_path), "scales": f"{SCALE_13};{SCALE_14}"})
+    results = manage({"input_service": str(folder), "in_map": str(map_path),
+                      "scales": f"{SCALE_13};{SCALE_14}"})
     dataset = gdal.Open(results["target_layer"])
     assert dataset is not None and dataset.RasterCount == 4
     origin_x, size_x, _, origin_y, _, size_y = dataset.GetGeoTransform()
