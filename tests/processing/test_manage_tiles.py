@@ -213,3 +213,32 @@ def test_gdal_reads_a_drawn_compact_v2_cache(manage, map_path, tmp_path):
     centre_x, centre_y = round(-origin_x / size_x), round(-origin_y / size_y)  # the map lies around (0, 0)
     alpha = dataset.GetRasterBand(4).ReadAsArray(centre_x - 256, centre_y - 256, 512, 512)
     assert alpha.max() > 0
+
+
+def test_qgis_process_run_with_arcpy_keywords(map_path, tmp_path, qgis_app):
+    """A qgis_process run in a throw-away profile: QGIS headless draws on threads, arcpy's words accepted."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    program = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
+    if program is None:
+        pytest.skip("qgis_process is not installed")
+    profile = tmp_path / "qgis-profile"
+    ini = profile / "profiles" / "default" / "QGIS" / "QGIS3.ini"
+    ini.parent.mkdir(parents=True)
+    ini.write_text("[PythonPlugins]\nmap_server_cache=true\n")
+    plugins = Path(__file__).resolve().parents[2] / "build" / "plugins"
+    env = {**os.environ, "QGIS_CUSTOM_CONFIG_PATH": str(profile), "QGIS_PLUGINPATH": str(plugins),
+           "QT_QPA_PLATFORM": "offscreen"}
+    folder, scheme = make_cache(tmp_path / "cache", "COMPACT_V2", "PNG", levels=[13])
+    done = subprocess.run(
+        [program, "--json", "run", MANAGE_ID, "--", f"input_service={folder}", f"scales={SCALE_13}",
+         "update_mode=RECREATE_ALL_TILES", "num_of_caching_service_instances=2",
+         "wait_for_job_completion=DO_NOT_WAIT", f"in_map={map_path}"],
+        capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(done.stdout[done.stdout.index("{"):])["results"]
+    assert results["drawn"] == len(stored(folder, scheme)) > 0
