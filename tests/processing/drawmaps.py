@@ -20,6 +20,7 @@ from qgis.core import (
     QgsMapRendererSequentialJob,
     QgsMapSettings,
     QgsMapThemeCollection,
+    QgsMarkerSymbol,
     QgsProject,
     QgsRectangle,
     QgsSingleSymbolRenderer,
@@ -100,8 +101,8 @@ def make_map(folder: Path, name: str = "map.qgz") -> Path:
 
 
 def make_cache(folder: Path, storage: str = "COMPACT_V2", tile_format: str = "PNG32", levels=range(13, 16),
-               quality: int | None = None) -> tuple[Path, object]:
-    """An empty Web Mercator cache (conf.xml, conf.cdi = the map's extent, _alllayers/) in ``folder``/Layers,
+               quality: int | None = None, extent=MAP_EXTENT) -> tuple[Path, object]:
+    """An empty Web Mercator cache (conf.xml, conf.cdi = ``extent``, _alllayers/) in ``folder``/Layers,
     as Create Map Server Cache writes it; returns (data-frame folder, scheme)."""
     from map_server_cache.core.formats.conf_write import write_conf_cdi, write_conf_xml
 
@@ -109,7 +110,7 @@ def make_cache(folder: Path, storage: str = "COMPACT_V2", tile_format: str = "PN
     layers = folder / "Layers"
     (layers / "_alllayers").mkdir(parents=True)
     write_conf_xml(scheme, layers / "conf.xml")
-    write_conf_cdi(Extent(*MAP_EXTENT), layers / "conf.cdi", scheme.spatial_reference)
+    write_conf_cdi(Extent(*extent), layers / "conf.cdi", scheme.spatial_reference)
     return layers, scheme
 
 
@@ -170,3 +171,34 @@ def draw_in_fresh_process(project_path: str, scheme, extent: Extent, width: int,
         return had_qgis, drawer.draw(extent, width, height, scale)
     finally:
         drawer.close()
+
+
+LABEL_COLOUR = (255, 0, 255)
+
+
+def make_label_map(folder: Path) -> Path:
+    """Points (no marker) labelled with long magenta text, on a line crossing x = 0 at several heights."""
+    from qgis.core import QgsPalLayerSettings, QgsTextFormat, QgsVectorLayerSimpleLabeling
+    from qgis.PyQt.QtGui import QColor as Colour
+
+    folder.mkdir(parents=True, exist_ok=True)
+    wkts = [f"POINT({x} {y})" for y in range(-6000, 6001, 600) for x in (-900, -300, 300, 900)]
+    points = _layer(folder, "places", "Point", wkts)
+    points.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple(
+        {"name": "circle", "size": "0", "color": "0,0,0,0", "outline_style": "no"})))
+    labels = QgsPalLayerSettings()
+    labels.isExpression = True
+    labels.fieldName = "'Label crossing the edge'"
+    text = QgsTextFormat()
+    text.setColor(Colour(*LABEL_COLOUR))
+    text.setSize(11)
+    labels.setFormat(text)
+    points.setLabeling(QgsVectorLayerSimpleLabeling(labels))
+    points.setLabelsEnabled(True)
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem(CRS))
+    project.addMapLayer(points)
+    path = folder / "labels.qgz"
+    assert project.write(str(path)), project.error()
+    project.clear()
+    return path

@@ -178,3 +178,32 @@ def test_an_unknown_theme_is_refused_when_the_drawer_opens(map_path, scheme):
 
     with pytest.raises(DrawingError, match="no map theme 'Nope'"):
         open_drawer(str(map_path), "Nope", scheme)
+
+
+def _label_pixels(pixels):
+    red, green, blue, alpha = (pixels[..., band].astype(int) for band in range(4))
+    return (alpha > 0) & (red > 150) & (blue > 150) & (green < 120)
+
+
+def test_labels_are_never_cut_at_a_supertile_edge(qgis_app, tmp_path, scheme):
+    """Labels of points beside x = 0, a supertile edge: each supertile draws a label whole or not at all,
+    so no label pixel touches its edge, and some labels are drawn."""
+    from drawmaps import make_label_map
+
+    drawer = open_drawer(str(make_label_map(tmp_path / "labels")), None, scheme)
+    try:
+        lod = lod_of(scheme, 15)
+        row, col = map_origin_supertile(scheme, lod)
+        assert abs(scheme.tile_bounds(lod, row, col).xmin) < 1e-3     # col is a multiple of S
+        drawn = 0
+        for left in (col - S, col):
+            for top in (row - S, row):
+                extent = block_extent(scheme, lod, top, left, S, S)
+                pixels = drawer.draw(extent, S * TILE, S * TILE, lod.scale)
+                labels = _label_pixels(pixels)
+                drawn += int(labels.sum())
+                edges = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+                assert not edges.any(), (top, left)
+        assert drawn > 0
+    finally:
+        drawer.close()
