@@ -9,10 +9,6 @@ from qgis.core import QgsProcessingContext, QgsProcessingOutputLayerDefinition, 
 from qgis.PyQt.QtCore import QCoreApplication
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("cache_layer", text)
-
-
 def cache_layer(folder: Path, report, output_name: str, context, feedback) -> str | None:
     """The cache's conf.xml when GDAL can show the cache, else None with the reason in the log. Opened on
     completion when the report is ("Open output file after running"): ``report`` is its parameter value."""
@@ -24,13 +20,15 @@ def cache_layer(folder: Path, report, output_name: str, context, feedback) -> st
         conf = find_conf_xml(folder)
         storage = read_conf_xml(conf).storage_format
     except (CacheError, OSError) as error:
-        feedback.pushWarning(tr("No layer of the target cache is offered: {error}").format(error=error))
+        feedback.pushWarning(QCoreApplication.translate(
+            "cache_layer", "No layer of the target cache is offered: {error}").format(error=error))
         return None
     if storage is not StorageFormat.COMPACT_V2:
-        kind = tr("exploded") if storage is StorageFormat.EXPLODED else tr("compact V1")
-        feedback.pushInfo(tr(
-            "No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache "
-            "is stored {kind}").format(kind=kind))
+        kind = (QCoreApplication.translate("cache_layer", "exploded") if storage is StorageFormat.EXPLODED
+                else QCoreApplication.translate("cache_layer", "compact V1"))
+        feedback.pushInfo(QCoreApplication.translate(
+            "cache_layer", "No layer of the target cache is offered: GDAL reads compact V2 caches only, and "
+                           "this cache is stored {kind}").format(kind=kind))
         return None
     opened = isinstance(report, QgsProcessingOutputLayerDefinition)
     project = report.destinationProject if opened else None

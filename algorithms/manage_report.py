@@ -50,8 +50,10 @@ class ManageReport:
                      str(level.bundles), str(level.drawn), str(level.empty), str(level.skipped),
                      str(level.deleted), f"{level.seconds:.1f}", f"{level.tiles_per_second:.1f}"]
             rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-        totals = [(self.tr("Mode"), self.result.mode.name),
-                  *((self.tr(name.capitalize()), value) for name, value in self.counts().items()),
+        counts = self.counts()
+        totals = [(self.tr("Mode"), self.result.mode.name), (self.tr("Drawn"), counts["drawn"]),
+                  (self.tr("Empty"), counts["empty"]), (self.tr("Skipped"), counts["skipped"]),
+                  (self.tr("Deleted"), counts["deleted"]),
                   (self.tr("Bytes written"), self.result.bytes_written),
                   (self.tr("Seconds"), f"{self.result.seconds:.1f}"),
                   (self.tr("Tiles/s"), f"{self.result.tiles_per_second:.1f}")]

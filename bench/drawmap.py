@@ -11,7 +11,6 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsField,
     QgsFillSymbol,
     QgsGeometry,
     QgsLineSymbol,
@@ -25,7 +24,6 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtCore import QVariant
 
 CRS = "EPSG:3857"
 EXTENT = (-20000.0, -15000.0, 20000.0, 15000.0)
@@ -33,9 +31,7 @@ COUNTS = {"polygons": 1500, "roads": 2500, "points": 4000}
 
 
 def _write(folder: Path, name: str, kind: str, geometries, classes) -> QgsVectorLayer:
-    memory = QgsVectorLayer(f"{kind}?crs={CRS}", name, "memory")
-    memory.dataProvider().addAttributes([QgsField("class", QVariant.Int), QgsField("name", QVariant.String)])
-    memory.updateFields()
+    memory = QgsVectorLayer(f"{kind}?crs={CRS}&field=class:integer&field=name:string", name, "memory")
     features = []
     for index, (geometry, kind_class) in enumerate(zip(geometries, classes)):
         feature = QgsFeature(memory.fields())

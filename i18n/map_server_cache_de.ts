@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>CacheScalesWidgetWrapper</name>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="248"/>
+        <source>Nothing checked: every level of the cache.</source>
+        <translation>Nichts angehakt: jede Stufe des Caches.</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionsOptionsFactory</name>
     <message>
         <location filename="../provider/options_page.py" line="37"/>
@@ -65,27 +73,27 @@
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="72"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="77"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="75"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="83"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="81"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="89"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="87"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="93"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="91"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -98,114 +106,94 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="106"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="104"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="109"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="109"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="149"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="248"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="220"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="250"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="222"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="253"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="225"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="265"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="237"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="268"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="240"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="257"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="229"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="261"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="233"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Updated target cache</source>
         <translation>Aktualisierter Ziel-Cache</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
-        <source>No layer of the target cache is offered: {error}</source>
-        <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
-        <source>exploded</source>
-        <translation>aufgelöst</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
-        <source>compact V1</source>
-        <translation>kompakt V1</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="219"/>
-        <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
-        <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
     </message>
 </context>
 <context>
@@ -301,32 +289,32 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="130"/>
+        <location filename="../algorithms/parameters.py" line="131"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="130"/>
+        <location filename="../algorithms/parameters.py" line="131"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="135"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="134"/>
+        <location filename="../algorithms/parameters.py" line="135"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="140"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="140"/>
+        <location filename="../algorithms/parameters.py" line="141"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
@@ -490,14 +478,366 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
     </message>
 </context>
 <context>
+    <name>ManageMapServerCacheTilesAlgorithm</name>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="61"/>
+        <source>Manage Map Server Cache Tiles</source>
+        <translation>Kacheln eines Map-Server-Caches verwalten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="64"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="70"/>
+        <source>arcgis,esri,arcpy,tile,cache,bundle,draw,render,seed,update,delete</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,bundle,zeichnen,rendern,seed,aktualisieren,löschen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="79"/>
+        <source>Draws, fills in or deletes the tiles of an ArcGIS Server service cache from a QGIS project.</source>
+        <translation>Zeichnet, ergänzt oder löscht die Kacheln eines ArcGIS-Server-Dienst-Caches aus einem QGIS-Projekt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="83"/>
+        <source>Draws the tiles of a map service cache on disk with QGIS&apos;s own map renderer, from a QGIS project (the one the cache remembers, or in_map), as ArcGIS Server&apos;s tool of the same name does from a map document. Tiles are drawn in the cache&apos;s spatial reference at each level&apos;s resolution and DPI, several at once (supertiles) so that nothing shows a seam; labels are never cut. Layers hidden at a scale stay hidden.
+
+RECREATE_ALL_TILES replaces the tiles, RECREATE_EMPTY_TILES draws those missing (it finishes an interrupted run), DELETE_TILES removes them; always within the area of interest, else the update extent, else the cache&apos;s full extent. Tiles where nothing is drawn are not stored.
+
+Parameters take arcpy&apos;s words as well: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, scales as &quot;500000;250000&quot;.</source>
+        <translation>Zeichnet die Kacheln eines Kartendienst-Caches auf der Festplatte mit QGIS&apos; eigenem Kartenrenderer aus einem QGIS-Projekt (dem, das sich der Cache merkt, oder in_map), wie das gleichnamige Werkzeug von ArcGIS Server es aus einem Kartendokument tut. Kacheln werden im Raumbezug des Caches mit der Auflösung jeder Stufe und der DPI des Caches gezeichnet, mehrere auf einmal (Superkacheln), sodass keine Naht entsteht; Beschriftungen werden nie abgeschnitten. Layer, die bei einem Maßstab verborgen sind, bleiben verborgen.
+
+RECREATE_ALL_TILES ersetzt die Kacheln, RECREATE_EMPTY_TILES zeichnet die fehlenden (es vollendet einen unterbrochenen Lauf), DELETE_TILES entfernt sie; stets innerhalb des Interessengebiets, sonst der Aktualisierungsausdehnung, sonst der vollen Ausdehnung des Caches. Kacheln, auf denen nichts gezeichnet wird, werden nicht gespeichert.
+
+Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, Maßstäbe als &quot;500000;250000&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="105"/>
+        <source>Cache folder</source>
+        <translation>Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="106"/>
+        <source>Updated cache</source>
+        <translation>Aktualisierter Cache</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <source>Tiles drawn</source>
+        <translation>Gezeichnete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <source>Empty tiles</source>
+        <translation>Leere Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <source>Tiles skipped</source>
+        <translation>Übersprungene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <source>Tiles deleted</source>
+        <translation>Gelöschte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="141"/>
+        <source>wait_for_job_completion is DO_NOT_WAIT: tiles are drawn by this QGIS, so the tool returns when they are done.</source>
+        <translation>wait_for_job_completion ist DO_NOT_WAIT: die Kacheln zeichnet dieses QGIS, daher kehrt das Werkzeug zurück, wenn sie fertig sind.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="143"/>
+        <source>{mode} in {target}, map {project} (theme: {theme})</source>
+        <translation>{mode} in {target}, Karte {project} (Kartenthema: {theme})</translation>
+    </message>
+</context>
+<context>
+    <name>ManageParameters</name>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="48"/>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="48"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="51"/>
+        <source>An HTML page with the counts level by level, a coverage picture per level and a few of the tiles drawn.</source>
+        <translation>Eine HTML-Seite mit den Zahlen Stufe für Stufe, einem Abdeckungsbild je Stufe und einigen der gezeichneten Kacheln.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="57"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="57"/>
+        <source>The service whose cache is drawn: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections.</source>
+        <translation>Der Dienst, dessen Cache gezeichnet wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="62"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="62"/>
+        <source>The scales of the levels to draw or delete, separated by semicolons (e.g. 500000;250000). Every scale must be one the cache has. Empty: every level of the cache.</source>
+        <translation>Die Maßstäbe der zu zeichnenden oder zu löschenden Stufen, durch Semikolons getrennt (z. B. 500000;250000). Jeder Maßstab muss einer des Caches sein. Leer: jede Stufe des Caches.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Update mode</source>
+        <translation>Aktualisierungsmodus</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Recreate all tiles (RECREATE_ALL_TILES)</source>
+        <translation>Alle Kacheln neu erstellen (RECREATE_ALL_TILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Recreate empty tiles (RECREATE_EMPTY_TILES)</source>
+        <translation>Leere Kacheln neu erstellen (RECREATE_EMPTY_TILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Delete tiles (DELETE_TILES)</source>
+        <translation>Kacheln löschen (DELETE_TILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>RECREATE_ALL_TILES draws every tile of the chosen levels that touches the area of interest (else the extent, else the cache&apos;s full extent) and replaces what was there. RECREATE_EMPTY_TILES draws only the tiles the cache lacks: it finishes an interrupted run. DELETE_TILES removes the tiles that touch the area or extent. Tiles outside stay as they are. A tile where the map draws nothing is not stored.</source>
+        <translation>RECREATE_ALL_TILES zeichnet jede Kachel der gewählten Stufen, die das Interessengebiet berührt (sonst die Ausdehnung, sonst die volle Ausdehnung des Caches), und ersetzt, was dort war. RECREATE_EMPTY_TILES zeichnet nur die Kacheln, die dem Cache fehlen: es vollendet einen unterbrochenen Lauf. DELETE_TILES entfernt die Kacheln, die das Gebiet oder die Ausdehnung berühren. Kacheln außerhalb bleiben, wie sie sind. Eine Kachel, auf der die Karte nichts zeichnet, wird nicht gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="76"/>
+        <source>Number of caching service instances</source>
+        <translation>Anzahl der Caching-Dienstinstanzen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="76"/>
+        <source>How many supertiles are drawn at the same time, each by its own copy of the map&apos;s layers. Empty or -1: one per processor core.</source>
+        <translation>Wie viele Superkacheln gleichzeitig gezeichnet werden, jede von einer eigenen Kopie der Kartenlayer. Leer oder -1: eine je Prozessorkern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="81"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="81"/>
+        <source>Polygons limiting the tiles drawn or deleted, in any CRS: every tile touching them. Takes precedence over the update extent.</source>
+        <translation>Polygone, die die gezeichneten oder gelöschten Kacheln begrenzen, in beliebigem KBS: jede Kachel, die sie berührt. Hat Vorrang vor der Aktualisierungsausdehnung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="85"/>
+        <source>Update extent</source>
+        <translation>Aktualisierungsausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="85"/>
+        <source>A rectangle, in any CRS, limiting the tiles drawn or deleted. Empty: the cache&apos;s full extent (conf.cdi).</source>
+        <translation>Ein Rechteck in beliebigem KBS, das die gezeichneten oder gelöschten Kacheln begrenzt. Leer: die volle Ausdehnung des Caches (conf.cdi).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Wait for job completion</source>
+        <translation>Auf Abschluss des Auftrags warten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Wait (WAIT)</source>
+        <translation>Warten (WAIT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Do not wait (DO_NOT_WAIT)</source>
+        <translation>Nicht warten (DO_NOT_WAIT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Accepted for arcpy scripts. Tiles are drawn by this QGIS, not by a server job, so the tool always finishes the work before it returns; DO_NOT_WAIT only says so in the log. To go on working, run the tool in the background (the dialog does) or from qgis_process.</source>
+        <translation>Für arcpy-Skripte angenommen. Die Kacheln zeichnet dieses QGIS, kein Serverauftrag, daher beendet das Werkzeug die Arbeit immer, bevor es zurückkehrt; DO_NOT_WAIT vermerkt das nur im Protokoll. Um weiterzuarbeiten, führen Sie das Werkzeug im Hintergrund aus (der Dialog tut das) oder mit qgis_process.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <source>Map (QGIS project)</source>
+        <translation>Karte (QGIS-Projekt)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
+        <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <source>The QGIS project (.qgz, .qgs) to draw. Empty: the map the cache remembers (Create Map Server Cache records it). The project is read from its file: save it first.</source>
+        <translation>Das zu zeichnende QGIS-Projekt (.qgz, .qgs). Leer: die Karte, die sich der Cache merkt (Create Map Server Cache hält sie fest). Das Projekt wird aus seiner Datei gelesen: speichern Sie es zuerst.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="101"/>
+        <source>Map theme</source>
+        <translation>Kartenthema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="101"/>
+        <source>A map theme of the project: its layers and styles are drawn. Empty: the theme the cache remembers, else the layers visible in the saved project.</source>
+        <translation>Ein Kartenthema des Projekts: seine Layer und Stile werden gezeichnet. Leer: das Thema, das sich der Cache merkt, sonst die im gespeicherten Projekt sichtbaren Layer.</translation>
+    </message>
+</context>
+<context>
+    <name>ManageReport</name>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="23"/>
+        <source>Cache folder</source>
+        <translation>Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="32"/>
+        <source>Level {level} (1:{scale:,.0f}): {drawn} drawn, {empty} empty, {skipped} skipped, {deleted} deleted of {tiles} tiles in {seconds:.1f} s ({rate:.1f} tiles/s)</source>
+        <translation>Stufe {level} (1:{scale:,.0f}): {drawn} gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht von {tiles} Kacheln in {seconds:.1f} s ({rate:.1f} Kacheln/s)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="37"/>
+        <source>{mode}: {drawn} tiles drawn, {empty} empty, {skipped} skipped, {deleted} deleted in {target} in {seconds:.1f} s ({megabytes:.1f} MB written)</source>
+        <translation>{mode}: {drawn} Kacheln gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht in {target} in {seconds:.1f} s ({megabytes:.1f} MB geschrieben)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="44"/>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="44"/>
+        <source>Scale</source>
+        <translation>Maßstab</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="44"/>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="44"/>
+        <source>Tiles</source>
+        <translation>Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="45"/>
+        <source>Bundles</source>
+        <translation>Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="54"/>
+        <source>Drawn</source>
+        <translation>Gezeichnet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="55"/>
+        <source>Empty</source>
+        <translation>Leer</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="55"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="56"/>
+        <source>Deleted</source>
+        <translation>Gelöscht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="58"/>
+        <source>Seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="59"/>
+        <source>Tiles/s</source>
+        <translation>Kacheln/s</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="54"/>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="57"/>
+        <source>Bytes written</source>
+        <translation>Geschriebene Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="60"/>
+        <source>Manage Map Server Cache Tiles</source>
+        <translation>Kacheln eines Map-Server-Caches verwalten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="66"/>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="67"/>
+        <source>Totals</source>
+        <translation>Summen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="67"/>
+        <source>Levels</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="79"/>
+        <source>Pictures</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="79"/>
+        <source>Coverage: green where the cache holds a tile after the run, grey where it holds none, over the tiles the run chose (large levels show one square per block of tiles).</source>
+        <translation>Abdeckung: grün, wo der Cache nach dem Lauf eine Kachel hat, grau, wo er keine hat, über den Kacheln, die der Lauf gewählt hat (große Stufen zeigen ein Quadrat je Kachelblock).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="89"/>
+        <source>Level {level} (1:{scale:,.0f})</source>
+        <translation>Stufe {level} (1:{scale:,.0f})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="94"/>
+        <source>No pictures: {error}</source>
+        <translation>Keine Bilder: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="97"/>
+        <source>Tiles drawn</source>
+        <translation>Gezeichnete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="100"/>
+        <source>Level {level}, row {row}, column {col}</source>
+        <translation>Stufe {level}, Zeile {row}, Spalte {col}</translation>
+    </message>
+</context>
+<context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="27"/>
+        <location filename="../provider/provider.py" line="28"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="30"/>
+        <location filename="../provider/provider.py" line="31"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -770,6 +1110,29 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
     </message>
 </context>
 <context>
+    <name>cache_layer</name>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="23"/>
+        <source>No layer of the target cache is offered: {error}</source>
+        <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="27"/>
+        <source>exploded</source>
+        <translation>aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="27"/>
+        <source>compact V1</source>
+        <translation>kompakt V1</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="29"/>
+        <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
+        <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
+    </message>
+</context>
+<context>
     <name>keywords</name>
     <message>
         <location filename="../algorithms/keywords.py" line="61"/>
@@ -790,6 +1153,11 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <location filename="../algorithms/keywords.py" line="122"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="145"/>
+        <source>{value!r} is not accepted: use one of {words} (or its number from 0)</source>
+        <translation>{value!r} wird nicht akzeptiert: verwenden Sie eines von {words} (oder seine Nummer ab 0)</translation>
     </message>
 </context>
 <context>
