@@ -242,3 +242,34 @@ def test_qgis_process_run_with_arcpy_keywords(map_path, tmp_path, qgis_app):
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(done.stdout[done.stdout.index("{"):])["results"]
     assert results["drawn"] == len(stored(folder, scheme)) > 0
+
+
+def test_dialog_lists_the_cache_levels_and_passes_the_checks(plugin, qgis_iface, monkeypatch, map_path,
+                                                             tmp_path):
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProject
+    from qgis.gui import QgsBrowserGuiModel
+
+    model = QgsBrowserGuiModel()
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
+    folder, scheme = make_cache(tmp_path / "cache", levels=[13, 14])
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(MANAGE_ID)
+    dialog = AlgorithmDialog(algorithm)
+    try:
+        dialog.show()
+        QgsApplication.processEvents()
+        wrappers = dialog.mainWidget().wrappers
+        dialog.setParameters({"input_service": str(folder), "in_map": str(map_path), "update_mode": 1})
+        wrappers["scales"].update_levels()
+        assert wrappers["scales"].tree.topLevelItemCount() == 2
+        wrappers["scales"].setValue(SCALE_14)
+        parameters = dialog.createProcessingParameters()
+        assert parameters["update_mode"] == 1 and float(parameters["scales"]) == pytest.approx(SCALE_14, 1e-4)
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        assert algorithm.checkParameterValues(parameters, context) == (True, "")
+        ok, message = algorithm.checkParameterValues({**parameters, "map_theme": "Nope"}, context)
+        assert not ok and "no map theme 'Nope'" in message
+    finally:
+        dialog.close()
+        dialog.deleteLater()
