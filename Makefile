@@ -14,7 +14,7 @@ export QT_QPA_PLATFORM := offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: deps test test-gdal-exceptions test-debian13 test-sid mmdebstrap print-deb-packages demo bench \
-        stress lint package transup transcompile clean
+        stress lint package release transup transcompile clean
 
 deps: $(VENV)/.installed $(PLUGIN_LINK)
 
@@ -90,13 +90,21 @@ transup: deps
 transcompile:
 	lrelease -silent i18n/*.ts
 
+# The zip the plugin repository takes: the checkout's tracked files as they are now (a release's new metadata.txt
+# too), without what only developers use, and the compiled translations.
 package: transcompile
 	rm -rf build/package && mkdir -p build/package/map_server_cache dist
-	git archive HEAD --format=tar $$(git ls-files | grep -vE '^(tests|bench|demo|docs|\.ci)/|^(Makefile|pyproject.toml|requirements-test.txt|\.gitignore)$$') \
-	  | tar -x -C build/package/map_server_cache
+	git ls-files -z | grep -zvE '^(tests|bench|demo|docs|\.ci)/|^(Makefile|pyproject.toml|requirements-test.txt|\.gitignore)$$' \
+	  | tar --null -c -T - | tar -x -C build/package/map_server_cache
 	cp i18n/*.qm build/package/map_server_cache/i18n/
 	cd build/package && rm -f ../../dist/map_server_cache-$(VERSION).zip && zip -qr ../../dist/map_server_cache-$(VERSION).zip map_server_cache
 	@echo dist/map_server_cache-$(VERSION).zip
+
+# `make release VERSION=x.y.z`: x.y.z into metadata.txt once its changelog has an entry for it, then the zip.
+release:
+	@[ "$(origin VERSION)" = "command line" ] || { echo "usage: make release VERSION=x.y.z" >&2; exit 2; }
+	$(PYTHON) .ci/set-version $(VERSION)
+	$(MAKE) --no-print-directory package
 
 # Never through a mount point: a lane's leftover bind mount of /dev or ../shared/samples would delete host files.
 clean:

@@ -16,17 +16,16 @@ from qgis.core import (
     QgsProcessingOutputFolder,
     QgsProcessingOutputNumber,
     QgsProcessingOutputRasterLayer,
-    QgsProperty,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from .cache_layer import cache_layer
 from .dependencies import missing_libraries
 from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, KeywordError, parse_keyword_parameters
-from .parameters import ImportParameters, ParameterNames
+from .parameters import ImportParameters, ParameterNames, raw_values
 from .report import ImportReport
-from .spatial import area_of_interest_wkb, extent_in_crs, target_crs
+from .spatial import limits
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 PACKAGE_SUFFIXES = (".tpk", ".tpkx")
@@ -203,16 +202,9 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
-        raw = {}
-        for name in (self.SOURCE_CACHE_TYPE, self.UPLOAD_DATA_TO_SERVER, self.OVERWRITE, self.SCALES,
-                     self.NUM_OF_CACHING_SERVICE_INSTANCES):
-            value = parameters.get(name)
-            if isinstance(value, QgsProperty):
-                value, _ = value.value(context.expressionContext(), None)
-            if isinstance(value, QVariant):
-                value = None if value.isNull() else value.value()
-            raw[name] = value
-        return parse_keyword_parameters(raw)
+        return parse_keyword_parameters(raw_values(parameters, (
+            self.SOURCE_CACHE_TYPE, self.UPLOAD_DATA_TO_SERVER, self.OVERWRITE, self.SCALES,
+            self.NUM_OF_CACHING_SERVICE_INSTANCES), context))
 
     def _source_path(self, parameters, context, source_type: str) -> Path:
         """The source folder or package the type asks for; it must be given and exist."""
@@ -255,19 +247,4 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
 
     def _limits(self, parameters, context, feedback, target: Path):
         """(extent, area of interest WKB) in the target cache's CRS, each None when not given."""
-        rectangle = None
-        if parameters.get(self.IMPORT_EXTENT) not in (None, ""):
-            rectangle = self.parameterAsExtent(parameters, self.IMPORT_EXTENT, context)
-            rectangle = None if rectangle.isNull() else rectangle
-        source = self.parameterAsSource(parameters, self.AREA_OF_INTEREST, context)
-        if rectangle is None and source is None:
-            return None, None
-        crs = target_crs(target)
-        extent = area = None
-        if rectangle is not None:
-            rectangle_crs = self.parameterAsExtentCrs(parameters, self.IMPORT_EXTENT, context)
-            extent = extent_in_crs(rectangle, rectangle_crs, crs, context.transformContext())
-        if source is not None:
-            area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
-                                        ImportReport.describe(parameters.get(self.AREA_OF_INTEREST)))
-        return extent, area
+        return limits(self, parameters, context, feedback, target, self.IMPORT_EXTENT, self.AREA_OF_INTEREST)

@@ -17,6 +17,9 @@ from qgis.PyQt.QtCore import QCoreApplication
 SOURCE_TYPES = ("CACHE_DATASET", "TILE_PACKAGE")   # in the order of the enum's options
 OVERWRITE_WORDS = ("OVERWRITE", "MERGE")            # (true, false)
 UPLOAD_WORDS = ("UPLOAD_DATA", "DO_NOT_UPLOAD")
+EXPORT_TYPES = ("CACHE_DATASET", "TILE_PACKAGE")   # export_cache_type, in the enum's order
+STORAGE_TYPES = ("COMPACT", "COMPACT_V2", "EXPLODED")  # storage_format_type, in the enum's order
+COPY_WORDS = ("COPY_DATA", "DO_NOT_COPY")
 _TRUE_WORDS = ("TRUE", "YES", "ON", "1")
 _FALSE_WORDS = ("FALSE", "NO", "OFF", "0")
 _SCALE_SEPARATORS = re.compile(r"[;,\s]+")
@@ -35,6 +38,12 @@ def parse_keyword_parameters(raw: dict) -> dict:
         "scales": ("scales", parse_scales),
         "workers": ("num_of_caching_service_instances", parse_workers),
     }
+    return parse_all(raw, parsers)
+
+
+def parse_all(raw: dict, parsers: dict[str, tuple[str, Callable[[object], object]]]) -> dict:
+    """{option: parse(raw[parameter name])} for parsers {option: (parameter name, parse)}; an error names
+    the parameter."""
     options = {}
     for key, (name, parse) in parsers.items():
         try:
@@ -125,26 +134,68 @@ def parse_workers(value) -> int | None:
     return int(number)
 
 
+def parse_export_keywords(raw: dict) -> dict:
+    """export_type, storage, copy_data, overwrite, scales, workers of Export Map Server Cache, from raw values
+    keyed by the arcpy parameter names."""
+    parsers: dict[str, tuple[str, Callable[[object], object]]] = {
+        "export_type": ("export_cache_type", lambda value: parse_choice(value, EXPORT_TYPES)),
+        "storage": ("storage_format_type", lambda value: parse_choice(value, STORAGE_TYPES)),
+        "copy_data": ("copy_data_from_server", lambda value: parse_flag(value, COPY_WORDS)),
+        "overwrite": ("overwrite", lambda value: parse_flag(value, OVERWRITE_WORDS)),
+        "scales": ("scales", parse_scales),
+        "workers": ("num_of_caching_service_instances", parse_workers),
+    }
+    return parse_all(raw, parsers)
+
+
+def parse_choice(value, choices: tuple[str, ...], default: str | None = None) -> str:
+    """One of ``choices`` from the keyword (any case, "_" or " ") or its enum index; empty: ``default``, else
+    the first choice."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return choices[0] if default is None else default
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        text = value.strip().upper().replace(" ", "_")
+        if text in choices:
+            return text
+        value = int(text) if text.isdigit() else value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value in range(len(choices)):
+        return choices[int(value)]
+    accepted = ", ".join(f"{word} ({index})" for index, word in enumerate(choices))
+    raise KeywordError(QCoreApplication.translate(
+        "keywords", "{value!r} is not accepted: use one of {choices}").format(value=value, choices=accepted))
+
+
+def parse_whole_number(value, low: int, high: int, default: int) -> int:
+    """A whole number in [low, high] from a number or its text; ``default`` when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if isinstance(value, bool) or not number.is_integer() or not low <= number <= high:
+        raise KeywordError(QCoreApplication.translate(
+            "keywords", "{value!r} is not accepted: give a whole number from {low} to {high}").format(
+            value=value, low=low, high=high))
+    return int(number)
+
+
 UPDATE_MODES = ("RECREATE_ALL_TILES", "RECREATE_EMPTY_TILES", "DELETE_TILES")   # in the enum's order
 WAIT_WORDS = ("WAIT", "DO_NOT_WAIT")                                              # in the enum's order
 
 
-def parse_choice(value, words: tuple[str, ...], default: str) -> str:
-    """One of ``words`` from the word itself (any case) or its enum index; empty gives ``default``."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return default
-    if isinstance(value, (list, tuple)) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, str):
-        text = value.strip()
-        if text.upper() in words:
-            return text.upper()
-        value = int(text) if text.isdigit() else text
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(words):
-        return words[value]
-    raise KeywordError(QCoreApplication.translate(
-        "keywords", "{value!r} is not accepted: use one of {words} (or its number from 0)").format(
-        value=value, words=", ".join(words)))
+def parse_manage_keywords(raw: dict) -> dict:
+    """scales, mode, workers, wait of Manage Map Server Cache Tiles, from raw values keyed by the arcpy
+    parameter names."""
+    parsers: dict[str, tuple[str, Callable[[object], object]]] = {
+        "scales": ("scales", parse_scales),
+        "mode": ("update_mode", lambda value: parse_choice(value, UPDATE_MODES)),
+        "workers": ("num_of_caching_service_instances", parse_instances),
+        "wait": ("wait_for_job_completion", lambda value: parse_choice(value, WAIT_WORDS)),
+    }
+    return parse_all(raw, parsers)
 
 
 def parse_instances(value) -> int | None:
@@ -155,13 +206,3 @@ def parse_instances(value) -> int | None:
     except (TypeError, ValueError):
         every = False
     return None if every else parse_workers(value)
-
-
-def parse_update_mode(value) -> str:
-    """RECREATE_ALL_TILES (the default), RECREATE_EMPTY_TILES or DELETE_TILES, or the enum index 0-2."""
-    return parse_choice(value, UPDATE_MODES, UPDATE_MODES[0])
-
-
-def parse_wait(value) -> str:
-    """WAIT (the default) or DO_NOT_WAIT, or the enum index 0/1."""
-    return parse_choice(value, WAIT_WORDS, WAIT_WORDS[0])

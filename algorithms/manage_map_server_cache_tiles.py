@@ -13,28 +13,19 @@ from qgis.core import (
     QgsProcessingOutputFolder,
     QgsProcessingOutputNumber,
     QgsProcessingOutputRasterLayer,
-    QgsProperty,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..qgiscompat import ALGORITHM_CAN_CANCEL
 from .cache_layer import cache_layer
 from .dependencies import missing_libraries
 from .import_map_server_cache import ICON, FeedbackProgress
-from .keywords import (
-    UPDATE_MODES,
-    WAIT_WORDS,
-    KeywordError,
-    parse_instances,
-    parse_scales,
-    parse_update_mode,
-    parse_wait,
-)
+from .keywords import UPDATE_MODES, WAIT_WORDS, KeywordError, parse_manage_keywords
 from .manage_parameters import ManageParameterNames, ManageParameters
 from .manage_report import COUNTS, ManageReport
-from .report import ImportReport
-from .spatial import area_of_interest_wkb, extent_in_crs, target_crs
+from .parameters import raw_values
+from .spatial import limits
 
 PLUGIN_PACKAGE = __package__.rpartition(".")[0]
 DRAWER = f"{PLUGIN_PACKAGE}.drawing.renderer:open_drawer"
@@ -166,7 +157,8 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
         from ..core.planning.draw_plan import UpdateMode
 
         target = self._target_folder(parameters, context)
-        extent, area = self._limits(parameters, context, feedback, target)
+        extent, area = limits(self, parameters, context, feedback, target, self.UPDATE_EXTENT,
+                              self.AREA_OF_INTEREST)
         project = self.parameterAsFile(parameters, self.IN_MAP, context) or None
         theme = self.parameterAsString(parameters, self.MAP_THEME, context).strip() or None
         return ManageRequest(target=target, scales=options["scales"], mode=UpdateMode[options["mode"]],
@@ -194,24 +186,7 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""
-        raw = {}
-        for name in self.KEYWORDS:
-            value = parameters.get(name)
-            if isinstance(value, QgsProperty):
-                value, _ = value.value(context.expressionContext(), None)
-            if isinstance(value, QVariant):
-                value = None if value.isNull() else value.value()
-            raw[name] = value
-        parsers = {"scales": (self.SCALES, parse_scales), "mode": (self.UPDATE_MODE, parse_update_mode),
-                   "workers": (self.NUM_OF_CACHING_SERVICE_INSTANCES, parse_instances),
-                   "wait": (self.WAIT_FOR_JOB_COMPLETION, parse_wait)}
-        options = {}
-        for key, (name, parse) in parsers.items():
-            try:
-                options[key] = parse(raw[name])
-            except KeywordError as error:
-                raise KeywordError(f"{name}: {error}") from None
-        return options
+        return parse_manage_keywords(raw_values(parameters, self.KEYWORDS, context))
 
     def _target_folder(self, parameters, context) -> Path:
         from ..core.errors import CacheError
@@ -223,25 +198,6 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
             return resolve_input_service(value, all_connections())
         except CacheError as error:
             raise QgsProcessingException(f"{self.INPUT_SERVICE}: {error}") from None
-
-    def _limits(self, parameters, context, feedback, target: Path):
-        """(extent, area of interest WKB) in the cache's CRS, each None when not given."""
-        rectangle = None
-        if parameters.get(self.UPDATE_EXTENT) not in (None, ""):
-            rectangle = self.parameterAsExtent(parameters, self.UPDATE_EXTENT, context)
-            rectangle = None if rectangle.isNull() else rectangle
-        source = self.parameterAsSource(parameters, self.AREA_OF_INTEREST, context)
-        if rectangle is None and source is None:
-            return None, None
-        crs = target_crs(target)
-        extent = area = None
-        if rectangle is not None:
-            rectangle_crs = self.parameterAsExtentCrs(parameters, self.UPDATE_EXTENT, context)
-            extent = extent_in_crs(rectangle, rectangle_crs, crs, context.transformContext())
-        if source is not None:
-            area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
-                                        ImportReport.describe(parameters.get(self.AREA_OF_INTEREST)))
-        return extent, area
 
 
 def _selection(checked):

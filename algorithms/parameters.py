@@ -18,8 +18,9 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProperty,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 from ..qgiscompat import (
     FILE_BEHAVIOR_FILE,
@@ -34,6 +35,20 @@ def widget_metadata(wrapper: str) -> dict:
     """Metadata showing a parameter in the algorithm dialog with a wrapper of algorithms.widgets, named by its
     dotted path so that it is imported only when a dialog opens (never by qgis_process or processing.run)."""
     return {"widget_wrapper": {"class": f"{__package__}.widgets.{wrapper}"}}
+
+
+def raw_values(parameters: dict, names, context) -> dict:
+    """The values given for ``names`` as they are (data-defined ones evaluated, null variants None), for
+    keywords.py to parse: QGIS's own readers take any word for true."""
+    raw = {}
+    for name in names:
+        value = parameters.get(name)
+        if isinstance(value, QgsProperty):
+            value, _ = value.value(context.expressionContext(), None)
+        if isinstance(value, QVariant):
+            value = None if value.isNull() else value.value()
+        raw[name] = value
+    return raw
 
 
 def described(parameter: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False,

@@ -69,6 +69,14 @@ class ImportReport:
                                  "tiles there").format(**total))
         return lines
 
+    def title(self) -> str:
+        """The page's title and heading (a subclass for another tool says its own)."""
+        return self.tr("Import Map Server Cache")
+
+    def done_label(self) -> str:
+        """The name of the first total: the tiles written."""
+        return self.tr("Imported")
+
     def write_html(self, path) -> None:
         """An HTML page: the inputs as given, the totals and a table with one row per level."""
         headings = [self.tr("Level"), self.tr("Scale"), self.tr("Resolution"), self.tr("Tiles"),
@@ -82,12 +90,12 @@ class ImportReport:
             cells += [str(getattr(level, name)) for name in LEVEL_COUNTS]
             rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
         total = self.counts()
-        totals = [(self.tr("Imported"), total["imported"]), (self.tr("Blended"), total["blended"]),
+        totals = [(self.done_label(), total["imported"]), (self.tr("Blended"), total["blended"]),
                   (self.tr("Clipped"), total["clipped"]), (self.tr("Skipped"), total["skipped"]),
                   (self.tr("Damaged"), total["damaged"]),
                   (self.tr("Bytes written"), self.result.bytes_written),
                   (self.tr("Seconds"), f"{self.result.seconds:.1f}")]
-        title = html.escape(self.tr("Import Map Server Cache"))
+        title = html.escape(self.title())
         notes = []
         if self.preview:
             title = html.escape(self.tr("Preview of Import Map Server Cache"))

@@ -60,6 +60,29 @@ def extent_in_crs(rectangle: QgsRectangle, rectangle_crs: QgsCoordinateReference
     return Extent(rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum())
 
 
+def limits(algorithm, parameters, context, feedback, cache_folder, extent_name: str, area_name: str):
+    """(extent, area of interest WKB) of an algorithm's extent and polygon parameters, in the CRS of the cache
+    in ``cache_folder``; each None when not given (the import's and the export's)."""
+    from .report import ImportReport
+
+    rectangle = None
+    if parameters.get(extent_name) not in (None, ""):
+        rectangle = algorithm.parameterAsExtent(parameters, extent_name, context)
+        rectangle = None if rectangle.isNull() else rectangle
+    source = algorithm.parameterAsSource(parameters, area_name, context)
+    if rectangle is None and source is None:
+        return None, None
+    crs = target_crs(cache_folder)
+    extent = area = None
+    if rectangle is not None:
+        rectangle_crs = algorithm.parameterAsExtentCrs(parameters, extent_name, context)
+        extent = extent_in_crs(rectangle, rectangle_crs, crs, context.transformContext())
+    if source is not None:
+        area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
+                                    ImportReport.describe(parameters.get(area_name)))
+    return extent, area
+
+
 def area_of_interest_wkb(source, crs: QgsCoordinateReferenceSystem, transform_context, feedback,
                          name: str) -> bytes:
     """Every polygon of a feature source, transformed to `crs` and unioned, as 2D (Multi)Polygon WKB.

@@ -58,8 +58,11 @@ def _identify(srs) -> frozenset[int]:
     return frozenset(codes)
 
 
-def compare(source: TilingScheme, target: TilingScheme) -> list[Difference]:
+def compare(source: TilingScheme, target: TilingScheme, *, storage: bool = True) -> list[Difference]:
     """Every way source does not fit target; [] means its tiles can go into target as they are.
+
+    ``storage`` False leaves the storage format and packet size out: the engine then moves tiles one by
+    one between layouts (an export into a new storage), their bytes unchanged.
 
     Each source level must exist in the target (by resolution); target levels the source lacks are fine.
     Tile image formats are compared by name after normalisation: "PNG" (ArcGIS picks the depth) is not
@@ -85,10 +88,10 @@ def compare(source: TilingScheme, target: TilingScheme) -> list[Difference]:
         if target.lod_for_resolution(lod.resolution) is None:
             differences.append(Difference(f"level {lod.level} (1:{lod.scale:,.0f}) resolution",
                                           lod.resolution, None))
-    if source.storage_format is not target.storage_format:
+    if storage and source.storage_format is not target.storage_format:
         differences.append(Difference("storage format", source.storage_format.value,
                                       target.storage_format.value))
-    elif source.packet_size != target.packet_size:
+    elif storage and source.packet_size != target.packet_size:
         differences.append(Difference("packet size", source.packet_size, target.packet_size))
     if normalise_tile_format(source.tile_format) != normalise_tile_format(target.tile_format):
         differences.append(Difference("tile image format", source.tile_format, target.tile_format))

@@ -4,7 +4,7 @@
 <context>
     <name>CacheScalesWidgetWrapper</name>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="248"/>
+        <location filename="../algorithms/widgets/scales.py" line="250"/>
         <source>Nothing checked: every level of the cache.</source>
         <translation>Nichts angehakt: jede Stufe des Caches.</translation>
     </message>
@@ -71,29 +71,505 @@
     </message>
 </context>
 <context>
-    <name>ImportMapServerCacheAlgorithm</name>
+    <name>CreateMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="72"/>
-        <source>Import Map Server Cache</source>
-        <translation>Map-Server-Cache importieren</translation>
+        <location filename="../algorithms/create_map_server_cache.py" line="44"/>
+        <source>Create Map Server Cache</source>
+        <translation>Map-Server-Cache erstellen</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="75"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="47"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="81"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="53"/>
+        <source>arcgis,esri,arcpy,tile,cache,tiling scheme,conf.xml,create,new</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,kachelschema,conf.xml,erstellen,neu</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="59"/>
+        <source>Creates the tiling scheme and the empty folders of a map service cache drawn from a QGIS project.</source>
+        <translation>Erstellt das Kachelschema und die leeren Ordner eines Map-Service-Caches, der aus einem QGIS-Projekt gezeichnet wird.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="63"/>
+        <source>Creates an empty ArcGIS Server cache for a QGIS project, as ArcGIS Server&apos;s tool of the same name does: &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers with conf.xml (the tiling scheme), conf.cdi (the map&apos;s full extent) and an empty _alllayers folder. The cache remembers the project and map theme, so Manage Map Server Cache Tiles draws it without being told.
+
+The tiling scheme is NEW (scales STANDARD or CUSTOM, DPI, tile size, origin, image format, storage) or PREDEFINED: a conf.xml file, ARCGISONLINE_SCHEME or WGS84_V2_SCHEME. Resolutions are computed from the scales exactly as ArcGIS computes them, so a cache with the ArcGIS Online scales lines up with ArcGIS Online, Bing and Google tiles.
+
+An existing cache is never overwritten. Parameters take arcpy&apos;s words as well: NEW / PREDEFINED, STANDARD / CUSTOM, PNG ... MIXED, COMPACT / COMPACT_V2 / EXPLODED, tile sizes as &quot;256 x 256&quot; and scales as &quot;500000;250000&quot;.</source>
+        <translation>Erstellt einen leeren ArcGIS-Server-Cache für ein QGIS-Projekt, wie es das gleichnamige Werkzeug von ArcGIS Server tut: &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers mit conf.xml (das Kachelschema), conf.cdi (die volle Ausdehnung der Karte) und einem leeren Ordner _alllayers. Der Cache merkt sich Projekt und Kartenthema, sodass „Map-Server-Cache-Kacheln verwalten“ ihn ohne weitere Angaben zeichnet.
+
+Das Kachelschema ist NEW (Maßstäbe STANDARD oder CUSTOM, DPI, Kachelgröße, Ursprung, Bildformat, Speicherung) oder PREDEFINED: eine conf.xml-Datei, ARCGISONLINE_SCHEME oder WGS84_V2_SCHEME. Die Auflösungen werden aus den Maßstäben genau so berechnet wie von ArcGIS, sodass ein Cache mit den ArcGIS-Online-Maßstäben deckungsgleich mit den Kacheln von ArcGIS Online, Bing und Google ist.
+
+Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wörter von arcpy an: NEW / PREDEFINED, STANDARD / CUSTOM, PNG ... MIXED, COMPACT / COMPACT_V2 / EXPLODED, Kachelgrößen als &quot;256 x 256&quot; und Maßstäbe als &quot;500000;250000&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="79"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="86"/>
+        <source>Created cache folder</source>
+        <translation>Erstellter Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="115"/>
+        <source>Created {folder}: {levels} levels from 1:{first:,.0f} to 1:{last:,.0f}, {cols} x {rows} px, {format}, origin {x} {y}</source>
+        <translation>{folder} erstellt: {levels} Stufen von 1:{first:,.0f} bis 1:{last:,.0f}, {cols} x {rows} px, {format}, Ursprung {x} {y}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_server_cache.py" line="165"/>
+        <source>in_map is empty and the project open in QGIS has not been saved to a file: save it, or give in_map (a .qgz or .qgs file)</source>
+        <translation>in_map ist leer und das in QGIS geöffnete Projekt wurde nicht in einer Datei gespeichert: speichern Sie es oder geben Sie in_map an (eine .qgz- oder .qgs-Datei)</translation>
+    </message>
+</context>
+<context>
+    <name>CreateParameters</name>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="119"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="119"/>
+        <source>The service to cache, as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer (the connection&apos;s server directories then hold the cache, in arcgiscache) or &lt;service&gt;.MapServer with a service cache directory. The cache is created in &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers.</source>
+        <translation>Der zu cachende Dienst, als GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer (der Cache liegt dann im Ordner arcgiscache der Serververzeichnisse der Verbindung) oder als &lt;service&gt;.MapServer mit einem Dienst-Cache-Verzeichnis. Der Cache wird in &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers erstellt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="124"/>
+        <source>Service cache directory</source>
+        <translation>Dienst-Cache-Verzeichnis</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="124"/>
+        <source>The parent folder of the cache (a server&apos;s arcgiscache folder). Empty: the arcgiscache folder of the input service&apos;s server connection.</source>
+        <translation>Der übergeordnete Ordner des Caches (der Ordner arcgiscache eines Servers). Leer: der Ordner arcgiscache der Serververbindung des Eingabedienstes.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>Tiling scheme</source>
+        <translation>Kachelschema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>New (NEW)</source>
+        <translation>Neu (NEW)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>Predefined (PREDEFINED)</source>
+        <translation>Vordefiniert (PREDEFINED)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="129"/>
+        <source>NEW: the tiling scheme is made from the parameters below. PREDEFINED: it is read from a tiling scheme file (conf.xml) or is one of the built-in schemes.</source>
+        <translation>NEW: Das Kachelschema wird aus den folgenden Parametern gebildet. PREDEFINED: Es wird aus einer Kachelschema-Datei (conf.xml) gelesen oder ist eines der eingebauten Schemata.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>Scales type</source>
+        <translation>Maßstabsart</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>Standard (STANDARD)</source>
+        <translation>Standard (STANDARD)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>Custom (CUSTOM)</source>
+        <translation>Benutzerdefiniert (CUSTOM)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="135"/>
+        <source>STANDARD: num_of_scales scales halving from the power-of-two multiple of 1:1,000,000 closest to the scale at which the map&apos;s full extent fills one tile. CUSTOM: the scales given.</source>
+        <translation>STANDARD: num_of_scales Maßstäbe, jeweils halbiert, beginnend mit dem Zweierpotenz-Vielfachen von 1:1.000.000, das dem Maßstab am nächsten liegt, bei dem die volle Ausdehnung der Karte eine Kachel füllt. CUSTOM: die angegebenen Maßstäbe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="141"/>
+        <source>Number of scales</source>
+        <translation>Anzahl der Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="141"/>
+        <source>How many STANDARD scales the cache has.</source>
+        <translation>Wie viele STANDARD-Maßstäbe der Cache hat.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="145"/>
+        <source>Dots (pixels) per inch</source>
+        <translation>Punkte (Pixel) pro Zoll</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="145"/>
+        <source>The DPI of the intended screen; the tiles are drawn at it (96 by default).</source>
+        <translation>Die DPI des vorgesehenen Bildschirms; die Kacheln werden damit gezeichnet (standardmäßig 96).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="149"/>
+        <source>Tile size (in pixels)</source>
+        <translation>Kachelgröße (in Pixeln)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="149"/>
+        <source>Width and height of the tiles: 128 x 128, 256 x 256, 512 x 512 or 1024 x 1024.</source>
+        <translation>Breite und Höhe der Kacheln: 128 x 128, 256 x 256, 512 x 512 oder 1024 x 1024.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="152"/>
+        <source>Predefined tiling scheme</source>
+        <translation>Vordefiniertes Kachelschema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="152"/>
+        <source>Tiling schemes (*.xml *.XML)</source>
+        <translation>Kachelschemata (*.xml *.XML)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="152"/>
+        <source>Used with PREDEFINED: a tiling scheme file (a cache&apos;s conf.xml), or ARCGISONLINE_SCHEME (Web Mercator, the ArcGIS Online / Bing / Google grid, 24 levels) or WGS84_V2_SCHEME (WGS 84, origin -180, 90, 0.703125 degrees at level 0).</source>
+        <translation>Mit PREDEFINED: eine Kachelschema-Datei (die conf.xml eines Caches) oder ARCGISONLINE_SCHEME (Web Mercator, das Raster von ArcGIS Online / Bing / Google, 24 Stufen) oder WGS84_V2_SCHEME (WGS 84, Ursprung -180, 90, 0,703125 Grad auf Stufe 0).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="158"/>
+        <source>Tiling origin in map units</source>
+        <translation>Kachelursprung in Karteneinheiten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="158"/>
+        <source>The upper-left corner of the tile grid as &quot;x y&quot; in the map&apos;s units. Empty: what ArcGIS picks, the upper-left corner of the spatial reference&apos;s XY domain (Web Mercator -20037700 30241100, geographic -400 400, UTM-like Transverse Mercator false origin -5620900 +9998100).</source>
+        <translation>Die obere linke Ecke des Kachelrasters als &quot;x y&quot; in den Einheiten der Karte. Leer: was ArcGIS wählt, die obere linke Ecke der XY-Domäne des Raumbezugs (Web Mercator -20037700 30241100, geographisch -400 400, UTM-artige Transversale Mercatorprojektion: falscher Ursprung -5620900 +9998100).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="164"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="164"/>
+        <source>Used with CUSTOM: the scales separated by semicolons, e.g. 500000;250000;125000.</source>
+        <translation>Mit CUSTOM: die Maßstäbe, durch Semikolons getrennt, z. B. 500000;250000;125000.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="166"/>
+        <source>Cache tile format</source>
+        <translation>Kachelformat des Caches</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="166"/>
+        <source>The tiles&apos; image format. With PREDEFINED, the file&apos;s format unless given.</source>
+        <translation>Das Bildformat der Kacheln. Mit PREDEFINED das Format der Datei, sofern nicht angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="169"/>
+        <source>Tile compression quality</source>
+        <translation>Kompressionsqualität der Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="169"/>
+        <source>JPEG quality (0-100) of JPEG and MIXED caches.</source>
+        <translation>JPEG-Qualität (0-100) von JPEG- und MIXED-Caches.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="173"/>
+        <source>Storage format</source>
+        <translation>Speicherformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="173"/>
+        <source>COMPACT (bundles, ArcGIS 10.0-10.2), COMPACT_V2 (bundles, ArcGIS 10.3+; GDAL reads them) or EXPLODED (a file per tile).</source>
+        <translation>COMPACT (Bundles, ArcGIS 10.0-10.2), COMPACT_V2 (Bundles, ArcGIS 10.3+; GDAL liest sie) oder EXPLODED (eine Datei je Kachel).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="177"/>
+        <source>QGIS project</source>
+        <translation>QGIS-Projekt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="177"/>
+        <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
+        <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="177"/>
+        <source>The QGIS project the service draws (.qgz or .qgs); the cache remembers it. Empty: the project open in QGIS, which must be saved to a file.</source>
+        <translation>Das QGIS-Projekt, das der Dienst zeichnet (.qgz oder .qgs); der Cache merkt es sich. Leer: das in QGIS geöffnete Projekt, das in einer Datei gespeichert sein muss.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="182"/>
+        <source>Map theme</source>
+        <translation>Kartenthema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_parameters.py" line="182"/>
+        <source>The project&apos;s map theme whose layers are drawn. Empty: the layers visible as saved.</source>
+        <translation>Das Kartenthema des Projekts, dessen Layer gezeichnet werden. Leer: die Layer, die wie gespeichert sichtbar sind.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportMapServerCacheAlgorithm</name>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="44"/>
+        <source>Export Map Server Cache</source>
+        <translation>Map-Server-Cache exportieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="47"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="53"/>
+        <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,tpk,tpkx,bundle,export,paket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="59"/>
+        <source>Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.</source>
+        <translation>Exportiert Kacheln eines ArcGIS-Server-Dienst-Caches als Cache-Ordner oder Kachelpaket.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="62"/>
+        <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
+
+A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
+
+Choose the levels by scale, limit the export to an extent or to polygons (tiles on the boundary are clipped pixel by pixel). An earlier export in the same place is blended into (MERGE) or its tiles replaced (OVERWRITE). COPY_DATA writes in the server&apos;s output folder (arcgissystem/arcgisoutput) first, then copies the result to the target.</source>
+        <translation>Kopiert Kacheln des Caches eines Karten- oder Bilddienstes auf der Festplatte in einen Cache-Ordner oder ein Kachelpaket, wie das gleichnamige Werkzeug von ArcGIS Server. Der Dienst wird nur gelesen.
+
+Ein Cache-Datensatz (CACHE_DATASET) kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; im gewählten Speicherformat (COMPACT, COMPACT_V2 oder EXPLODED): Kacheln behalten ihre Bytes. Ein Kachelpaket (TILE_PACKAGE) ist eine .tpk bei COMPACT und eine .tpkx bei COMPACT_V2, mit Elementinformationen (Zusammenfassung, Tags, Ausdehnung) und einem aus den Kacheln gezeichneten Vorschaubild; ein Paket im Format EXPLODED wird abgelehnt.
+
+Wählen Sie die Stufen nach Maßstab, begrenzen Sie den Export auf eine Ausdehnung oder auf Polygone (Kacheln am Rand werden pixelgenau zugeschnitten). In einen früheren Export am selben Ort wird hineingeblendet (MERGE), oder seine Kacheln werden ersetzt (OVERWRITE). COPY_DATA schreibt zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) und kopiert das Ergebnis dann ins Ziel.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="78"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="85"/>
+        <source>Exported cache folder or package</source>
+        <translation>Exportierter Cache-Ordner oder exportiertes Paket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Tiles exported</source>
+        <translation>Exportierte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Tiles clipped</source>
+        <translation>Zugeschnittene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Tiles skipped</source>
+        <translation>Übersprungene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="87"/>
+        <source>Damaged tiles</source>
+        <translation>Beschädigte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="126"/>
+        <source>Exporting {source} into {target} as {kind} ({storage}, {copy})</source>
+        <translation>Exportiere {source} nach {target} als {kind} ({storage}, {copy})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_map_server_cache.py" line="154"/>
+        <source>{name}: give the folder to export into</source>
+        <translation>{name}: geben Sie den Ordner an, in den exportiert wird</translation>
+    </message>
+</context>
+<context>
+    <name>ExportParameters</name>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="56"/>
+        <source>Export report</source>
+        <translation>Exportbericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="56"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="59"/>
+        <source>An HTML page with the counts of the export, level by level.</source>
+        <translation>Eine HTML-Seite mit den Zahlen des Exports, Stufe für Stufe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="64"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="64"/>
+        <source>The service whose cache tiles are exported: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the plugin&apos;s server connections. It is only read.</source>
+        <translation>Der Dienst, dessen Cache-Kacheln exportiert werden: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen des Plugins. Er wird nur gelesen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="69"/>
+        <source>Target cache path</source>
+        <translation>Ziel-Cache-Pfad</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="69"/>
+        <source>An existing folder receiving the export: a cache dataset goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; (as in arcgiscache), a tile package to &lt;target cache path&gt;/&lt;service cache folder&gt;.tpk or .tpkx.</source>
+        <translation>Ein vorhandener Ordner, der den Export aufnimmt: ein Cache-Datensatz kommt nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;/&lt;Datenrahmen&gt; (wie in arcgiscache), ein Kachelpaket nach &lt;Ziel-Cache-Pfad&gt;/&lt;Cache-Ordner des Dienstes&gt;.tpk oder .tpkx.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>Export cache type</source>
+        <translation>Export-Cache-Typ</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>Cache dataset (CACHE_DATASET)</source>
+        <translation>Cache-Datensatz (CACHE_DATASET)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>Tile package (TILE_PACKAGE)</source>
+        <translation>Kachelpaket (TILE_PACKAGE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="74"/>
+        <source>A cache folder that other caches can import and GIS software can open (CACHE_DATASET), or one tile package file (TILE_PACKAGE): .tpk for COMPACT storage, .tpkx for COMPACT_V2.</source>
+        <translation>Ein Cache-Ordner, den andere Caches importieren und GIS-Programme öffnen können (CACHE_DATASET), oder eine Kachelpaket-Datei (TILE_PACKAGE): .tpk bei Speicherformat COMPACT, .tpkx bei COMPACT_V2.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="80"/>
+        <source>Copy data from server</source>
+        <translation>Daten vom Server kopieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="80"/>
+        <source>Write the export in the server&apos;s output folder (arcgissystem/arcgisoutput) first and copy the result to the target cache path, then remove the staged copy (COPY_DATA); for a target the server account cannot write. Off: written in place (DO_NOT_COPY).</source>
+        <translation>Den Export zuerst in den Ausgabeordner des Servers (arcgissystem/arcgisoutput) schreiben, das Ergebnis in den Ziel-Cache-Pfad kopieren und die Zwischenkopie dann entfernen (COPY_DATA); für ein Ziel, in das das Serverkonto nicht schreiben kann. Aus: direkt an Ort und Stelle geschrieben (DO_NOT_COPY).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Storage format</source>
+        <translation>Speicherformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Compact (COMPACT)</source>
+        <translation>Kompakt (COMPACT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Compact V2 (COMPACT_V2)</source>
+        <translation>Kompakt V2 (COMPACT_V2)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>Exploded (EXPLODED)</source>
+        <translation>Einzeldateien (EXPLODED)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="85"/>
+        <source>How the exported tiles are stored, whatever the service&apos;s storage: compact V1 bundles, compact V2 bundles or one file per tile. Tiles keep their bytes. A tile package cannot be exploded.</source>
+        <translation>Wie die exportierten Kacheln gespeichert werden, unabhängig vom Speicherformat des Dienstes: Compact-V1-Bundles, Compact-V2-Bundles oder eine Datei je Kachel. Kacheln behalten ihre Bytes. Ein Kachelpaket kann nicht aus Einzeldateien bestehen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="92"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="92"/>
+        <source>The scales of the levels to export, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the service caches. Empty: every level.</source>
+        <translation>Die Maßstäbe der zu exportierenden Stufen, durch Semikolons getrennt (z. B. 500000;250000), oder eine Liste von Zahlen aus Python. Jeder Maßstab muss einer sein, den der Dienst cacht. Leer: jede Stufe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="96"/>
+        <source>Number of parallel workers</source>
+        <translation>Anzahl paralleler Arbeitsprozesse</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="96"/>
+        <source>How many worker processes export tiles at the same time (on a Dask cluster named for the service&apos;s connection: tasks in flight). Empty: one per processor core.</source>
+        <translation>Wie viele Arbeitsprozesse gleichzeitig Kacheln exportieren (auf einem für die Verbindung des Dienstes genannten Dask-Cluster: laufende Aufgaben). Leer: einer je Prozessorkern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="101"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="101"/>
+        <source>Polygons limiting the export, in any CRS (all features united). Tiles on the boundary are clipped: a pixel is exported when its centre lies inside.</source>
+        <translation>Polygone, die den Export begrenzen, in beliebigem KBS (alle Objekte werden vereinigt). Kacheln am Rand werden zugeschnitten: ein Pixel wird exportiert, wenn sein Mittelpunkt innen liegt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="106"/>
+        <source>Export extent</source>
+        <translation>Exportausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="106"/>
+        <source>Export only the tiles that intersect this rectangle, in any CRS. Empty: the service&apos;s full extent. An area of interest takes precedence.</source>
+        <translation>Nur die Kacheln exportieren, die dieses Rechteck schneiden, in beliebigem KBS. Leer: die volle Ausdehnung des Dienstes. Ein Interessengebiet hat Vorrang.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="110"/>
+        <source>Overwrite tiles</source>
+        <translation>Kacheln überschreiben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_parameters.py" line="110"/>
+        <source>When an earlier export is in the same place: On (OVERWRITE), exported pixels replace its tiles; off (MERGE, the default), they are blended over them. Its other tiles stay.</source>
+        <translation>Wenn am selben Ort ein früherer Export liegt: An (OVERWRITE): exportierte Pixel ersetzen seine Kacheln; aus (MERGE, die Vorgabe): sie werden über sie geblendet. Seine übrigen Kacheln bleiben.</translation>
+    </message>
+</context>
+<context>
+    <name>ExportReport</name>
+    <message>
+        <location filename="../algorithms/export_report.py" line="20"/>
+        <source>Export Map Server Cache</source>
+        <translation>Map-Server-Cache exportieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_report.py" line="23"/>
+        <source>Exported</source>
+        <translation>Exportiert</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/export_report.py" line="29"/>
+        <source>Exported {imported} tiles to {target} in {seconds:.1f} s ({megabytes:.1f} MB written): {clipped} clipped, {skipped} skipped, {damaged} damaged</source>
+        <translation>{imported} Kacheln nach {target} exportiert in {seconds:.1f} s ({megabytes:.1f} MB geschrieben): {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt</translation>
+    </message>
+</context>
+<context>
+    <name>ImportMapServerCacheAlgorithm</name>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="71"/>
+        <source>Import Map Server Cache</source>
+        <translation>Map-Server-Cache importieren</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/import_map_server_cache.py" line="80"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="87"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="86"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="91"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="90"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -106,92 +582,92 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="104"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="103"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="109"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="109"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="149"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="148"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="220"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="212"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="222"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="225"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="237"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="229"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="240"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="232"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="229"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="233"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="225"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
         <source>Updated target cache</source>
         <translation>Aktualisierter Ziel-Cache</translation>
     </message>
@@ -199,122 +675,122 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>ImportParameters</name>
     <message>
-        <location filename="../algorithms/parameters.py" line="82"/>
+        <location filename="../algorithms/parameters.py" line="97"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="91"/>
+        <location filename="../algorithms/parameters.py" line="106"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="91"/>
+        <location filename="../algorithms/parameters.py" line="106"/>
         <source>The service whose cache receives the tiles: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections of the plugin settings or of the MAP_SERVER_CACHE_SERVERS environment variable.</source>
         <translation>Der Dienst, dessen Cache die Kacheln aufnimmt: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Angabe wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen der Plugin-Einstellungen oder der Umgebungsvariablen MAP_SERVER_CACHE_SERVERS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Source cache type</source>
         <translation>Art des Quell-Caches</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Cache dataset (CACHE_DATASET)</source>
         <translation>Cache-Datensatz (CACHE_DATASET)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Tile package (TILE_PACKAGE)</source>
         <translation>Kachelpaket (TILE_PACKAGE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="97"/>
+        <location filename="../algorithms/parameters.py" line="112"/>
         <source>Where the tiles come from: a cache folder (CACHE_DATASET) or a tile package (TILE_PACKAGE).</source>
         <translation>Woher die Kacheln kommen: aus einem Cache-Ordner (CACHE_DATASET) oder einem Kachelpaket (TILE_PACKAGE).</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="103"/>
+        <location filename="../algorithms/parameters.py" line="118"/>
         <source>Source cache dataset</source>
         <translation>Quell-Cache-Datensatz</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="103"/>
+        <location filename="../algorithms/parameters.py" line="118"/>
         <source>The cache folder to import from, usually one exported earlier: the folder named after the data frame (holding conf.xml), or the service folder above it. Used with CACHE_DATASET.</source>
         <translation>Der Cache-Ordner, aus dem importiert wird, meist ein zuvor exportierter: der nach dem Datenrahmen benannte Ordner (mit conf.xml) oder der Dienstordner darüber. Gilt für CACHE_DATASET.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="108"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>Source tile package</source>
         <translation>Quell-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="108"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>Tile packages (*.tpk *.tpkx *.TPK *.TPKX)</source>
         <translation>Kachelpakete (*.tpk *.tpkx *.TPK *.TPKX)</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="108"/>
+        <location filename="../algorithms/parameters.py" line="123"/>
         <source>The tile package (.tpk or .tpkx) to import from. Used with TILE_PACKAGE; a package is always staged in the server&apos;s uploads folder first.</source>
         <translation>Das Kachelpaket (.tpk oder .tpkx), aus dem importiert wird. Gilt für TILE_PACKAGE; ein Paket wird immer zuerst in den Upload-Ordner des Servers kopiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="114"/>
+        <location filename="../algorithms/parameters.py" line="129"/>
         <source>Upload data to server</source>
         <translation>Daten auf den Server hochladen</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="114"/>
+        <location filename="../algorithms/parameters.py" line="129"/>
         <source>Copy the source into the server&apos;s uploads folder (arcgissystem/arcgisuploads) and import from the copy, which is removed afterwards (UPLOAD_DATA). Off by default (DO_NOT_UPLOAD).</source>
         <translation>Die Quelle in den Upload-Ordner des Servers (arcgissystem/arcgisuploads) kopieren und aus der Kopie importieren, die danach entfernt wird (UPLOAD_DATA). Standardmäßig aus (DO_NOT_UPLOAD).</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="119"/>
+        <location filename="../algorithms/parameters.py" line="134"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="119"/>
+        <location filename="../algorithms/parameters.py" line="134"/>
         <source>The scales of the levels to import, separated by semicolons (e.g. 500000;250000), or a list of numbers from Python. Every scale must be one the target caches. Empty: every level that source and target share.</source>
         <translation>Die Maßstäbe der zu importierenden Ebenen, durch Semikolon getrennt (z. B. 500000;250000), oder eine Zahlenliste aus Python. Jeder Maßstab muss im Ziel-Cache vorkommen. Leer: alle Ebenen, die Quelle und Ziel gemeinsam haben.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
+        <location filename="../algorithms/parameters.py" line="138"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Arbeitsprozesse</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="123"/>
+        <location filename="../algorithms/parameters.py" line="138"/>
         <source>How many worker processes of the local pool import tiles at the same time, each owning whole bundles (bundles copied whole as files, on as many threads); on a Dask cluster (a scheduler named for the service&apos;s connection), how many tasks are in flight at once. Empty: one process per processor core, or every worker thread of the cluster.</source>
         <translation>Wie viele Arbeitsprozesse des lokalen Pools gleichzeitig Kacheln importieren, jeder für ganze Bundles zuständig (als ganze Dateien kopierte Bundles auf ebenso vielen Threads); auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Aufgaben dort zugleich in Arbeit sind. Leer: ein Prozess je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="131"/>
+        <location filename="../algorithms/parameters.py" line="146"/>
         <source>Import extent</source>
         <translation>Importausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="131"/>
+        <location filename="../algorithms/parameters.py" line="146"/>
         <source>Import only the tiles that intersect this rectangle, given in any CRS. Empty: the full extent of the target service. An area of interest takes precedence.</source>
         <translation>Nur die Kacheln importieren, die dieses Rechteck schneiden; es darf in einem beliebigen KBS angegeben sein. Leer: die volle Ausdehnung des Zieldienstes. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="135"/>
+        <location filename="../algorithms/parameters.py" line="150"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="135"/>
+        <location filename="../algorithms/parameters.py" line="150"/>
         <source>Polygons limiting the import, in any CRS (all features are united; &quot;selected features only&quot; is honoured). Tiles on the boundary are clipped: a pixel is imported when its centre lies inside.</source>
         <translation>Polygone, die den Import begrenzen, in beliebigem KBS (alle Objekte werden vereinigt; „Nur gewählte Objekte“ wird beachtet). Kacheln am Rand werden zugeschnitten: ein Pixel wird importiert, wenn sein Mittelpunkt innen liegt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="141"/>
+        <location filename="../algorithms/parameters.py" line="156"/>
         <source>Overwrite tiles</source>
         <translation>Kacheln überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/parameters.py" line="141"/>
+        <location filename="../algorithms/parameters.py" line="156"/>
         <source>On (OVERWRITE): imported pixels replace the target&apos;s, transparent ones included. Off (MERGE, the default): imported tiles are blended over the target&apos;s tiles.</source>
         <translation>An (OVERWRITE): importierte Pixel ersetzen die des Ziels, auch transparente. Aus (MERGE, die Vorgabe): importierte Kacheln werden über die Kacheln des Ziels geblendet.</translation>
     </message>
@@ -347,102 +823,102 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>{damaged} beschädigte Quellkacheln wurden übersprungen; dort behält das Ziel seine eigenen Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Level</source>
         <translation>Ebene</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Resolution</source>
         <translation>Auflösung</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="74"/>
+        <location filename="../algorithms/report.py" line="82"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="83"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="83"/>
         <source>Copied raw</source>
         <translation>Unverändert kopiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="85"/>
+        <location filename="../algorithms/report.py" line="93"/>
         <source>Blended</source>
         <translation>Überblendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="86"/>
+        <location filename="../algorithms/report.py" line="94"/>
         <source>Clipped</source>
         <translation>Zugeschnitten</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="77"/>
+        <location filename="../algorithms/report.py" line="85"/>
         <source>Skipped outside</source>
         <translation>Außerhalb übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="77"/>
+        <location filename="../algorithms/report.py" line="85"/>
         <source>Skipped empty</source>
         <translation>Leer übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="87"/>
+        <location filename="../algorithms/report.py" line="95"/>
         <source>Damaged</source>
         <translation>Beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="78"/>
+        <location filename="../algorithms/report.py" line="86"/>
         <source>Written</source>
         <translation>Geschrieben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="85"/>
+        <location filename="../algorithms/report.py" line="78"/>
         <source>Imported</source>
         <translation>Importiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="86"/>
+        <location filename="../algorithms/report.py" line="94"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="88"/>
+        <location filename="../algorithms/report.py" line="96"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="89"/>
+        <location filename="../algorithms/report.py" line="97"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="90"/>
+        <location filename="../algorithms/report.py" line="74"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="109"/>
+        <location filename="../algorithms/report.py" line="117"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="110"/>
+        <location filename="../algorithms/report.py" line="118"/>
         <source>Totals</source>
         <translation>Summen</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="111"/>
+        <location filename="../algorithms/report.py" line="119"/>
         <source>Levels</source>
         <translation>Ebenen</translation>
     </message>
@@ -452,27 +928,27 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
         <translation>Vorschau: {imported} Kacheln würden in {target} geschrieben ({megabytes:.1f} MB, davon {estimated:.1f} MB geschätzt): {blended} überblendet, {clipped} zugeschnitten, {skipped} übersprungen, {damaged} beschädigt; es wurde nichts geschrieben</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="75"/>
+        <location filename="../algorithms/report.py" line="83"/>
         <source>Bundles copied whole</source>
         <translation>Ganz kopierte Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="93"/>
+        <location filename="../algorithms/report.py" line="101"/>
         <source>Preview of Import Map Server Cache</source>
         <translation>Vorschau: Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="94"/>
+        <location filename="../algorithms/report.py" line="102"/>
         <source>Tiles to write</source>
         <translation>Zu schreibende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="95"/>
+        <location filename="../algorithms/report.py" line="103"/>
         <source>Bytes to write</source>
         <translation>Zu schreibende Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="96"/>
+        <location filename="../algorithms/report.py" line="104"/>
         <source>Nothing was written: these are the planned outcomes. Copies are counted with the exact size of their source tiles; blends and clips ({estimated} bytes of the total) are estimated by the size of their source tiles. Tiles opaque by their format (JPEG, PNG without alpha) replace the target&apos;s tiles instead of being blended.</source>
         <translation>Es wurde nichts geschrieben: Dies sind die geplanten Ergebnisse. Kopien werden mit der genauen Größe ihrer Quellkacheln gezählt; Überblendungen und Zuschnitte ({estimated} Bytes der Summe) werden nach der Größe ihrer Quellkacheln geschätzt. Durch ihr Format deckende Kacheln (JPEG, PNG ohne Alpha) ersetzen die Kacheln des Ziels, statt überblendet zu werden.</translation>
     </message>
@@ -480,27 +956,27 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>ManageMapServerCacheTilesAlgorithm</name>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="61"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="52"/>
         <source>Manage Map Server Cache Tiles</source>
         <translation>Kacheln eines Map-Server-Caches verwalten</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="64"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="55"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="70"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="61"/>
         <source>arcgis,esri,arcpy,tile,cache,bundle,draw,render,seed,update,delete</source>
         <translation>arcgis,esri,arcpy,kachel,cache,bundle,zeichnen,rendern,seed,aktualisieren,löschen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="79"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="70"/>
         <source>Draws, fills in or deletes the tiles of an ArcGIS Server service cache from a QGIS project.</source>
         <translation>Zeichnet, ergänzt oder löscht die Kacheln eines ArcGIS-Server-Dienst-Caches aus einem QGIS-Projekt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="83"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="74"/>
         <source>Draws the tiles of a map service cache on disk with QGIS&apos;s own map renderer, from a QGIS project (the one the cache remembers, or in_map), as ArcGIS Server&apos;s tool of the same name does from a map document. Tiles are drawn in the cache&apos;s spatial reference at each level&apos;s resolution and DPI, several at once (supertiles) so that nothing shows a seam; labels are never cut. Layers hidden at a scale stay hidden.
 
 RECREATE_ALL_TILES replaces the tiles, RECREATE_EMPTY_TILES draws those missing (it finishes an interrupted run), DELETE_TILES removes them; always within the area of interest, else the update extent, else the cache&apos;s full extent. Tiles where nothing is drawn are not stored.
@@ -513,47 +989,47 @@ RECREATE_ALL_TILES ersetzt die Kacheln, RECREATE_EMPTY_TILES zeichnet die fehlen
 Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, Maßstäbe als &quot;500000;250000&quot;.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="89"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="105"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="96"/>
         <source>Cache folder</source>
         <translation>Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="106"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="97"/>
         <source>Updated cache</source>
         <translation>Aktualisierter Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
         <source>Tiles drawn</source>
         <translation>Gezeichnete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
         <source>Empty tiles</source>
         <translation>Leere Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="107"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
         <source>Tiles deleted</source>
         <translation>Gelöschte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="141"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="132"/>
         <source>wait_for_job_completion is DO_NOT_WAIT: tiles are drawn by this QGIS, so the tool returns when they are done.</source>
         <translation>wait_for_job_completion ist DO_NOT_WAIT: die Kacheln zeichnet dieses QGIS, daher kehrt das Werkzeug zurück, wenn sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="143"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="134"/>
         <source>{mode} in {target}, map {project} (theme: {theme})</source>
         <translation>{mode} in {target}, Karte {project} (Kartenthema: {theme})</translation>
     </message>
@@ -832,12 +1308,12 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
 <context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="28"/>
+        <location filename="../provider/provider.py" line="30"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="31"/>
+        <location filename="../provider/provider.py" line="33"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -921,82 +1397,82 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>ReportPictures</name>
     <message>
-        <location filename="../algorithms/report.py" line="143"/>
+        <location filename="../algorithms/report.py" line="151"/>
         <source>copied</source>
         <translation>kopiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="143"/>
+        <location filename="../algorithms/report.py" line="151"/>
         <source>blended</source>
         <translation>überblendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="144"/>
+        <location filename="../algorithms/report.py" line="152"/>
         <source>clipped</source>
         <translation>zugeschnitten</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="145"/>
+        <location filename="../algorithms/report.py" line="153"/>
         <source>damaged</source>
         <translation>beschädigt</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="145"/>
+        <location filename="../algorithms/report.py" line="153"/>
         <source>skipped (outside)</source>
         <translation>übersprungen (außerhalb)</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="146"/>
+        <location filename="../algorithms/report.py" line="154"/>
         <source>skipped (empty)</source>
         <translation>übersprungen (leer)</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="146"/>
+        <location filename="../algorithms/report.py" line="154"/>
         <source>no source tile</source>
         <translation>keine Quellkachel</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="150"/>
+        <location filename="../algorithms/report.py" line="158"/>
         <source>Pictures</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="150"/>
+        <location filename="../algorithms/report.py" line="158"/>
         <source>Coverage maps: grey lines are the bundle grid, the magenta line is the area of interest or the extent, the black frame is the region shown beside the map. Large levels show the most important outcome of each square of tiles.</source>
         <translation>Abdeckungskarten: Graue Linien sind das Bundle-Raster, die magentafarbene Linie ist das Interessensgebiet oder die Ausdehnung, der schwarze Rahmen ist der neben der Karte gezeigte Bereich. Große Ebenen zeigen das wichtigste Ergebnis jedes Kachelquadrats.</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="155"/>
+        <location filename="../algorithms/report.py" line="163"/>
         <source>Level {level} (1:{scale:,.0f})</source>
         <translation>Ebene {level} (1:{scale:,.0f})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="160"/>
+        <location filename="../algorithms/report.py" line="168"/>
         <source>Coverage map</source>
         <translation>Abdeckungskarte</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="162"/>
+        <location filename="../algorithms/report.py" line="170"/>
         <source>rows {first}–{last}, columns {left}–{right}</source>
         <translation>Zeilen {first}–{last}, Spalten {left}–{right}</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="164"/>
+        <location filename="../algorithms/report.py" line="172"/>
         <source>Target now ({where})</source>
         <translation>Ziel jetzt ({where})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="164"/>
+        <location filename="../algorithms/report.py" line="172"/>
         <source>Before ({where})</source>
         <translation>Vorher ({where})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="165"/>
+        <location filename="../algorithms/report.py" line="173"/>
         <source>After ({where})</source>
         <translation>Nachher ({where})</translation>
     </message>
     <message>
-        <location filename="../algorithms/report.py" line="173"/>
+        <location filename="../algorithms/report.py" line="181"/>
         <source>Levels without pictures (at most {count} levels are shown, those with the most tiles): {levels}</source>
         <translation>Ebenen ohne Bilder (höchstens {count} Ebenen werden gezeigt, die mit den meisten Kacheln): {levels}</translation>
     </message>
@@ -1034,56 +1510,61 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <translation>Der Eingabedienst kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="140"/>
+        <location filename="../algorithms/widgets/scales.py" line="142"/>
         <source>Choose a source to see which levels it holds.</source>
         <translation>Wählen Sie eine Quelle, um zu sehen, welche Stufen sie enthält.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="146"/>
+        <location filename="../algorithms/widgets/scales.py" line="148"/>
         <source>Cannot read the source: {error}</source>
         <translation>Die Quelle kann nicht gelesen werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="149"/>
+        <location filename="../algorithms/widgets/scales.py" line="151"/>
         <source>The source does not fit the target:
 {differences}</source>
         <translation>Die Quelle passt nicht zum Ziel:
 {differences}</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="151"/>
+        <location filename="../algorithms/widgets/scales.py" line="153"/>
         <source>The source holds {held} of these {count} levels.</source>
         <translation>Die Quelle enthält {held} dieser {count} Stufen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="180"/>
+        <location filename="../algorithms/widgets/scales.py" line="182"/>
         <source>The input service does not cache this scale</source>
         <translation>Der Eingabedienst hat diesen Maßstab nicht im Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="217"/>
+        <location filename="../algorithms/widgets/scales.py" line="219"/>
         <source>Nothing checked: every level source and target share is imported.</source>
         <translation>Nichts angehakt: Jede Stufe, die Quelle und Ziel gemeinsam haben, wird importiert.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="219"/>
+        <location filename="../algorithms/widgets/scales.py" line="221"/>
         <source>{count} checked.</source>
         <translation>{count} angehakt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="222"/>
+        <location filename="../algorithms/widgets/scales.py" line="224"/>
         <source>The source lacks level(s) {levels}: skipped.</source>
         <translation>Der Quelle fehlen die Stufe(n) {levels}: übersprungen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="226"/>
+        <location filename="../algorithms/widgets/scales.py" line="228"/>
         <source>The input service does not cache the scale(s) {scales}.</source>
         <translation>Der Eingabedienst hat den/die Maßstab/Maßstäbe {scales} nicht im Cache.</translation>
     </message>
     <message>
-        <location filename="../algorithms/widgets/scales.py" line="215"/>
+        <location filename="../algorithms/widgets/scales.py" line="217"/>
         <source>Not a list of scales: {text}</source>
         <translation>Keine Liste von Maßstäben: {text}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="135"/>
+        <source>The levels the input service caches.</source>
+        <translation>Die Stufen, die der Eingabedienst cacht.</translation>
     </message>
 </context>
 <context>
@@ -1133,31 +1614,54 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
     </message>
 </context>
 <context>
+    <name>create_scheme</name>
+    <message>
+        <location filename="../algorithms/create_scheme.py" line="57"/>
+        <source>ArcGIS&apos;s default tile origin for {crs} is not known here: the origin is {x} {y}, beyond the map&apos;s upper-left corner; give tile_origin to match another cache&apos;s grid</source>
+        <translation>Der Standard-Kachelursprung von ArcGIS für {crs} ist hier nicht bekannt: der Ursprung ist {x} {y}, jenseits der oberen linken Ecke der Karte; geben Sie tile_origin an, um das Raster eines anderen Caches zu treffen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_scheme.py" line="77"/>
+        <source>tiling_scheme_type is PREDEFINED: give predefined_tiling_scheme, a conf.xml file or one of {names}</source>
+        <translation>tiling_scheme_type ist PREDEFINED: geben Sie predefined_tiling_scheme an, eine conf.xml-Datei oder eines von {names}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_scheme.py" line="85"/>
+        <source>predefined_tiling_scheme: {path} does not exist (give a conf.xml file or one of {names})</source>
+        <translation>predefined_tiling_scheme: {path} existiert nicht (geben Sie eine conf.xml-Datei oder eines von {names} an)</translation>
+    </message>
+</context>
+<context>
     <name>keywords</name>
     <message>
-        <location filename="../algorithms/keywords.py" line="61"/>
+        <location filename="../algorithms/keywords.py" line="70"/>
         <source>{value!r} is not accepted: use {true} or {false} (or true/false)</source>
         <translation>{value!r} wird nicht akzeptiert: verwenden Sie {true} oder {false} (oder true/false)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="79"/>
+        <location filename="../algorithms/keywords.py" line="88"/>
         <source>{value!r} is not a source cache type: use CACHE_DATASET (0) or TILE_PACKAGE (1)</source>
         <translation>{value!r} ist keine Art von Quell-Cache: verwenden Sie CACHE_DATASET (0) oder TILE_PACKAGE (1)</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="107"/>
+        <location filename="../algorithms/keywords.py" line="116"/>
         <source>{value!r} is not a scale: give positive numbers such as 500000;250000</source>
         <translation>{value!r} ist kein Maßstab: geben Sie positive Zahlen wie 500000;250000 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="122"/>
+        <location filename="../algorithms/keywords.py" line="131"/>
         <source>{value!r} is not a number of instances: give a whole number of at least 1</source>
         <translation>{value!r} ist keine Anzahl von Instanzen: geben Sie eine ganze Zahl ab 1 an</translation>
     </message>
     <message>
-        <location filename="../algorithms/keywords.py" line="145"/>
-        <source>{value!r} is not accepted: use one of {words} (or its number from 0)</source>
-        <translation>{value!r} wird nicht akzeptiert: verwenden Sie eines von {words} (oder seine Nummer ab 0)</translation>
+        <location filename="../algorithms/keywords.py" line="166"/>
+        <source>{value!r} is not accepted: use one of {choices}</source>
+        <translation>{value!r} wird nicht angenommen: verwenden Sie eines von {choices}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/keywords.py" line="179"/>
+        <source>{value!r} is not accepted: give a whole number from {low} to {high}</source>
+        <translation>{value!r} wird nicht angenommen: geben Sie eine ganze Zahl von {low} bis {high} an</translation>
     </message>
 </context>
 <context>
@@ -1173,12 +1677,12 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <translation>Die Importausdehnung kann nicht von {source} nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="79"/>
+        <location filename="../algorithms/spatial.py" line="102"/>
         <source>The area of interest {name} cannot be transformed to {target}: {error}</source>
         <translation>Das Interessengebiet {name} kann nicht nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="84"/>
+        <location filename="../algorithms/spatial.py" line="107"/>
         <source>The area of interest {name} holds no polygon (with “selected features only”, select some polygons first)</source>
         <translation>Das Interessengebiet {name} enthält kein Polygon (bei „Nur gewählte Objekte“ zuerst Polygone auswählen)</translation>
     </message>

@@ -8,6 +8,8 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from ..algorithms.create_map_server_cache import CreateMapServerCacheAlgorithm
+from ..algorithms.export_map_server_cache import ExportMapServerCacheAlgorithm
 from ..algorithms.import_map_server_cache import ImportMapServerCacheAlgorithm
 from ..algorithms.manage_map_server_cache_tiles import ManageMapServerCacheTilesAlgorithm
 from ..algorithms.preview_map_server_cache_import import PreviewMapServerCacheImportAlgorithm
@@ -39,4 +41,6 @@ class MapServerCacheProvider(QgsProcessingProvider):
     def loadAlgorithms(self):
         self.addAlgorithm(ImportMapServerCacheAlgorithm())
         self.addAlgorithm(PreviewMapServerCacheImportAlgorithm())
+        self.addAlgorithm(CreateMapServerCacheAlgorithm())
+        self.addAlgorithm(ExportMapServerCacheAlgorithm())
         self.addAlgorithm(ManageMapServerCacheTilesAlgorithm())

@@ -131,6 +131,8 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
 
     def _levels_in_source(self, scheme):
         """(target levels the chosen source holds or None, a note on the source, whether it is a problem)."""
+        if "source_cache_type" not in self.siblings:            # an export: the service is the source
+            return None, self.tr("The levels the input service caches."), False
         try:
             source_type = parse_source_type(self._sibling_value("source_cache_type"))
         except KeywordError:

@@ -20,13 +20,16 @@ from ..errors import CacheError, StorageError
 from ..formats.tileformats import encode
 from ..planning.draw_plan import DrawSettings, DrawUnit, UpdateMode
 from ..planning.selection import BUNDLE_SIZE
-from ..planning.units import UnitResult
+from ..planning.units import OUTCOME_CODES, UnitResult, outcome_grid, pack_outcomes
 from ..scheme import Extent
 from ..storage.base import BundleKey
 from .drawer import Drawer, load_drawer
 from .workers import dataset
 
 DRAWN, EMPTY, SKIPPED_PRESENT, DELETED = "drawn", "empty", "skipped_present", "deleted"
+# Per-tile codes for the report's coverage maps (``UnitResult.outcomes``).
+_CODE = {name: OUTCOME_CODES.index(code) for name, code in (
+    (DRAWN, "drawn"), (EMPTY, "drawn_empty"), (SKIPPED_PRESENT, "skipped_present"), (DELETED, "deleted"))}
 SAMPLES_PER_UNIT = 2
 _LOCAL = threading.local()
 
@@ -58,10 +61,17 @@ def run_draw_unit(settings: DrawSettings, unit: DrawUnit,
             tiles = storage.bundle_positions(key)
             present[tiles[:, 0] - key.row0, tiles[:, 1] - key.col0] = True
             selected = unit.selected()
-            if settings.mode is UpdateMode.DELETE_TILES:
-                _delete(writer, key, selected & present, result)
-            else:
-                _draw(settings, writer, key, selected, present, should_stop, result)
+            grid = outcome_grid()
+            try:
+                if settings.mode is UpdateMode.DELETE_TILES:
+                    _delete(writer, key, selected & present, result)
+                    grid[selected & present] = _CODE[DELETED]
+                else:
+                    if settings.mode is UpdateMode.RECREATE_EMPTY_TILES:
+                        grid[selected & present] = _CODE[SKIPPED_PRESENT]
+                    _draw(settings, writer, key, selected, present, should_stop, result, grid)
+            finally:
+                result.outcomes = pack_outcomes(grid)
     except OSError as error:
         if isinstance(error, CacheError):
             raise
@@ -79,7 +89,8 @@ def _delete(writer, key: BundleKey, doomed: np.ndarray, result: UnitResult) -> N
     result.counts[DELETED] = int(doomed.sum())
 
 
-def _draw(settings, writer, key: BundleKey, selected, present, should_stop, result: UnitResult) -> None:
+def _draw(settings, writer, key: BundleKey, selected, present, should_stop, result: UnitResult,
+          grid: np.ndarray) -> None:
     """Supertile by supertile: draw, cut, write, commit."""
     side = settings.supertile
     recreate = settings.mode is UpdateMode.RECREATE_ALL_TILES
@@ -102,6 +113,7 @@ def _draw(settings, writer, key: BundleKey, selected, present, should_stop, resu
             for i, j in np.argwhere(block).tolist():
                 row, col = row0 + i, col0 + j
                 tile = image[i * height:(i + 1) * height, j * width:(j + 1) * width]
+                grid[row - key.row0, col - key.col0] = _CODE[EMPTY]
                 if not tile[..., 3].any():       # nothing drawn: not stored, an old tile removed
                     counts[EMPTY] += 1
                     if present[row - key.row0, col - key.col0]:
@@ -110,6 +122,7 @@ def _draw(settings, writer, key: BundleKey, selected, present, should_stop, resu
                 data, ext = encode(np.ascontiguousarray(tile), settings.scheme.tile_format,
                                    settings.scheme.compression_quality, smallest_png=True)
                 writer.put(row, col, data, ext)
+                grid[row - key.row0, col - key.col0] = _CODE[DRAWN]
                 counts[DRAWN] += 1
                 result.bytes_written += len(data)
                 rows.append(row)

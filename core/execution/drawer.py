@@ -9,7 +9,7 @@ the drawer, which returns exactly the requested extent's pixels. A drawer factor
 from __future__ import annotations
 
 import importlib
-from typing import Protocol
+from typing import Callable, Protocol
 
 import numpy as np
 
@@ -32,6 +32,11 @@ class Drawer(Protocol):
 def load_drawer(spec: str, project: str, map_theme: str | None, scheme: TilingScheme) -> Drawer:
     """The drawer made by the factory named `spec` ("package.module:callable"), called as
     factory(project, map_theme, scheme). A spec that names nothing callable is a CacheError naming it."""
+    return drawer_factory(spec)(project, map_theme, scheme)
+
+
+def drawer_factory(spec: str) -> Callable[[str, str | None, TilingScheme], Drawer]:
+    """The factory `spec` names, imported but not called (a check before anything is drawn)."""
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
         raise CacheError(f"Drawer {spec!r} is not of the form 'package.module:callable'.")
@@ -41,4 +46,4 @@ def load_drawer(spec: str, project: str, map_theme: str | None, scheme: TilingSc
         raise CacheError(f"Drawer {spec!r} cannot be loaded: {error}") from error
     if not callable(factory):
         raise CacheError(f"Drawer {spec!r} is not callable.")
-    return factory(project, map_theme, scheme)
+    return factory

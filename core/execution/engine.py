@@ -63,6 +63,8 @@ class ImportRequest:
     uploads_dir: Path | None = None               # staging root; None: server uploads folder or beside target
     flush_new_bundles: bool = False               # bundles copied whole reach the disk before they appear
     scheduler: str | None = None                  # Dask scheduler of the site (tcp://host:8786); None: local
+    any_storage: bool = False                     # the target's storage may differ (an export): tile by tile
+    link_whole_bundles: bool = False              # a staged target, never written again: links, no copies
 
 
 # Names the Dask scheduler for every import, over ImportRequest.scheduler (headless runs, whole sites).
@@ -90,7 +92,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
     aoi = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
     with open_cache(target_folder) as target:
         with open_cache(source_path) as source:
-            levels = checked_levels(source, target, request.scales)
+            levels = checked_levels(source, target, request.scales, request.any_storage)
             level_folders = [source.storage.level_dir(source.level_of(lod)) for lod, _ in levels.pairs]
             journal_id = _journal_id(request, source_path, source, target_folder, target, levels.pairs)
         for _scale, reason in levels.skipped:
@@ -111,7 +113,7 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 source=str(source_path), target=str(target_folder), scheme=target.scheme,
                 overwrite=request.overwrite, import_id=journal_id,
                 area_of_interest=aoi.wkb if aoi is not None else None,
-                flush_copies=request.flush_new_bundles)
+                flush_copies=request.flush_new_bundles, link_copies=request.link_whole_bundles)
             plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)
             pictures = choose_pictures(target.scheme, source, plans, outline_of(aoi, extent))
             pictures.read_before(target)
@@ -132,11 +134,12 @@ def import_cache(request: ImportRequest, progress: Progress | None = None) -> Im
                 with contextlib.suppress(CacheError, OSError):
                     grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
                 raise
-            grow_conf_cdi(target_folder, target, tally.written_extent(*clips))
+            written = tally.written_extent(*clips)
+            grow_conf_cdi(target_folder, target, written)
             if journal_id is not None:
                 _remove_journal(target_folder, journal_id, progress)
     return ImportResult(target_folder, tally.levels, tally.bytes_written, time.monotonic() - started,
-                        pictures)
+                        pictures, extent=written)
 
 
 def check_import(request: ImportRequest) -> LevelSelection:
@@ -145,12 +148,13 @@ def check_import(request: ImportRequest) -> LevelSelection:
     target_folder = find_dataframe_folder(request.target)
     source_path = checked_source(request)
     with open_cache(target_folder) as target, open_cache(source_path) as source:
-        return checked_levels(source, target, request.scales)
+        return checked_levels(source, target, request.scales, request.any_storage)
 
 
-def checked_levels(source, target, scales) -> LevelSelection:
-    """The level pairs to import, once the source is known to fit the target (else IncompatibleCacheError)."""
-    check_compatible(source, target)
+def checked_levels(source, target, scales, any_storage: bool = False) -> LevelSelection:
+    """The level pairs to import, once the source is known to fit the target (else IncompatibleCacheError);
+    ``any_storage``: the two may differ in storage format."""
+    check_compatible(source, target, any_storage)
     return select_levels(source.scheme, target.scheme, scales)
 
 
@@ -203,9 +207,10 @@ def _remove_journal(target_folder: Path, journal_id: str, progress) -> None:
                          "again skips the tiles it lists")
 
 
-def check_compatible(source, target) -> None:
-    """Raise IncompatibleCacheError listing every difference of the two tiling schemes."""
-    differences = compare(source.scheme, target.scheme)
+def check_compatible(source, target, any_storage: bool = False) -> None:
+    """Raise IncompatibleCacheError listing every difference of the two tiling schemes (their storage
+    formats only unless ``any_storage``)."""
+    differences = compare(source.scheme, target.scheme, storage=not any_storage)
     if differences:
         raise IncompatibleCacheError(
             f"the source {source.root} does not fit the target {target.root}:\n"

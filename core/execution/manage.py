@@ -34,9 +34,11 @@ from ..sources.dataset import CacheDataset, find_dataframe_folder
 from ..sources.opening import open_cache
 from ..sources.remembered_map import map_file, remembered_map
 from .draw_worker import close_drawer, open_drawer, run_draw_unit
+from .drawer import drawer_factory
 from .engine import grow_conf_cdi
 from .manage_tally import ManageResult, ManageTally
 from .pool import UnitKind, run_units
+from .snapshots import outline_of
 from .tally import Progress, SilentProgress, clipped
 from .workers import close_datasets
 
@@ -82,7 +84,10 @@ def check_manage(request: ManageRequest) -> ManageCheck:
         area = AreaOfInterest(request.area_of_interest) if request.area_of_interest is not None else None
         extent = None if area is not None else request.extent if request.extent is not None else target.extent
         _check_meets_grid(target, lods, selection_extent(extent, area))
-    project, theme = (None, None) if request.mode is UpdateMode.DELETE_TILES else _map(request, folder)
+    project, theme = None, None
+    if request.mode is not UpdateMode.DELETE_TILES:
+        project, theme = _map(request, folder)
+        drawer_factory(request.drawer)
     return ManageCheck(folder, lods, project, theme, extent, area)
 
 
@@ -153,7 +158,7 @@ def manage_tiles(request: ManageRequest, progress: Progress | None = None) -> Ma
             plans.append(plan_draw_level(scheme, lod, extent=checked.extent, aoi=checked.area))
         settings = DrawSettings(str(checked.folder), scheme, request.mode, checked.project, checked.map_theme,
                                 request.drawer, supertile_size(scheme, request.supertile_pixels))
-        tally = ManageTally(scheme, plans, progress)
+        tally = ManageTally(scheme, plans, progress, outline_of(checked.area, checked.extent))
         units = [unit for plan in plans for unit in plan.units]
         kind = UnitKind(run_draw_unit, open_drawer, close_drawer, threads=request.executor == "threads")
         clip = selection_extent(checked.extent, checked.area)

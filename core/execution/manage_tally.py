@@ -10,6 +10,7 @@ from ..planning.draw_plan import DrawLevelPlan, UpdateMode
 from ..planning.units import UnitResult
 from ..scheme import Extent
 from .draw_worker import DELETED, DRAWN, EMPTY, SKIPPED_PRESENT
+from .snapshots import MAX_PICTURE_LEVELS, LevelPictures, Pictures
 from .tally import Progress, clipped, range_bounds
 
 SAMPLES = 6
@@ -49,6 +50,8 @@ class ManageResult:
     bytes_written: int = 0
     extent: Extent | None = None                    # bounds of the drawn tiles, clipped to the selection
     samples: list = field(default_factory=list)     # a few (level, row, col) drawn
+    pictures: Pictures | None = None                # per-tile outcomes of the busiest levels, for
+                                                    # reporting.pictures.coverage_map (no before/after)
 
     tiles = _total("tiles")
     drawn = _total("drawn")
@@ -65,8 +68,9 @@ class ManageTally:
     """Announces the plans, then adds unit results up: level counts, bytes, progress in tiles, the bounds of
     the drawn tiles, a few samples spread over the levels."""
 
-    def __init__(self, scheme, plans: list[DrawLevelPlan], progress: Progress):
+    def __init__(self, scheme, plans: list[DrawLevelPlan], progress: Progress, outline: list):
         self.scheme, self.progress = scheme, progress
+        self.pictures = _pictures(scheme, plans, outline)
         self.lods = {plan.lod.level: plan.lod for plan in plans}
         self.levels = [ManageLevel(plan.lod.level, plan.lod.scale, plan.lod.resolution, plan.tiles,
                                    len(plan.units)) for plan in plans]
@@ -93,6 +97,7 @@ class ManageTally:
             bounds = range_bounds(self.scheme, self.lods[level_id], result.written_range)
             self.bounds = bounds if self.bounds is None else self.bounds.union(bounds)
         self.samples.setdefault(level_id, []).extend((level_id, row, col) for row, col in result.samples)
+        self.pictures.record(result)
         self.done += result.tiles
         self.progress.progress(self.done, self.total)
         self.remaining[level_id] -= 1
@@ -101,7 +106,7 @@ class ManageTally:
 
     def result(self, target: Path, mode: UpdateMode, seconds: float, *clips: Extent | None) -> ManageResult:
         return ManageResult(target, mode, self.levels, seconds, self.bytes_written,
-                            clipped(self.bounds, *clips), self.spread_samples())
+                            clipped(self.bounds, *clips), self.spread_samples(), self.pictures)
 
     def spread_samples(self) -> list:
         """Up to SAMPLES drawn tiles, taken from the levels in turn (coarse first)."""
@@ -112,6 +117,17 @@ class ManageTally:
                 if tiles and len(chosen) < SAMPLES:
                     chosen.append(tiles.pop(0))
         return chosen
+
+
+def _pictures(scheme, plans: list[DrawLevelPlan], outline: list) -> Pictures:
+    """The levels the report shows coverage maps of: most tiles first, at most MAX_PICTURE_LEVELS."""
+    pictures = Pictures(scheme, outline)
+    planned = [plan for plan in plans if plan.units]
+    shown = sorted(planned, key=lambda plan: (-plan.tiles, -plan.lod.level))[:MAX_PICTURE_LEVELS]
+    pictures.left_out = [plan.lod.level for plan in planned if plan not in shown]
+    for plan in sorted(shown, key=lambda plan: plan.lod.level):
+        pictures.levels[plan.lod.level] = LevelPictures(plan.lod, plan.lod.level)
+    return pictures
 
 
 def level_summary(level: ManageLevel) -> str:

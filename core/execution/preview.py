@@ -50,7 +50,7 @@ def preview_import(request: ImportRequest, progress: Progress | None = None) -> 
     with contextlib.ExitStack() as stack:
         target = stack.enter_context(open_cache(target_folder))
         source = stack.enter_context(open_cache(source_path))
-        levels = checked_levels(source, target, request.scales)
+        levels = checked_levels(source, target, request.scales, request.any_storage)
         for _scale, reason in levels.skipped:
             progress.warning(f"Skipped: {reason}")
         plans, extent = plan_levels(source, target, levels.pairs, request, aoi, progress)

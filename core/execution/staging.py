@@ -4,7 +4,8 @@ The tool copies a source cache into the server's uploads folder when asked to, a
 Staged copies live in a fresh folder ``<server root>/arcgissystem/arcgisuploads/<unique>`` when the target
 sits in a server directories root, else in a hidden temporary folder beside the target's service folder (same
 disk as the target, so the copy does not fill a small /tmp). ``staged()`` removes that folder on success,
-failure and cancel alike.
+failure and cancel alike. An export's COPY_DATA writes its result in ``arcgissystem/arcgisoutput`` the same
+way (``scratch_folder`` under ``staging_root(..., OUTPUTS_SUBFOLDER)``) before copying it to its target.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..sources.services import server_root_for
 from ..storage.locks import BOOKKEEPING_FOLDER
 
 UPLOADS_SUBFOLDER = Path("arcgissystem") / "arcgisuploads"
+OUTPUTS_SUBFOLDER = Path("arcgissystem") / "arcgisoutput"
 STAGING_PREFIX = "import_map_server_cache_"
 # What a cache folder holds that an import never reads: ArcGIS's status table, the plugin's bookkeeping
 # (and the lock files and journals of earlier versions) and temporary files.
@@ -34,14 +36,30 @@ _SKIPPED_SUFFIXES = (".lock", TEMPORARY_SUFFIX)
 _COPY_CHUNK = 8 * 1024 * 1024
 
 
-def staging_root(target_dataframe: Path, uploads_dir: Path | None = None) -> Path:
-    """Where staged copies go: uploads_dir, the server's uploads folder, or beside the service folder."""
+def staging_root(target_dataframe: Path, uploads_dir: Path | None = None,
+                 subfolder: Path = UPLOADS_SUBFOLDER) -> Path:
+    """Where staged copies go: uploads_dir, the server's uploads (or other ``subfolder``) folder, or beside
+    the service folder."""
     if uploads_dir is not None:
         return Path(uploads_dir)
     server_root = server_root_for(target_dataframe)
     if server_root is not None:
-        return server_root / UPLOADS_SUBFOLDER
+        return server_root / subfolder
     return Path(os.path.abspath(target_dataframe)).parent.parent
+
+
+@contextlib.contextmanager
+def scratch_folder(root: Path, prefix: str = STAGING_PREFIX) -> Iterator[Path]:
+    """A fresh folder under ``root`` (created when missing), removed when the block ends however it ends."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+    except OSError as error:
+        raise CacheError(f"{root}: cannot create a staging folder ({error.strerror or error})") from None
+    try:
+        yield folder
+    finally:
+        remove_tree(folder)
 
 
 @contextlib.contextmanager
@@ -57,14 +75,7 @@ def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None
     raises ImportCancelled.
     """
     source = Path(source)
-    root = staging_root(target_dataframe, uploads_dir)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
-    except OSError as error:
-        raise CacheError(f"{root}: cannot create a staging folder for the upload ({error.strerror or error})"
-                         ) from None
-    try:
+    with scratch_folder(staging_root(target_dataframe, uploads_dir)) as folder:
         message(f"Uploading {source} to {folder}")
         if source.is_dir():
             dataframe = find_dataframe_folder(source)
@@ -75,8 +86,16 @@ def staged(source: Path, target_dataframe: Path, uploads_dir: Path | None = None
             copy = folder / source.name
             _copy_file(source, copy, is_cancelled)
         yield copy
-    finally:
-        remove_tree(folder)
+
+
+def copy_cache_folder(source: Path, destination: Path, is_cancelled: Callable[[], bool]) -> None:
+    """Copy a cache folder to a new ``destination`` without bookkeeping, lock or temporary files."""
+    _copy_tree(source, destination, is_cancelled)
+
+
+def copy_file(source: Path, destination: Path, is_cancelled: Callable[[], bool]) -> None:
+    """Copy one file in chunks, honouring a cancel between chunks."""
+    _copy_file(source, destination, is_cancelled)
 
 
 def _copy_tree(source: Path, destination: Path, is_cancelled, level_folders=None, only=None) -> None:

@@ -71,6 +71,7 @@ class ImportResult:
     seconds: float = 0.0
     pictures: Pictures | None = None
     estimated_bytes: int = 0        # a preview: the part of bytes_written estimated from source sizes
+    extent: Extent | None = None    # bounds of the written tiles, clipped as conf.cdi grows by them
 
     tiles = _total("tiles")
     bundles = _total("bundles")

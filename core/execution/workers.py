@@ -112,7 +112,7 @@ def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None
         tiles = copy_whole_bundle(source.storage, source_key, target.storage, key,
                                   accept=lambda head: is_valid_signature(head, settings.tile_format),
                                   before_publish=journal_copy if journaled else None,
-                                  flush=settings.flush_copies)
+                                  flush=settings.flush_copies, link=settings.link_copies)
     if tiles is None:
         return None
     size = sum(source.fs.size(path) for path in source.storage.bundle_files(source_key)) if len(tiles) else 0
@@ -122,7 +122,8 @@ def _copy_whole_bundle(settings, unit, source, target, key) -> UnitResult | None
 def _copied_whole_before(settings, unit, source, target, key) -> bool:
     """True when an interrupted run of this MERGE listed the target bundle as a whole-bundle copy and the
     bundle's files are still byte for byte the source's (that copy published, nothing changed it since)."""
-    if settings.import_id is None or unit.codes is not None or not target.storage.publishes_whole_bundles:
+    if (settings.import_id is None or unit.codes is not None or not target.storage.publishes_whole_bundles
+            or type(source.storage) is not type(target.storage)):
         return False
     return listed_whole_copy(settings.target, settings.import_id, key) and same_bundle_files(
         source.storage, BundleKey(*unit.source_key), target.storage, key)

@@ -1,10 +1,12 @@
 """Planning an import: per level pair, which source tiles go in, cut into one work unit per target bundle.
 
 Source and target schemes are compatible (same origin and tile size), so a source bundle covers exactly the
-target bundle with the same rows and columns; only the level folder ids may differ. The tiles of a level are
+target bundle with the same rows and columns; only the level folder ids, and for an export the storage
+layout, may differ (every layout groups tiles in the same 128×128 blocks). The tiles of a level are
 the source's tiles (read from each bundle index, no tile bytes) that the area of interest, else the extent,
 selects. A unit whose every source tile is inside carries no code array, which lets the worker copy the
-bundle as a file when the target has none there.
+bundle as a file when the target has none there and both share one layout; across layouts its tiles go one
+by one, bytes unchanged.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         limit = tile_range(scheme, target_lod, extent)
         selection = classify_tiles(scheme, target_lod, limit, None, bundles=keys)
     plan = LevelPlan(source_lod, target_lod, [])
+    same_layout = type(source.storage) is type(target.storage)
     source.storage.will_read_indexes(keys)      # from a cold disk, all at once: ten times faster at 64
     for key in keys:
         present = source.storage.bundle_positions(key)       # an array: a full level holds millions of tiles
@@ -85,9 +88,9 @@ def plan_level(source: CacheDataset, target: CacheDataset, source_lod: LOD, targ
         target_key = BundleKey(target_level, key.row0, key.col0)
         if not can_compose(scheme.tile_format):
             _refuse_pixel_work(target, target_key, present, boundary, overwrite, scheme.tile_format)
-        plan.units.append(WorkUnit(
-            target_key=tuple(target_key), source_key=tuple(key), codes=codes,
-            whole_file=codes is None and not target.storage.bundle_exists(target_key), tiles=count))
+        whole_file = same_layout and codes is None and not target.storage.bundle_exists(target_key)
+        plan.units.append(WorkUnit(target_key=tuple(target_key), source_key=tuple(key), codes=codes,
+                                   whole_file=whole_file, tiles=count))
         plan.tiles += count
     return plan
 

@@ -17,8 +17,10 @@ from ..scheme import LOD, TilingScheme
 from .selection import BUNDLE_SIZE
 
 # Per-tile outcome codes of ``UnitResult.outcomes``: the index of an Outcome value, 0 for no source tile.
-# Ordered by importance, so that a picture showing several tiles in one pixel can show the highest code.
-OUTCOME_CODES = ("", "skipped_outside", "skipped_empty", "copied_raw", "blended", "clipped", "damaged")
+# Ordered by importance, so that a picture showing several tiles in one pixel can show the highest code; an
+# import's codes come first, then those of drawing (Manage Map Server Cache Tiles), never mixed in one run.
+OUTCOME_CODES = ("", "skipped_outside", "skipped_empty", "copied_raw", "blended", "clipped", "damaged",
+                 "skipped_present", "drawn_empty", "deleted", "drawn")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class ImportSettings:
     import_id: str | None = None                  # MERGE: names the journal (``journal``); None: OVERWRITE
     area_of_interest: bytes | None = None         # (Multi)Polygon WKB, cache CRS: clips boundary tiles
     flush_copies: bool = False                    # whole-bundle copies reach the disk before they appear
+    link_copies: bool = False                     # whole-bundle copies as hard links (a throw-away target)
 
     @property
     def tile_format(self) -> str:

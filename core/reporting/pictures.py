@@ -22,7 +22,8 @@ from ..planning.units import OUTCOME_CODES, unpack_outcomes
 # RGB of each outcome code (OUTCOME_CODES order); code 0 is "no source tile".
 COLOURS = {"": (245, 245, 245), "skipped_outside": (185, 185, 185), "skipped_empty": (160, 210, 235),
            "copied_raw": (60, 165, 85), "blended": (50, 110, 225), "clipped": (245, 160, 40),
-           "damaged": (215, 25, 35)}
+           "damaged": (215, 25, 35), "skipped_present": (175, 200, 225), "drawn_empty": (230, 225, 190),
+           "deleted": (150, 60, 160), "drawn": (30, 150, 120)}
 GRID, OUTLINE, REGION = (110, 110, 110), (200, 0, 200), (0, 0, 0)
 MAX_TILE_PIXELS = 64            # a small level's tile is drawn at most this many pixels a side
 JPEG_QUALITY = 80

@@ -37,7 +37,7 @@ class CacheDataset:
         self.close()
 
 
-def _has_conf_xml(folder: Path) -> bool:
+def has_conf_xml(folder: Path) -> bool:
     try:
         find_conf_xml(folder)
     except SchemeError:
@@ -50,10 +50,10 @@ def find_dataframe_folder(path) -> Path:
     path = Path(path)
     if not path.is_dir():
         raise SchemeError(f"{path}: not a folder")
-    if _has_conf_xml(path):
+    if has_conf_xml(path):
         return path
     try:
-        inside = sorted(child for child in path.iterdir() if child.is_dir() and _has_conf_xml(child))
+        inside = sorted(child for child in path.iterdir() if child.is_dir() and has_conf_xml(child))
     except OSError as error:
         raise SchemeError(f"{path}: cannot list folder ({error.strerror or error})") from None
     if not inside:

@@ -127,7 +127,7 @@ def resolve_input_service(value, connections) -> Path:
         raise ServiceError(f"input service {text!r}: no such folder, and not a service string ending in "
                            ".MapServer or .ImageServer")
     name = parse_service_string(text)
-    root = _connection_root(name, connections)
+    root = connection_root(name, connections)
     cache_dir = root / "arcgiscache"
     service_dir = _child(cache_dir, name.cache_folder_name)
     if service_dir is None:
@@ -175,7 +175,7 @@ def server_root_for(dataframe_folder: Path) -> Path | None:
     return None
 
 
-def _connection_root(name: ServiceName, connections) -> Path:
+def connection_root(name: ServiceName, connections) -> Path:
     wanted = name.connection
     if wanted.lower().endswith(".ags") and wanted not in connections:
         wanted = wanted[:-4]

@@ -3,7 +3,9 @@
 The source is copied once (``TileStorage.stream``) into temporary files beside the target's, by the kernel
 where both are plain files (``copy_and_gather``), its index and records checked as a reader would; the files
 are then renamed into place in the order the layout needs (V1: the .bundlx last), so readers see either no
-bundle or the whole one.
+bundle or the whole one. ``link``: the target's files are hard links of the source's (checked the same way,
+published the same way), for a throw-away staged target that is read and removed, never written again: an
+export packaging its tiles (a write into a linked file would change the source).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def copy_whole_bundle(source: TileStorage, source_key: BundleKey, target: TileSt
                       target_key: BundleKey | None = None,
                       accept: Callable[[bytes], bool] | None = None,
                       before_publish: Callable[[BundleCopy], None] | None = None,
-                      flush: bool = True) -> np.ndarray | None:
+                      flush: bool = True, link: bool = False) -> np.ndarray | None:
     """Copy a whole bundle as files when the target has none there yet (fast path of full imports).
 
     Both storages must be of the same layout; ``target_key`` may differ in level only (renumbered levels).
@@ -51,7 +53,8 @@ def copy_whole_bundle(source: TileStorage, source_key: BundleKey, target: TileSt
     target): each file is on disk before it is renamed, so a power cut cannot leave an empty bundle in place;
     without, the system writes them back later, as ``cp`` leaves them. Returns the (row, col)
     of the copied tiles as an (n, 2) array (no Python object per tile: a bundle holds up to 16 384), or None
-    when the target bundle exists or a tile is refused (use a writer instead).
+    when the target bundle exists or a tile is refused (use a writer instead). ``link``: hard links instead
+    of copies where the file system allows them (see the module docstring), else copies.
     """
     target_key = target_key or source_key
     if type(source) is not type(target):
@@ -66,7 +69,8 @@ def copy_whole_bundle(source: TileStorage, source_key: BundleKey, target: TileSt
         copy = BundleCopy(target, source.level_path(source_key.level), target.level_path(target_key.level),
                           flush and target.durable)
         try:
-            heads = source.stream(source_key, HEAD_LENGTH, copy)
+            linked = link and copy.link_all(source, source_key)
+            heads = source.stream(source_key, HEAD_LENGTH, None if linked else copy)
             if accept is not None and not all(map(accept, distinct_heads(heads))):
                 return None
             if before_publish is not None:
@@ -118,6 +122,26 @@ class BundleCopy:
             fp.flush()
             if self.flush:
                 os.fsync(fp.fileno())
+
+    def link_all(self, source: TileStorage, key: BundleKey) -> bool:
+        """Hard-link each file of the source bundle at its temporary name; False (nothing left) when a file
+        is not a plain file or the file system refuses (another device, no links): copy instead."""
+        for relpath in source.bundle_files(key):
+            real = source.fs.real_path(relpath)
+            if real is None:
+                self.discard()
+                return False
+            destination = self.target.real_file(self.target_level + relpath[len(self.source_level):])
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            temporary = temporary_path(destination)
+            temporary.unlink(missing_ok=True)             # a killed copy's leftover (the lock is held)
+            try:
+                os.link(real, temporary)
+            except OSError:
+                self.discard()
+                return False
+            self.files.append((temporary, destination))
+        return True
 
     def publish(self) -> None:
         for temporary, destination in self.files:

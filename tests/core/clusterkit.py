@@ -1,21 +1,25 @@
 """A real Dask cluster on 127.0.0.1 for tests: ``dask scheduler`` and ``dask worker`` processes of this venv.
 
 Workers keep their nanny: the nanny starts a new worker process when one is killed, as on a site, and the
-tests find the process to kill through ``Client.run(os.getpid)``.
+tests find the process to kill through ``Client.run(os.getpid)``. ``worker_command_for`` finds how another
+user (``nobody``) can start a worker when this venv lies where that user cannot enter.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 DASK = Path(sys.executable).parent / "dask"
 START_SECONDS = 60
+WORKER_IMPORTS = "import distributed, numpy, PIL, osgeo"
 
 
 class Cluster:
@@ -73,3 +77,84 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def as_user(uid: int) -> list[str]:
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+
+
+def why_user_cannot_run(uid: int, python: str, env: dict) -> str:
+    """Empty when ``python`` started as ``uid`` imports what a Dask worker needs, else the error it gave."""
+    try:
+        done = subprocess.run([*as_user(uid), python, "-c", WORKER_IMPORTS], cwd="/", env=env,
+                              capture_output=True, text=True, timeout=120)
+    except OSError as error:
+        return str(error)
+    lines = done.stderr.strip().splitlines() or [f"exit status {done.returncode}"]
+    return "" if done.returncode == 0 else lines[-1]
+
+
+def worker_command_for(uid: int, folder: Path) -> tuple[list[str], dict]:
+    """The command (before ``worker <address> ...``) and environment with which the user ``uid`` starts a
+    Dask worker: this venv's interpreter when that user can reach it, else the base interpreter with a copy
+    of the venv's Dask distributions in ``folder`` (which that user must be able to enter). A checkout in a
+    folder only its owner may enter (``mktemp -d``) holds a venv no other user reaches. RuntimeError says why
+    neither runs."""
+    if shutil.which("setpriv") is None:
+        raise RuntimeError("setpriv (util-linux) is not installed")
+    env = dict(os.environ)
+    why_venv = why_user_cannot_run(uid, sys.executable, env)
+    if not why_venv:
+        return [sys.executable, "-m", "distributed.cli.dask_worker"], env
+    base = getattr(sys, "_base_executable", None) or os.path.realpath(sys.executable)
+    copy = folder / "site-packages"
+    for dist in _closure("distributed", {}).values():
+        _copy_distribution(dist, copy)
+    for path in [copy, *copy.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o755)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(copy), env.get("PYTHONPATH")]))
+    why_copy = why_user_cannot_run(uid, base, env)
+    if why_copy:
+        raise RuntimeError(f"user {uid} cannot run this venv's Python ({why_venv}) nor {base} with a copy of "
+                           f"its Dask in {copy} ({why_copy})")
+    return [base, "-m", "distributed.cli.dask_worker"], env
+
+
+def _closure(name: str, found: dict) -> dict:
+    """The installed distribution ``name`` and everything it requires (extras left out), by canonical name."""
+    from packaging.requirements import Requirement  # a dependency of Dask's, like the rest of this
+    from packaging.utils import canonicalize_name
+
+    key = canonicalize_name(name)
+    if key in found:
+        return found
+    try:
+        dist = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return found
+    found[key] = dist
+    for line in dist.requires or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            _closure(requirement.name, found)
+    return found
+
+
+def _copy_distribution(dist, copy: Path) -> None:
+    """The files of a distribution installed in this venv, hard-linked (else copied) under ``copy``; those of
+    the system's site-packages stay where the base interpreter finds them."""
+    site = Path(dist.locate_file(""))
+    if not site.is_relative_to(sys.prefix) or sys.prefix == sys.base_prefix:
+        return
+    for file in dist.files or []:
+        if ".." in file.parts:                              # console scripts in bin/
+            continue
+        source, target = site / file, copy / file
+        if not source.is_file() or target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)

@@ -35,8 +35,9 @@ from map_server_cache.core.sources.opening import open_cache
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
 # System calls at which a writer's state on disk changes step: crash points are chosen among their calls.
 COMMIT_CALLS = ("fsync", "replace", "rename", "unlink", "truncate", "ftruncate")
-# A child's first lines: SIGKILL itself at the commit-step call CRASHKIT_AT names ("7:before", "7:after").
-CRASH_POINTS = """
+# A child's first lines: the plugin link on the path, the commit-step calls counted and the chosen one
+# killing the child (CRASHKIT_AT "N:before" / "N:after"); the export's crash test starts from them too.
+CRASH_PREAMBLE = """
 import json, os, signal, sys, time
 sys.path.insert(0, sys.argv[1])
 
@@ -59,7 +60,7 @@ for name in COMMIT_CALLS:
     setattr(os, name, crash_point(getattr(os, name)))
 """.replace("COMMIT_CALLS", repr(COMMIT_CALLS))
 # The child imports through the plugin link and reports when the import's work starts and how it ended.
-CHILD = CRASH_POINTS + """
+CHILD = CRASH_PREAMBLE + """
 from pathlib import Path
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 from map_server_cache.core.errors import CacheError

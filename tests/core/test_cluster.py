@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cachebuilders import make_scheme, png_tile, write_cache
-from clusterkit import Cluster
+from clusterkit import Cluster, as_user, worker_command_for
 from test_cluster_results import target_files
 from test_engine_cancel import Recorder, assert_all_readable
 from test_engine_parallel import caches as merge_caches
@@ -36,6 +36,7 @@ from map_server_cache.core.execution.engine import (
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLES, TILES_PER_BUNDLE, SIZE = 6, 150, 64
+NOBODY = 65534
 
 
 def heavy_merge(folder: Path) -> ImportRequest:
@@ -209,21 +210,27 @@ def test_environment_names_the_scheduler_over_the_request(tmp_path, cluster, mon
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
                     reason="starts a worker as the user nobody, which needs root")
 def test_worker_that_cannot_write_the_target_stops_the_import_before_any_tile(cluster):
-    """A real permission difference: one worker runs as the user nobody, the target belongs to root (0755)."""
+    """A real permission difference: one worker runs as the user nobody, the target belongs to root (0755).
+    The folder is not under pytest's (root's 0700) temporary folder, and the worker's Python is one nobody
+    reaches wherever this checkout lies (clusterkit.worker_command_for)."""
     folder = Path(tempfile.mkdtemp(prefix="cluster-preflight-"))
     try:
-        request = dataclasses.replace(heavy_merge(folder), scheduler=cluster.address)
-        for path in [folder, *folder.rglob("*")]:             # everyone reads; only root writes
+        folder.chmod(0o755)
+        try:
+            command, env = worker_command_for(NOBODY, folder)
+        except RuntimeError as error:
+            pytest.skip(f"no Python the user nobody can run a Dask worker with: {error}")
+        request = dataclasses.replace(heavy_merge(folder / "caches"), scheduler=cluster.address)
+        for path in [folder / "caches", *(folder / "caches").rglob("*")]:   # everyone reads; only root writes
             path.chmod(0o755 if path.is_dir() else 0o644)
         before = target_files(request.target)
         local = folder / "nobody-worker"
         local.mkdir(mode=0o777)
         local.chmod(0o777)
         worker = subprocess.Popen(
-            ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", str(Path(sys.executable).parent /
-             "dask"), "worker", cluster.address, "--nthreads", "1", "--no-nanny", "--host", "127.0.0.1",
-             "--dashboard-address", ":0", "--name", "nobody", "--local-directory", str(local)],
-            cwd=local, env={**os.environ, "HOME": str(local)}, stdout=subprocess.DEVNULL,
+            [*as_user(NOBODY), *command, cluster.address, "--nthreads", "1", "--no-nanny", "--host",
+             "127.0.0.1", "--dashboard-address", ":0", "--name", "nobody", "--local-directory", str(local)],
+            cwd=local, env={**env, "HOME": str(local)}, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             cluster.wait_for_workers(3)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "core"
-LAYERS = {"errors": 0, "gdalcalls": 0, "scheme": 0, "compatibility": 0, "atomic": 0,
-          "formats": 1, "storage": 2, "sources": 3, "planning": 4, "execution": 5,
+LAYERS = {"errors": 0, "gdalcalls": 0, "scheme": 0, "schemes": 0, "compatibility": 0, "atomic": 0,
+          "formats": 1, "storage": 2, "sources": 3, "planning": 4, "packaging": 4, "execution": 5,
           "reporting": 6}
 
 

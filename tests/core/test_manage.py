@@ -6,7 +6,7 @@ import hashlib
 import drawkit
 import numpy as np
 import pytest
-from cachebuilders import png_tile, write_tiles
+from cachebuilders import make_scheme, png_tile, write_tiles
 from crashkit import check_peers, read_tiles
 from drawkit import FULL, LEVELS, SPEC, PolygonDrawer, expected_pixels, expected_tile, make_drawn_cache
 from osgeo import ogr
@@ -96,6 +96,12 @@ def test_default_supertile_over_several_levels(tmp_path):
     assert result.extent == FULL and read_conf_cdi(folder / "conf.cdi") == FULL
     assert len(result.samples) == 5 and all(tile in read_tiles(folder) for tile in result.samples)
     assert all(level.tiles_per_second > 0 for level in result.levels)
+
+
+@pytest.mark.parametrize(("tile_size", "pixels", "side"), [(256, 2048, 8), (512, 2048, 4), (256, 1024, 4),
+                                                           (256, 300, 1), (16, 4096, 128)])
+def test_supertile_side_is_a_power_of_two_within_the_pixels_and_a_bundle(tile_size, pixels, side):
+    assert supertile_size(make_scheme(tile_size=tile_size), pixels) == side
 
 
 def junk(level, row, col):

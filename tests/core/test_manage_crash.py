@@ -19,7 +19,7 @@ from map_server_cache.core.planning.draw_plan import UpdateMode
 from map_server_cache.core.sources.opening import open_cache
 
 # The child draws through the plugin link with the test drawer, announces START, reports DONE.
-CHILD = crashkit.CRASH_POINTS + """
+CHILD = crashkit.CRASH_PREAMBLE + """
 sys.path.insert(0, sys.argv[3])
 from pathlib import Path
 from map_server_cache.core.errors import CacheError

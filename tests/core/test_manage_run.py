@@ -12,8 +12,9 @@ from crashkit import read_tiles
 from drawkit import SPEC, PolygonDrawer, make_drawn_cache
 
 from map_server_cache.core.errors import CacheError, ImportCancelled
-from map_server_cache.core.execution.manage import ManageRequest, manage_tiles
+from map_server_cache.core.execution.manage import ManageRequest, check_manage, manage_tiles
 from map_server_cache.core.planning.draw_plan import UpdateMode
+from map_server_cache.core.reporting.pictures import COLOURS, coverage_map
 from map_server_cache.core.sources.opening import open_cache
 
 
@@ -100,7 +101,10 @@ def test_a_drawer_returning_the_wrong_image_is_named(tmp_path, monkeypatch):
     with pytest.raises(CacheError, match=r"not a \(512, 512, 4\) uint8 RGBA array"):
         manage_tiles(request(folder, 4))
     with pytest.raises(CacheError, match="'drawkit:nothing' cannot be loaded"):
-        manage_tiles(request(folder, 4, drawer="drawkit:nothing"))
+        check_manage(request(folder, 4, drawer="drawkit:nothing"))
+    with pytest.raises(CacheError, match="'drawkit.open_drawer' is not of the form"):
+        check_manage(request(folder, 4, drawer="drawkit.open_drawer"))
+    assert not read_tiles(folder)
 
 
 def test_peak_memory_does_not_grow_with_the_tiles(tmp_path):
@@ -149,3 +153,17 @@ def test_each_worker_opens_one_drawer_and_closes_it_in_the_same_thread(tmp_path,
     assert len(opened) == 2 and opened == closed                       # (process id, thread id) pairs
     processes = {name.split(".")[0] for name in opened}
     assert processes == {str(os.getpid())} if executor == "threads" else str(os.getpid()) not in processes
+
+
+def test_coverage_maps_show_what_each_tile_went_through(tmp_path):
+    def colours(result, level):
+        return {colour for _count, colour in coverage_map(result.pictures, result.pictures.levels[level])
+                .getcolors()}
+
+    folder = make_drawn_cache(tmp_path)
+    drawn = manage_tiles(request(folder, 3, 4))
+    assert sorted(drawn.pictures.levels) == [3, 4]
+    assert {COLOURS["drawn"], COLOURS["drawn_empty"]} <= colours(drawn, 4)
+    assert COLOURS["deleted"] not in colours(drawn, 4)
+    deleted = manage_tiles(request(folder, 4, mode=UpdateMode.DELETE_TILES))
+    assert COLOURS["deleted"] in colours(deleted, 4) and COLOURS["drawn"] not in colours(deleted, 4)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from map_server_cache.algorithms.keywords import KeywordError, parse_instances, parse_update_mode, parse_wait
+from map_server_cache.algorithms.keywords import KeywordError, parse_instances, parse_manage_keywords
+
+
+def parse_update_mode(value):
+    return parse_manage_keywords({"update_mode": value})["mode"]
+
+
+def parse_wait(value):
+    return parse_manage_keywords({"wait_for_job_completion": value})["wait"]
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -18,7 +26,8 @@ def test_update_mode(value, expected):
 
 @pytest.mark.parametrize("value", ["REDRAW", 3, -1, True, "DELETE"])
 def test_update_mode_refuses_other_words(value):
-    with pytest.raises(KeywordError, match="RECREATE_ALL_TILES, RECREATE_EMPTY_TILES, DELETE_TILES"):
+    with pytest.raises(KeywordError, match=r"update_mode: .*RECREATE_ALL_TILES \(0\), "
+                                           r"RECREATE_EMPTY_TILES \(1\), DELETE_TILES \(2\)"):
         parse_update_mode(value)
 
 

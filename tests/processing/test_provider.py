@@ -33,7 +33,9 @@ def test_provider_registered(plugin):
     assert provider.name() == "Map Server Cache"
     assert not provider.icon().isNull()
     assert provider.svgIconPath().endswith("icon.svg")
-    assert {ALGORITHM_ID, PREVIEW_ID, MANAGE_ID} <= {alg.id() for alg in provider.algorithms()}
+    assert sorted(alg.id() for alg in provider.algorithms()) == sorted(
+        [ALGORITHM_ID, PREVIEW_ID, "mapservercache:createmapservercache",
+         "mapservercache:exportmapservercache", MANAGE_ID])
 
 
 def test_algorithm_names_and_parameters(plugin):

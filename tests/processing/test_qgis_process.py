@@ -93,3 +93,24 @@ def test_workers_despite_a_foreign_python_first_on_path(qgis_process, server, so
                         f"source_cache_dataset={source}", "num_of_caching_service_instances=2",
                         path=os.pathsep.join([str(foreign), os.environ.get("PATH", "")]))
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_create_map_server_cache(qgis_process, qgis_app, tmp_path):
+    from drawmaps import make_map
+
+    from map_server_cache.core.formats.conf import read_conf_xml
+
+    project = make_map(tmp_path / "map")
+    root = tmp_path / "server"
+    (root / "arcgiscache").mkdir(parents=True)
+    done = qgis_process(
+        "--json", "run", "mapservercache:createmapservercache", "--",
+        "input_service=GIS Servers/arcgis on MYSERVER (admin)/Roads/Streets.MapServer",
+        "tiling_scheme_type=PREDEFINED", "predefined_tiling_scheme=ARCGISONLINE_SCHEME",
+        "cache_tile_format=PNG8", "storage_format=COMPACT_V2", f"in_map={project}",
+        servers={"arcgis on MYSERVER (admin)": str(root)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder = root / "arcgiscache" / "Roads_Streets" / "Layers"
+    assert json.loads(done.stdout[done.stdout.index("{"):])["results"]["target_cache"] == str(folder)
+    scheme = read_conf_xml(folder / "conf.xml")
+    assert scheme.lods[0].resolution == 156543.03392800014 and scheme.tile_format == "PNG8"
