@@ -138,8 +138,7 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
             result = manage_tiles(request, FeedbackProgress(feedback))
         except (CacheError, OSError) as error:
             raise QgsProcessingException(str(error)) from None
-        report = ManageReport(result, {name: parameters.get(name) for name in self.INPUTS},
-                              _selection(checked))
+        report = ManageReport(result, {name: parameters.get(name) for name in self.INPUTS})
         for line in report.summary_lines():
             feedback.pushInfo(line)
         outputs = {self.TARGET_CACHE: str(result.target), **report.counts(),
@@ -198,12 +197,3 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
             return resolve_input_service(value, all_connections())
         except CacheError as error:
             raise QgsProcessingException(f"{self.INPUT_SERVICE}: {error}") from None
-
-
-def _selection(checked):
-    """The extent the run chose its tiles in: the area's envelope, else the extent."""
-    if checked.area is not None:
-        from ..core.planning.draw_plan import selection_extent
-
-        return selection_extent(checked.extent, checked.area)
-    return checked.extent

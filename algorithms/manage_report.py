@@ -14,11 +14,10 @@ COUNTS = ("drawn", "empty", "skipped", "deleted")
 
 
 class ManageReport:
-    """A core ManageResult and the inputs given; ``selection`` is the extent the tiles were chosen in."""
+    """A core ManageResult and the inputs given."""
 
-    def __init__(self, result, inputs: dict, selection=None):
+    def __init__(self, result, inputs: dict):
         self.result = result
-        self.selection = selection
         self.inputs = {name: ImportReport.describe(value) for name, value in inputs.items()}
         self.inputs[self.tr("Cache folder")] = str(result.target)
 
@@ -62,7 +61,8 @@ class ManageReport:
             "<!DOCTYPE html>", '<html><head><meta charset="utf-8">', f"<title>{title}</title>",
             "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
             "td{text-align:right}th{background:#eee}figure{display:inline-block;margin:4px 12px 4px 0}"
-            "img{border:1px solid #999;image-rendering:pixelated}</style></head><body>",
+            "img{border:1px solid #999;image-rendering:pixelated}.key{display:inline-block;width:12px;"
+            "height:12px;border:1px solid #666;margin:0 4px 0 10px}</style></head><body>",
             f"<h1>{title}</h1>", _heading(self.tr("Inputs")), _definitions(self.inputs.items()),
             _heading(self.tr("Totals")), _definitions(totals), _heading(self.tr("Levels")),
             "<table><tr>" + "".join(f"<th>{html.escape(heading)}</th>" for heading in headings) + "</tr>",
@@ -70,33 +70,41 @@ class ManageReport:
         Path(path).write_text("\n".join(parts), encoding="utf-8")
 
     def _pictures(self) -> list[str]:
-        """Per level the tiles the cache holds over the selection; then the sample tiles drawn."""
+        """Per shown level the coverage map of the run's outcomes (core's, as the import's); then a few of
+        the tiles drawn, read back from the cache."""
         from ..core.errors import CacheError
-        from ..core.reporting.coverage import level_coverage, tile_pixels
-        from ..core.reporting.pictures import data_uri, on_checkerboard
+        from ..core.reporting.pictures import COLOURS, coverage_map, data_uri, on_checkerboard
+        from ..core.reporting.samples import tile_pixels
         from ..core.sources.opening import open_cache
 
-        parts = [_heading(self.tr("Pictures")), "<p>" + html.escape(self.tr(
-            "Coverage: green where the cache holds a tile after the run, grey where it holds none, over the "
-            "tiles the run chose (large levels show one square per block of tiles).")) + "</p>"]
+        pictures = self.result.pictures
+        names = {"drawn": self.tr("drawn"), "drawn_empty": self.tr("drawn, empty (not stored)"),
+                 "skipped_present": self.tr("skipped (present)"), "deleted": self.tr("deleted"),
+                 "": self.tr("not chosen")}
+        legend = "<p>" + "".join(
+            f'<span class="key" style="background:rgb{COLOURS[name]}"></span>{html.escape(text)}'
+            for name, text in names.items()) + "</p>"
+        parts = [_heading(self.tr("Pictures")), legend, "<p>" + html.escape(self.tr(
+            "Coverage maps: each tile the run chose, coloured by what happened to it; grey lines are the "
+            "bundle grid, the magenta line is the area of interest or the extent.")) + "</p>"]
+        for level in (pictures.levels.values() if pictures is not None else ()):
+            image = coverage_map(pictures, level)
+            if image is not None:
+                caption = self.tr("Level {level} (1:{scale:,.0f})").format(level=level.lod.level,
+                                                                            scale=level.lod.scale)
+                parts.append(_figure(data_uri(image), caption, image.size))
         try:
             with open_cache(self.result.target) as cache:
-                for level in self.result.levels:
-                    lod = next(lod for lod in cache.scheme.lods if lod.level == level.level)
-                    extent = self.selection or cache.extent
-                    image = level_coverage(cache, lod, extent) if extent is not None else None
-                    if image is not None:
-                        caption = self.tr("Level {level} (1:{scale:,.0f})").format(level=level.level,
-                                                                                    scale=level.scale)
-                        parts.append(_figure(data_uri(image), caption, image.size))
                 samples = [(address, tile_pixels(cache, *address)) for address in self.result.samples]
         except (CacheError, OSError) as error:
-            return [*parts, "<p>" + html.escape(self.tr("No pictures: {error}").format(error=error)) + "</p>"]
+            note = self.tr("No tiles shown: {error}").format(error=error)
+            return [*parts, f"<p>{html.escape(note)}</p>"]
         drawn = [(address, pixels) for address, pixels in samples if pixels is not None]
         if drawn:
             parts.append("<h3>" + html.escape(self.tr("Tiles drawn")) + "</h3>")
-        for (level, row, col), pixels in drawn:
+        for (level_id, row, col), pixels in drawn:
             picture = on_checkerboard(pixels)
-            caption = self.tr("Level {level}, row {row}, column {col}").format(level=level, row=row, col=col)
+            caption = self.tr("Level {level}, row {row}, column {col}").format(level=level_id, row=row,
+                                                                                col=col)
             parts.append(_figure(data_uri(picture, "JPEG"), caption, picture.size))
         return parts

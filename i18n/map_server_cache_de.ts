@@ -982,7 +982,7 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 RECREATE_ALL_TILES replaces the tiles, RECREATE_EMPTY_TILES draws those missing (it finishes an interrupted run), DELETE_TILES removes them; always within the area of interest, else the update extent, else the cache&apos;s full extent. Tiles where nothing is drawn are not stored.
 
 Parameters take arcpy&apos;s words as well: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, scales as &quot;500000;250000&quot;.</source>
-        <translation>Zeichnet die Kacheln eines Kartendienst-Caches auf der Festplatte mit QGIS&apos; eigenem Kartenrenderer aus einem QGIS-Projekt (dem, das sich der Cache merkt, oder in_map), wie das gleichnamige Werkzeug von ArcGIS Server es aus einem Kartendokument tut. Kacheln werden im Raumbezug des Caches mit der Auflösung jeder Stufe und der DPI des Caches gezeichnet, mehrere auf einmal (Superkacheln), sodass keine Naht entsteht; Beschriftungen werden nie abgeschnitten. Layer, die bei einem Maßstab verborgen sind, bleiben verborgen.
+        <translation>Zeichnet die Kacheln eines Kartendienst-Caches auf der Festplatte mit QGIS' eigenem Kartenrenderer aus einem QGIS-Projekt (dem, das sich der Cache merkt, oder in_map), wie das gleichnamige Werkzeug von ArcGIS Server es aus einem Kartendokument tut. Kacheln werden im Raumbezug des Caches mit der Auflösung jeder Stufe und der DPI des Caches gezeichnet, mehrere auf einmal (Superkacheln), sodass keine Naht entsteht; Beschriftungen werden nie abgeschnitten. Layer, die bei einem Maßstab verborgen sind, bleiben verborgen.
 
 RECREATE_ALL_TILES ersetzt die Kacheln, RECREATE_EMPTY_TILES zeichnet die fehlenden (es vollendet einen unterbrochenen Lauf), DELETE_TILES entfernt sie; stets innerhalb des Interessengebiets, sonst der Aktualisierungsausdehnung, sonst der vollen Ausdehnung des Caches. Kacheln, auf denen nichts gezeichnet wird, werden nicht gespeichert.
 
@@ -1175,87 +1175,87 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
 <context>
     <name>ManageReport</name>
     <message>
-        <location filename="../algorithms/manage_report.py" line="23"/>
+        <location filename="../algorithms/manage_report.py" line="22"/>
         <source>Cache folder</source>
         <translation>Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="32"/>
+        <location filename="../algorithms/manage_report.py" line="31"/>
         <source>Level {level} (1:{scale:,.0f}): {drawn} drawn, {empty} empty, {skipped} skipped, {deleted} deleted of {tiles} tiles in {seconds:.1f} s ({rate:.1f} tiles/s)</source>
         <translation>Stufe {level} (1:{scale:,.0f}): {drawn} gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht von {tiles} Kacheln in {seconds:.1f} s ({rate:.1f} Kacheln/s)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="37"/>
+        <location filename="../algorithms/manage_report.py" line="36"/>
         <source>{mode}: {drawn} tiles drawn, {empty} empty, {skipped} skipped, {deleted} deleted in {target} in {seconds:.1f} s ({megabytes:.1f} MB written)</source>
         <translation>{mode}: {drawn} Kacheln gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht in {target} in {seconds:.1f} s ({megabytes:.1f} MB geschrieben)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="44"/>
+        <location filename="../algorithms/manage_report.py" line="43"/>
         <source>Level</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="44"/>
+        <location filename="../algorithms/manage_report.py" line="43"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="44"/>
+        <location filename="../algorithms/manage_report.py" line="43"/>
         <source>Resolution</source>
         <translation>Auflösung</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="44"/>
+        <location filename="../algorithms/manage_report.py" line="43"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="45"/>
+        <location filename="../algorithms/manage_report.py" line="44"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="54"/>
+        <location filename="../algorithms/manage_report.py" line="53"/>
         <source>Drawn</source>
         <translation>Gezeichnet</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="55"/>
+        <location filename="../algorithms/manage_report.py" line="54"/>
         <source>Empty</source>
         <translation>Leer</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="55"/>
+        <location filename="../algorithms/manage_report.py" line="54"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="56"/>
+        <location filename="../algorithms/manage_report.py" line="55"/>
         <source>Deleted</source>
         <translation>Gelöscht</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="58"/>
+        <location filename="../algorithms/manage_report.py" line="57"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="59"/>
+        <location filename="../algorithms/manage_report.py" line="58"/>
         <source>Tiles/s</source>
         <translation>Kacheln/s</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="54"/>
+        <location filename="../algorithms/manage_report.py" line="53"/>
         <source>Mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="57"/>
+        <location filename="../algorithms/manage_report.py" line="56"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="60"/>
+        <location filename="../algorithms/manage_report.py" line="59"/>
         <source>Manage Map Server Cache Tiles</source>
         <translation>Kacheln eines Map-Server-Caches verwalten</translation>
     </message>
@@ -1275,34 +1275,59 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
         <translation>Stufen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="79"/>
+        <location filename="../algorithms/manage_report.py" line="87"/>
         <source>Pictures</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="79"/>
-        <source>Coverage: green where the cache holds a tile after the run, grey where it holds none, over the tiles the run chose (large levels show one square per block of tiles).</source>
-        <translation>Abdeckung: grün, wo der Cache nach dem Lauf eine Kachel hat, grau, wo er keine hat, über den Kacheln, die der Lauf gewählt hat (große Stufen zeigen ein Quadrat je Kachelblock).</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/manage_report.py" line="89"/>
+        <location filename="../algorithms/manage_report.py" line="93"/>
         <source>Level {level} (1:{scale:,.0f})</source>
         <translation>Stufe {level} (1:{scale:,.0f})</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="94"/>
-        <source>No pictures: {error}</source>
-        <translation>Keine Bilder: {error}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/manage_report.py" line="97"/>
+        <location filename="../algorithms/manage_report.py" line="104"/>
         <source>Tiles drawn</source>
         <translation>Gezeichnete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="100"/>
+        <location filename="../algorithms/manage_report.py" line="107"/>
         <source>Level {level}, row {row}, column {col}</source>
         <translation>Stufe {level}, Zeile {row}, Spalte {col}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="81"/>
+        <source>drawn</source>
+        <translation>gezeichnet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="81"/>
+        <source>drawn, empty (not stored)</source>
+        <translation>gezeichnet, leer (nicht gespeichert)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="82"/>
+        <source>skipped (present)</source>
+        <translation>übersprungen (vorhanden)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="82"/>
+        <source>deleted</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="83"/>
+        <source>not chosen</source>
+        <translation>nicht gewählt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="87"/>
+        <source>Coverage maps: each tile the run chose, coloured by what happened to it; grey lines are the bundle grid, the magenta line is the area of interest or the extent.</source>
+        <translation>Abdeckungskarten: jede Kachel, die der Lauf gewählt hat, gefärbt nach dem, was mit ihr geschah; graue Linien sind das Bundle-Raster, die magentafarbene Linie ist das Interessengebiet oder die Ausdehnung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="100"/>
+        <source>No tiles shown: {error}</source>
+        <translation>Keine Kacheln gezeigt: {error}</translation>
     </message>
 </context>
 <context>
