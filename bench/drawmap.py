@@ -1,5 +1,5 @@
 """A realistic QGIS map for the drawing benchmarks, generated deterministically: thousands of features in
-Web Mercator over about 40 × 30 km: land-use polygons (semi-transparent fills, 1 px outlines, labelled),
+Web Mercator over about 50 × 36 km: land-use polygons (semi-transparent fills, 1 px outlines, labelled),
 roads (lines 1.3 px and 2.5 px wide, by class) and points (circle markers)."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from qgis.core import (
 )
 
 CRS = "EPSG:3857"
-EXTENT = (-20000.0, -15000.0, 20000.0, 15000.0)
-COUNTS = {"polygons": 1500, "roads": 2500, "points": 4000}
+EXTENT = (-25000.0, -18000.0, 25000.0, 18000.0)
+COUNTS = {"polygons": 2300, "roads": 3800, "points": 6000}
 
 
 def _write(folder: Path, name: str, kind: str, geometries, classes) -> QgsVectorLayer:
