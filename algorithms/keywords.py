@@ -206,3 +206,22 @@ def parse_instances(value) -> int | None:
     except (TypeError, ValueError):
         every = False
     return None if every else parse_workers(value)
+
+
+PACKAGE_SERVICE_TYPES = ("ONLINE", "EXISTING")                               # in the enum's order
+PACKAGE_FORMAT_TYPES = ("PNG", "PNG8", "PNG24", "PNG32", "JPEG", "MIXED")    # in the enum's order
+PACKAGE_TYPES = ("TPK", "TPKX")                                              # in the enum's order
+
+
+def parse_tile_package_keywords(raw: dict) -> dict:
+    """service_type, format_type, package_type and the levels of Create Map Tile Package, from raw values
+    keyed by the arcpy parameter names; the levels default as ArcGIS's do (max 1, min 0)."""
+    parsers: dict[str, tuple[str, Callable[[object], object]]] = {
+        "service_type": ("service_type", lambda value: parse_choice(value, PACKAGE_SERVICE_TYPES)),
+        "format_type": ("format_type", lambda value: parse_choice(value, PACKAGE_FORMAT_TYPES)),
+        "package_type": ("package_type", lambda value: parse_choice(value, PACKAGE_TYPES, "TPKX")),
+        "level_of_detail": ("level_of_detail", lambda value: parse_whole_number(value, 0, 63, 1)),
+        "min_level_of_detail": ("min_level_of_detail", lambda value: parse_whole_number(value, 0, 63, 0)),
+        "compression_quality": ("compression_quality", lambda value: parse_whole_number(value, 0, 100, 75)),
+    }
+    return parse_all(raw, parsers)

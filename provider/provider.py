@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
 from ..algorithms.create_map_server_cache import CreateMapServerCacheAlgorithm
+from ..algorithms.create_map_tile_package import CreateMapTilePackageAlgorithm
 from ..algorithms.export_map_server_cache import ExportMapServerCacheAlgorithm
 from ..algorithms.import_map_server_cache import ImportMapServerCacheAlgorithm
 from ..algorithms.manage_map_server_cache_tiles import ManageMapServerCacheTilesAlgorithm
@@ -44,3 +45,4 @@ class MapServerCacheProvider(QgsProcessingProvider):
         self.addAlgorithm(CreateMapServerCacheAlgorithm())
         self.addAlgorithm(ExportMapServerCacheAlgorithm())
         self.addAlgorithm(ManageMapServerCacheTilesAlgorithm())
+        self.addAlgorithm(CreateMapTilePackageAlgorithm())

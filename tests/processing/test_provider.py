@@ -35,7 +35,7 @@ def test_provider_registered(plugin):
     assert provider.svgIconPath().endswith("icon.svg")
     assert sorted(alg.id() for alg in provider.algorithms()) == sorted(
         [ALGORITHM_ID, PREVIEW_ID, "mapservercache:createmapservercache",
-         "mapservercache:exportmapservercache", MANAGE_ID])
+         "mapservercache:exportmapservercache", MANAGE_ID, "mapservercache:createmaptilepackage"])
 
 
 def test_algorithm_names_and_parameters(plugin):
