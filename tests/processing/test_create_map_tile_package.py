@@ -26,6 +26,8 @@ from qgis.core import (
 from test_cancel import CancelAtStart
 from test_qgis_process import qgis_process  # noqa: F401  (fixture)
 
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+
 PACKAGE_ID = "mapservercache:createmaptilepackage"
 MANAGE_ID = "mapservercache:managemapservercachetiles"
 # The test map (18 x 14 km around 0, 0) on ArcGIS Online levels 12-13: 4 + 16 tiles.
@@ -92,6 +94,23 @@ def test_tiles_equal_what_manage_draws(run, plugin, map_path, tmp_path, package_
     assert tiles_of(package) == drawn
     assert results["output_file"] == str(package) and results["drawn"] == len(drawn)
     assert everything_in(tmp_path) == sorted([package.name, "svc"])       # the staging folder removed
+    imported, _ = online_cache(tmp_path / "imported" / "Layers", tile_format, storage)
+    import_cache(ImportRequest(imported, package, SourceType.TILE_PACKAGE, workers=1,
+                               uploads_dir=tmp_path / "uploads"))
+    assert tiles_of(imported) == drawn
+
+
+def test_a_killed_runs_leftovers_are_removed(run, map_path, tmp_path):
+    from map_server_cache.core.atomic import temporary_path
+    from map_server_cache.core.execution.tile_package import _staging_prefix
+
+    package = tmp_path / "roads.tpkx"
+    leftover = tmp_path / f"{_staging_prefix(package)}killed"
+    (leftover / "tiles" / "Layers").mkdir(parents=True)
+    temporary_path(package).write_bytes(b"half a zip")
+    run({"in_map": str(map_path), "output_file": str(package), "level_of_detail": 12,
+         "min_level_of_detail": 12})
+    assert everything_in(tmp_path) == ["roads.tpkx"] and len(tiles_of(package)) == 4
 
 
 def test_tpk_is_read_by_tpkutils_with_its_item_info(run, map_path, tmp_path):
