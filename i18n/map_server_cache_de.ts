@@ -127,6 +127,77 @@ Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wö
     </message>
 </context>
 <context>
+    <name>CreateMapTilePackageAlgorithm</name>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="52"/>
+        <source>Create Map Tile Package</source>
+        <translation>Kartenkachelpaket erstellen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="55"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="61"/>
+        <source>arcgis,esri,arcpy,tile,package,tpk,tpkx,draw,render,field maps,offline</source>
+        <translation>arcgis,esri,arcpy,Kachel,Paket,tpk,tpkx,zeichnen,rendern,Field Maps,offline</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="70"/>
+        <source>Draws a QGIS project into an ArcGIS tile package (.tpkx or .tpk).</source>
+        <translation>Zeichnet ein QGIS-Projekt in ein ArcGIS-Kachelpaket (.tpkx oder .tpk).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="73"/>
+        <source>Draws the map of a QGIS project into a tile package, as ArcGIS&apos;s tool of the same name does from a map: a .tpkx (Esri&apos;s open compact tile package, read by ArcGIS Pro, Field Maps, ArcGIS Online and GDAL 3.8+) or a .tpk (compact V1, read by ArcMap and ArcGIS Runtime), with the summary, tags, extent and a thumbnail in its item information.
+
+The tiling scheme is ArcGIS Online&apos;s (ONLINE) or that of an existing service (EXISTING: a conf.xml, a cache folder or a tile package). Levels min_level_of_detail to level_of_detail are drawn over the extent (default: the map&apos;s full extent) or the area of interest, by the same renderer as Manage Map Server Cache Tiles: the package&apos;s tiles are the tiles that tool draws into a cache of the same scheme. The tiles are drawn into a hidden folder beside the output, which is removed afterwards; the package appears whole or not at all.
+
+Parameters take arcpy&apos;s words as well: ONLINE / EXISTING, PNG ... MIXED, tpk / tpkx.</source>
+        <translation>Zeichnet die Karte eines QGIS-Projekts in ein Kachelpaket, wie es das gleichnamige ArcGIS-Werkzeug aus einer Karte tut: ein .tpkx (Esris offenes kompaktes Kachelpaket, gelesen von ArcGIS Pro, Field Maps, ArcGIS Online und GDAL 3.8+) oder ein .tpk (Compact V1, gelesen von ArcMap und ArcGIS Runtime), mit Zusammenfassung, Tags, Ausdehnung und einem Vorschaubild in den Elementinformationen.
+
+Das Kachelschema ist das von ArcGIS Online (ONLINE) oder das eines bestehenden Dienstes (EXISTING: eine conf.xml, ein Cache-Ordner oder ein Kachelpaket). Die Ebenen min_level_of_detail bis level_of_detail werden über die Ausdehnung (Vorgabe: die volle Ausdehnung der Karte) oder das Interessengebiet gezeichnet, mit demselben Renderer wie „Kacheln eines Map-Server-Caches verwalten“: Die Kacheln des Pakets sind die Kacheln, die dieses Werkzeug in einen Cache desselben Schemas zeichnet. Die Kacheln werden in einen versteckten Ordner neben der Ausgabe gezeichnet, der danach entfernt wird; das Paket erscheint ganz oder gar nicht.
+
+Die Parameter nehmen auch die Wörter von arcpy an: ONLINE / EXISTING, PNG ... MIXED, tpk / tpkx.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="89"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="96"/>
+        <source>Tiles drawn</source>
+        <translation>Gezeichnete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="96"/>
+        <source>Empty tiles</source>
+        <translation>Leere Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="132"/>
+        <source>Drawing {project} into {output} (scheme {scheme}, levels {low} to {high}, {fmt})</source>
+        <translation>Zeichne {project} in {output} (Schema {scheme}, Ebenen {low} bis {high}, {fmt})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="155"/>
+        <source>{name}: give the tile package to write</source>
+        <translation>{name}: Geben Sie das zu schreibende Kachelpaket an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="191"/>
+        <source>{name}: no project is open from a file: give the QGIS project, or save the open one first</source>
+        <translation>{name}: Es ist kein Projekt aus einer Datei geöffnet: Geben Sie das QGIS-Projekt an oder speichern Sie zuerst das geöffnete</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="195"/>
+        <source>{name}: the open project {path} has unsaved changes: save it first (the map is drawn from its file)</source>
+        <translation>{name}: Das geöffnete Projekt {path} hat ungespeicherte Änderungen: Speichern Sie es zuerst (die Karte wird aus seiner Datei gezeichnet)</translation>
+    </message>
+</context>
+<context>
     <name>CreateParameters</name>
     <message>
         <location filename="../algorithms/create_parameters.py" line="119"/>
@@ -1333,12 +1404,12 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
 <context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="30"/>
+        <location filename="../provider/provider.py" line="31"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="33"/>
+        <location filename="../provider/provider.py" line="34"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -1613,6 +1684,174 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
         <location filename="../algorithms/widgets/service.py" line="57"/>
         <source>Service Cache Folder</source>
         <translation>Cache-Ordner des Dienstes</translation>
+    </message>
+</context>
+<context>
+    <name>TilePackageParameters</name>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <source>Input map (QGIS project)</source>
+        <translation>Eingabekarte (QGIS-Projekt)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
+        <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <source>The QGIS project (.qgz, .qgs) whose map is drawn into the package. Empty: the project open in QGIS, which must be saved (the map is read from its file).</source>
+        <translation>Das QGIS-Projekt (.qgz, .qgs), dessen Karte in das Paket gezeichnet wird. Leer: das in QGIS geöffnete Projekt, das gespeichert sein muss (die Karte wird aus seiner Datei gelesen).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>Tiling scheme</source>
+        <translation>Kachelschema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>ArcGIS Online / Bing Maps / Google Maps (ONLINE)</source>
+        <translation>ArcGIS Online / Bing Maps / Google Maps (ONLINE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>Of an existing service (EXISTING)</source>
+        <translation>Eines bestehenden Dienstes (EXISTING)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>ONLINE: the ArcGIS Online / Bing Maps / Google Maps scheme (Web Mercator, levels 0 to 23), whatever the map&apos;s CRS; the map is drawn in Web Mercator. EXISTING: the scheme of the service file (a conf.xml, or a cache folder or tile package), so that the package lines up with that service&apos;s tiles.</source>
+        <translation>ONLINE: das Schema von ArcGIS Online / Bing Maps / Google Maps (Web Mercator, Ebenen 0 bis 23), gleich welches KBS die Karte hat; die Karte wird in Web Mercator gezeichnet. EXISTING: das Schema der Dienstdatei (eine conf.xml, ein Cache-Ordner oder ein Kachelpaket), damit das Paket zu den Kacheln dieses Dienstes passt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <source>Output tile package</source>
+        <translation>Ausgabe-Kachelpaket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <source>Tile packages (*.tpkx *.tpk)</source>
+        <translation>Kachelpakete (*.tpkx *.tpk)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <source>The package to write: a .tpkx for package type tpkx, a .tpk for tpk. An existing package is replaced in one step once the new one is complete.</source>
+        <translation>Das zu schreibende Paket: ein .tpkx für den Pakettyp tpkx, ein .tpk für tpk. Ein bestehendes Paket wird in einem Schritt ersetzt, sobald das neue vollständig ist.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="72"/>
+        <source>Tiling format</source>
+        <translation>Kachelformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="72"/>
+        <source>The tiles&apos; image format: PNG (the smallest of PNG8, PNG24 and PNG32 that keeps each tile&apos;s colours and transparency), PNG8, PNG24, PNG32, JPEG or MIXED (JPEG where a tile is opaque, PNG where it is not).</source>
+        <translation>Das Bildformat der Kacheln: PNG (das kleinste von PNG8, PNG24 und PNG32, das Farben und Transparenz jeder Kachel erhält), PNG8, PNG24, PNG32, JPEG oder MIXED (JPEG, wo eine Kachel deckend ist, sonst PNG).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="77"/>
+        <source>Maximum level of detail</source>
+        <translation>Maximale Detailebene</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="77"/>
+        <source>The finest level drawn, by its number in the tiling scheme (ONLINE: 0 to 23). Every level from the minimum to this one is drawn.</source>
+        <translation>Die feinste gezeichnete Ebene, nach ihrer Nummer im Kachelschema (ONLINE: 0 bis 23). Jede Ebene vom Minimum bis zu dieser wird gezeichnet.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <source>Service file (conf.xml)</source>
+        <translation>Dienstdatei (conf.xml)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <source>Tiling schemes (*.xml *.XML);;Tile packages (*.tpk *.tpkx)</source>
+        <translation>Kachelschemas (*.xml *.XML);;Kachelpakete (*.tpk *.tpkx)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <source>For EXISTING: the tiling scheme to use, a conf.xml file, a tile package, or (typed in) the folder of a cache. Ignored for ONLINE.</source>
+        <translation>Für EXISTING: das zu verwendende Kachelschema, eine conf.xml-Datei, ein Kachelpaket oder (eingetippt) der Ordner eines Caches. Bei ONLINE ohne Wirkung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="87"/>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="87"/>
+        <source>The summary written into the package&apos;s item information.</source>
+        <translation>Die Zusammenfassung, die in die Elementinformationen des Pakets geschrieben wird.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
+        <source>Tags written into the package&apos;s item information, separated by commas or semicolons.</source>
+        <translation>Tags für die Elementinformationen des Pakets, durch Kommas oder Semikolons getrennt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="92"/>
+        <source>Extent</source>
+        <translation>Ausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="92"/>
+        <source>A rectangle, in any CRS, limiting the tiles drawn: every tile touching it. Empty: the full extent of the map&apos;s visible layers.</source>
+        <translation>Ein Rechteck in beliebigem KBS, das die gezeichneten Kacheln begrenzt: jede Kachel, die es berührt. Leer: die volle Ausdehnung der sichtbaren Layer der Karte.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="95"/>
+        <source>Compression quality</source>
+        <translation>Komprimierungsqualität</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="95"/>
+        <source>JPEG quality, 1 to 100, for the JPEG and MIXED formats (0: the default 75); ignored for PNG formats.</source>
+        <translation>JPEG-Qualität, 1 bis 100, für die Formate JPEG und MIXED (0: die Vorgabe 75); bei PNG-Formaten ohne Wirkung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="100"/>
+        <source>Package type</source>
+        <translation>Pakettyp</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="100"/>
+        <source>tpkx: a compact tile package per Esri&apos;s open specification (compact V2 bundles), read by ArcGIS Pro, Field Maps, ArcGIS Online and GDAL 3.8+. tpk: the older tile package (compact V1 bundles), read by ArcMap and ArcGIS Runtime.</source>
+        <translation>tpkx: ein kompaktes Kachelpaket nach Esris offener Spezifikation (Compact-V2-Bundles), gelesen von ArcGIS Pro, Field Maps, ArcGIS Online und GDAL 3.8+. tpk: das ältere Kachelpaket (Compact-V1-Bundles), gelesen von ArcMap und ArcGIS Runtime.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="105"/>
+        <source>Minimum level of detail</source>
+        <translation>Minimale Detailebene</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="105"/>
+        <source>The coarsest level drawn, by its number in the tiling scheme; at most the maximum level.</source>
+        <translation>Die gröbste gezeichnete Ebene, nach ihrer Nummer im Kachelschema; höchstens die maximale Ebene.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="109"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="109"/>
+        <source>Polygons limiting the tiles drawn, in any CRS: every tile touching them. Takes precedence over the extent.</source>
+        <translation>Polygone in beliebigem KBS, die die gezeichneten Kacheln begrenzen: jede Kachel, die sie berührt. Hat Vorrang vor der Ausdehnung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="113"/>
+        <source>Map theme</source>
+        <translation>Kartenthema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="113"/>
+        <source>A map theme of the project: its layers and styles are drawn. Empty: the layers visible in the saved project.</source>
+        <translation>Ein Kartenthema des Projekts: Seine Layer und Stile werden gezeichnet. Leer: die im gespeicherten Projekt sichtbaren Layer.</translation>
     </message>
 </context>
 <context>
