@@ -144,8 +144,29 @@ def test_tpkx_item_info_and_gdal(run, map_path, tmp_path):
     assert (root["minLOD"], root["maxLOD"]) == (12, 13)
     if tuple(int(part) for part in gdal.__version__.split(".")[:2]) < (3, 8):
         pytest.skip(f"GDAL {gdal.__version__}: the ESRIC driver reads .tpkx from GDAL 3.8 (Debian 13 lane)")
-    dataset = gdal.OpenEx(str(package), gdal.OF_RASTER)
-    assert dataset.GetDriver().ShortName == "ESRIC" and dataset.RasterCount == 4
+    import io
+
+    import numpy as np
+    from cachebuilders import osgeo_exceptions
+    from PIL import Image
+
+    from map_server_cache.core.scheme import StorageFormat
+    from map_server_cache.core.schemes import builtin_scheme
+
+    scheme = builtin_scheme("ARCGISONLINE_SCHEME", "PNG32", 75, StorageFormat.COMPACT_V2)
+    lod = next(lod for lod in scheme.lods if lod.level == 13)
+    row, col = 4095, 4096                         # x and y 0 to 4892 m: inside the map, so inside fullExtent
+    data = tiles_of(package)[(13, row, col)]
+    with osgeo_exceptions():
+        dataset = gdal.OpenEx(str(package), gdal.OF_RASTER)
+        assert dataset.GetDriver().ShortName == "ESRIC"
+        x0, res, _, y0, _, _ = dataset.GetGeoTransform()          # cropped to fullExtent from GDAL 3.9
+        assert res == pytest.approx(lod.resolution)
+        left, _, _, top = scheme.tile_bounds(lod, row, col)
+        xoff, yoff = round((left - x0) / res), round((y0 - top) / res)
+        pixels = np.stack([dataset.GetRasterBand(band).ReadAsArray(xoff, yoff, 256, 256)
+                           for band in (1, 2, 3, 4)], axis=-1)
+    assert np.array_equal(pixels, np.asarray(Image.open(io.BytesIO(data)).convert("RGBA")))
 
 
 def test_existing_scheme_and_area_of_interest(run, map_path, tmp_path):
@@ -245,3 +266,29 @@ def test_qgis_process_with_arcpy_words(qgis_process, map_path, tmp_path):  # noq
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads(done.stdout[done.stdout.index("{"):])["results"]
     assert results["output_file"] == str(package) and results["drawn"] == len(tiles_of(package)) == 4
+
+
+def test_dialog_builds_parameters_that_pass_the_checks(plugin, qgis_iface, monkeypatch, map_path, tmp_path):
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication
+    from qgis.gui import QgsBrowserGuiModel
+
+    model = QgsBrowserGuiModel()
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: model, raising=False)
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(PACKAGE_ID)
+    dialog = AlgorithmDialog(algorithm)
+    try:
+        dialog.show()
+        QgsApplication.processEvents()
+        dialog.setParameters({"in_map": str(map_path), "output_file": str(tmp_path / "roads.tpk"),
+                              "format_type": 2, "level_of_detail": 13, "min_level_of_detail": 12,
+                              "package_type": 0, "summary": "Roads"})
+        parameters = dialog.createProcessingParameters()
+        assert [parameters[name] for name in ("format_type", "package_type", "level_of_detail")] == [2, 0, 13]
+        context = QgsProcessingContext()
+        context.setProject(QgsProject.instance())
+        assert algorithm.checkParameterValues(parameters, context) == (True, "")
+        assert algorithm.checkParameterValues({**parameters, "package_type": 1}, context)[0] is False
+    finally:
+        dialog.close()
+        dialog.deleteLater()
