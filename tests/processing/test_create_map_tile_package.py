@@ -292,3 +292,15 @@ def test_dialog_builds_parameters_that_pass_the_checks(plugin, qgis_iface, monke
     finally:
         dialog.close()
         dialog.deleteLater()
+
+
+def test_values_as_arcpy_passes_them(run, map_path, tmp_path):
+    """As in Esri's sample, CreateMapTilePackage(map, "ONLINE", "Example.tpk", "PNG8", "13", ...): text."""
+    package = tmp_path / "Example.tpk"
+    results = run({"in_map": str(map_path), "service_type": "ONLINE", "output_file": str(package),
+                   "format_type": "PNG8", "level_of_detail": "13", "service_file": "", "summary": "Example",
+                   "tags": "example", "extent": "", "compression_quality": "", "package_type": "tpk",
+                   "min_level_of_detail": "13", "area_of_interest": ""})
+    assert results["drawn"] == len(tiles_of(package)) == 16
+    with zipfile.ZipFile(package) as archive:
+        assert b"<summary>Example</summary>" in archive.read("esriinfo/iteminfo.xml")
