@@ -180,6 +180,9 @@ def create_tile_package(request: TilePackageRequest, progress: Progress | None =
             workers=request.workers, extent=request.extent, area_of_interest=request.area_of_interest,
             project=request.project, map_theme=request.map_theme, drawer=request.drawer,
             executor=request.executor), progress)
+        if drawn.drawn == 0:
+            progress.warning(f"{request.project} draws nothing within the extent or area on levels "
+                             f"{plan.lods[0].level} to {plan.lods[-1].level}: the package holds no tiles")
         item = ItemInfo(name=output.stem, summary=request.summary, tags=request.tags,
                         extent=geographic_extent(drawn.extent or plan.selection,
                                                  plan.scheme.spatial_reference))

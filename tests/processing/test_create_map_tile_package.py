@@ -304,3 +304,21 @@ def test_values_as_arcpy_passes_them(run, map_path, tmp_path):
     assert results["drawn"] == len(tiles_of(package)) == 16
     with zipfile.ZipFile(package) as archive:
         assert b"<summary>Example</summary>" in archive.read("esriinfo/iteminfo.xml")
+
+
+def test_an_empty_map_area_warns_and_writes_an_empty_package(run, map_path, tmp_path):
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, warning):
+            self.warnings.append(warning)
+
+    feedback = Warnings()
+    package = tmp_path / "empty.tpkx"
+    results = run({"in_map": str(map_path), "output_file": str(package), "level_of_detail": 12,
+                   "min_level_of_detail": 12, "extent": "1000000,1020000,1000000,1020000 [EPSG:3857]"},
+                  feedback=feedback)
+    assert results["drawn"] == 0 and results["empty"] > 0 and tiles_of(package) == {}
+    assert any("draws nothing" in warning for warning in feedback.warnings)
