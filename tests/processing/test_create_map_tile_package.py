@@ -24,7 +24,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from test_cancel import CancelAtStart
-from test_qgis_process import qgis_process  # noqa: F401  (fixture)
+from test_qgis_process import PLUGINS, qgis_process  # noqa: F401  (fixture)
 
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 
@@ -322,3 +322,39 @@ def test_an_empty_map_area_warns_and_writes_an_empty_package(run, map_path, tmp_
                   feedback=feedback)
     assert results["drawn"] == 0 and results["empty"] > 0 and tiles_of(package) == {}
     assert any("draws nothing" in warning for warning in feedback.warnings)
+
+
+KILLED_RUN = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from map_server_cache.core.execution.tile_package import TilePackageRequest, create_tile_package
+from map_server_cache.core.scheme import Extent
+create_tile_package(TilePackageRequest(
+    project=sys.argv[2], output_file=__import__("pathlib").Path(sys.argv[3]),
+    extent=Extent(-9000.0, -7000.0, 9000.0, 7000.0), level_of_detail=17, min_level_of_detail=12, workers=1,
+    drawer="map_server_cache.drawing.renderer:open_drawer"))
+"""
+
+
+def test_a_sigkill_while_drawing_leaves_the_earlier_package_and_the_rerun_finishes(run, map_path, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    package = tmp_path / "roads.tpkx"
+    package.write_bytes(b"earlier")
+    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(PLUGINS), str(map_path), str(package)],
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".create_map_tile_package_*/tiles/Layers/_alllayers/L*/*.bundle")):
+        assert child.poll() is None and time.monotonic() < deadline, "the run ended before drawing"
+        time.sleep(0.05)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert package.read_bytes() == b"earlier"
+    assert everything_in(tmp_path) != ["roads.tpkx"]              # the killed run's staging folder is there
+    run({"in_map": str(map_path), "output_file": str(package), "level_of_detail": 12,
+         "min_level_of_detail": 12})
+    assert everything_in(tmp_path) == ["roads.tpkx"] and len(tiles_of(package)) == 4
