@@ -27,6 +27,7 @@ from test_cancel import CancelAtStart
 from test_qgis_process import PLUGINS, qgis_process  # noqa: F401  (fixture)
 
 from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
+from map_server_cache.core.sources.opening import open_cache
 
 PACKAGE_ID = "mapservercache:createmaptilepackage"
 MANAGE_ID = "mapservercache:managemapservercachetiles"
@@ -50,8 +51,6 @@ def run(plugin):
 
 
 def tiles_of(path) -> dict:
-    from map_server_cache.core.sources.opening import open_cache
-
     with open_cache(path) as cache:
         return {(level, row, col): data for level in cache.storage.levels()
                 for key in cache.storage.bundles(level)
@@ -126,6 +125,8 @@ def test_tpk_is_read_by_tpkutils_with_its_item_info(run, map_path, tmp_path):
     finally:
         tpk.close()
     assert all(data[:2] == b"\xff\xd8" for data in tiles_of(package).values())      # JPEG
+    with open_cache(package) as cache:
+        assert (cache.scheme.tile_format, cache.scheme.compression_quality) == ("JPEG", 60)
 
 
 def test_tpkx_item_info_and_gdal(run, map_path, tmp_path):
@@ -170,12 +171,8 @@ def test_tpkx_item_info_and_gdal(run, map_path, tmp_path):
 
 
 def test_existing_scheme_and_area_of_interest(run, map_path, tmp_path):
-    from map_server_cache.core.formats.conf_write import write_conf_xml
-    from map_server_cache.core.sources.opening import open_cache
-
     conf, scheme = online_cache(tmp_path / "service" / "Layers", "PNG", "COMPACT")
     scheme_file = conf / "conf.xml"
-    write_conf_xml(scheme, scheme_file)
     layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "aoi", "memory")
     feature = QgsFeature()
     feature.setGeometry(QgsGeometry.fromWkt("POLYGON((100 100, 2000 100, 2000 2000, 100 2000, 100 100))"))
