@@ -171,19 +171,31 @@ def test_tpkx_item_info_and_gdal(run, map_path, tmp_path):
 
 
 def test_existing_scheme_and_area_of_interest(run, map_path, tmp_path):
-    conf, scheme = online_cache(tmp_path / "service" / "Layers", "PNG", "COMPACT")
-    scheme_file = conf / "conf.xml"
+    """A service's own grid (origin, scales, 512 px tiles), not ArcGIS Online's; tiles touching the area."""
+    from map_server_cache.core.formats.conf_write import write_conf_xml
+    from map_server_cache.core.scheme import Extent, SpatialReference, StorageFormat
+    from map_server_cache.core.schemes import NewScheme, build_scheme
+
+    scheme = build_scheme(NewScheme(SpatialReference(3857, 3857), (100000.0, 50000.0), 96, (512, 512),
+                                    (-50000.0, 50000.0), "PNG", 75, StorageFormat.EXPLODED))
+    scheme_file = tmp_path / "service" / "conf.xml"
+    scheme_file.parent.mkdir()
+    write_conf_xml(scheme, scheme_file)
     layer = QgsVectorLayer("Polygon?crs=EPSG:3857", "aoi", "memory")
     feature = QgsFeature()
     feature.setGeometry(QgsGeometry.fromWkt("POLYGON((100 100, 2000 100, 2000 2000, 100 2000, 100 100))"))
     layer.dataProvider().addFeatures([feature])
     package = tmp_path / "corner.tpkx"
     run({"in_map": str(map_path), "service_type": "EXISTING", "service_file": str(scheme_file),
-         "output_file": str(package), "format_type": "MIXED", "level_of_detail": 13,
-         "min_level_of_detail": 13, "area_of_interest": layer})
+         "output_file": str(package), "format_type": "MIXED", "level_of_detail": 1,
+         "min_level_of_detail": 1, "area_of_interest": layer})
     with open_cache(package) as cache:
-        assert (cache.scheme.tile_format, cache.scheme.origin_x) == ("MIXED", scheme.origin_x)
-    assert set(tiles_of(package)) == {(13, 4095, 4096)}                 # the one tile holding the area
+        assert (cache.scheme.tile_format, cache.scheme.storage_format.name) == ("MIXED", "COMPACT_V2")
+        assert (cache.scheme.origin_x, cache.scheme.origin_y, cache.scheme.tile_cols) == (-50000, 50000, 512)
+        assert [lod.resolution for lod in cache.scheme.lods] == [scheme.lods[1].resolution]
+    row0, row1, col0, col1 = scheme.tile_range(scheme.lods[1], Extent(100, 100, 2000, 2000))
+    assert set(tiles_of(package)) == {(1, row, col) for row in range(row0, row1 + 1)
+                                      for col in range(col0, col1 + 1)}
 
 
 @pytest.mark.parametrize("change, message", [
