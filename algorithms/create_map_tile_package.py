@@ -30,7 +30,7 @@ from .keywords import (
 from .manage_map_server_cache_tiles import DRAWER, EXECUTOR
 from .manage_report import ManageReport
 from .parameters import raw_values
-from .spatial import area_of_interest_wkb, cache_crs, extent_in_crs
+from .spatial import cache_crs, limits_in_crs
 from .tile_package_parameters import TilePackageParameterNames, TilePackageParameters
 
 
@@ -165,7 +165,8 @@ class CreateMapTilePackageAlgorithm(QgsProcessingAlgorithm, TilePackageParameter
             project = open_project(project_path)
             try:
                 check_map_theme(project, theme)
-                extent, area = self._limits(parameters, context, feedback, crs)
+                extent, area = limits_in_crs(self, parameters, context, feedback, lambda: crs, self.EXTENT,
+                                             self.AREA_OF_INTEREST)
                 if extent is None:
                     extent = full_extent(project, theme, crs)
             finally:
@@ -196,22 +197,6 @@ class CreateMapTilePackageAlgorithm(QgsProcessingAlgorithm, TilePackageParameter
                 "{name}: the open project {path} has unsaved changes: save it first (the map is drawn from "
                 "its file)").format(name=self.IN_MAP, path=project.fileName()))
         return project.fileName()
-
-    def _limits(self, parameters, context, feedback, crs):
-        """(extent, area of interest WKB) in the package's CRS, each None when not given."""
-        from .report import ImportReport
-
-        extent = area = None
-        if parameters.get(self.EXTENT) not in (None, ""):
-            rectangle = self.parameterAsExtent(parameters, self.EXTENT, context)
-            if not rectangle.isNull():
-                extent = extent_in_crs(rectangle, self.parameterAsExtentCrs(parameters, self.EXTENT, context),
-                                       crs, context.transformContext())
-        source = self.parameterAsSource(parameters, self.AREA_OF_INTEREST, context)
-        if source is not None:
-            area = area_of_interest_wkb(source, crs, context.transformContext(), feedback,
-                                        ImportReport.describe(parameters.get(self.AREA_OF_INTEREST)))
-        return extent, area
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""

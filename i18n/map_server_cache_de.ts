@@ -187,12 +187,12 @@ Die Parameter nehmen auch die Wörter von arcpy an: ONLINE / EXISTING, PNG ... M
         <translation>{name}: Geben Sie das zu schreibende Kachelpaket an</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="191"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="192"/>
         <source>{name}: no project is open from a file: give the QGIS project, or save the open one first</source>
         <translation>{name}: Es ist kein Projekt aus einer Datei geöffnet: Geben Sie das QGIS-Projekt an oder speichern Sie zuerst das geöffnete</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="195"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="196"/>
         <source>{name}: the open project {path} has unsaved changes: save it first (the map is drawn from its file)</source>
         <translation>{name}: Das geöffnete Projekt {path} hat ungespeicherte Änderungen: Speichern Sie es zuerst (die Karte wird aus seiner Datei gezeichnet)</translation>
     </message>
@@ -1931,22 +1931,22 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>spatial</name>
     <message>
-        <location filename="../algorithms/spatial.py" line="38"/>
+        <location filename="../algorithms/spatial.py" line="40"/>
         <source>{where}: QGIS does not know the cache&apos;s spatial reference (WKID {wkid}, latest WKID {latest}), so the extent or area of interest cannot be transformed to it</source>
         <translation>{where}: QGIS kennt das Koordinatenbezugssystem des Caches nicht (WKID {wkid}, neueste WKID {latest}), daher können Ausdehnung und Interessengebiet nicht dorthin transformiert werden</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="56"/>
+        <location filename="../algorithms/spatial.py" line="58"/>
         <source>The import extent cannot be transformed from {source} to {target}: {error}</source>
         <translation>Die Importausdehnung kann nicht von {source} nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="102"/>
+        <location filename="../algorithms/spatial.py" line="111"/>
         <source>The area of interest {name} cannot be transformed to {target}: {error}</source>
         <translation>Das Interessengebiet {name} kann nicht nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="107"/>
+        <location filename="../algorithms/spatial.py" line="116"/>
         <source>The area of interest {name} holds no polygon (with “selected features only”, select some polygons first)</source>
         <translation>Das Interessengebiet {name} enthält kein Polygon (bei „Nur gewählte Objekte“ zuerst Polygone auswählen)</translation>
     </message>
