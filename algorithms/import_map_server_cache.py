@@ -11,18 +11,16 @@ from pathlib import Path
 
 from qgis.core import (
     QgsProcessingAlgorithm,
-    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
-    QgsProcessingOutputLayerDefinition,
     QgsProcessingOutputNumber,
     QgsProcessingOutputRasterLayer,
-    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
+from .cache_layer import cache_layer
 from .dependencies import missing_libraries
 from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, TILE_ROW_ORDERS, KeywordError, parse_keyword_parameters
 from .parameters import ImportParameters, ParameterNames, raw_values
@@ -201,33 +199,7 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
                 self.parameterAsString(parameters, self.INPUT_SERVICE, context), target))
 
     def _target_layer(self, folder: Path, parameters, context, feedback) -> str | None:
-        """The target's conf.xml when GDAL can show the cache (ESRIC reads compact V2 only), else None with
-        the reason in the log. Opened on completion when the report is ("Open output file after running")."""
-        from ..core.errors import CacheError
-        from ..core.formats.conf import find_conf_xml, read_conf_xml
-        from ..core.scheme import StorageFormat
-
-        try:
-            conf = find_conf_xml(folder)
-            storage = read_conf_xml(conf).storage_format
-        except (CacheError, OSError) as error:
-            feedback.pushWarning(self.tr("No layer of the target cache is offered: {error}").format(
-                error=error))
-            return None
-        if storage is not StorageFormat.COMPACT_V2:
-            kind = self.tr("exploded") if storage is StorageFormat.EXPLODED else self.tr("compact V1")
-            feedback.pushInfo(self.tr(
-                "No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache "
-                "is stored {kind}").format(kind=kind))
-            return None
-        report = parameters.get(self.REPORT)
-        opened = isinstance(report, QgsProcessingOutputLayerDefinition)
-        project = report.destinationProject if opened else None
-        if project is not None:
-            details = QgsProcessingContext.LayerDetails(folder.parent.name, project, self.TARGET_LAYER)
-            details.layerTypeHint = QgsProcessingUtils.LayerHint.Raster
-            context.addLayerToLoadOnCompletion(str(conf), details)
-        return str(conf)
+        return cache_layer(folder, parameters.get(self.REPORT), self.TARGET_LAYER, context, feedback)
 
     def _keyword_options(self, parameters, context) -> dict:
         """The keyword parameters parsed from their raw values (data-defined ones evaluated)."""

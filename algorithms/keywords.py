@@ -183,3 +183,48 @@ def parse_whole_number(value, low: int, high: int, default: int) -> int:
             "keywords", "{value!r} is not accepted: give a whole number from {low} to {high}").format(
             value=value, low=low, high=high))
     return int(number)
+
+
+UPDATE_MODES = ("RECREATE_ALL_TILES", "RECREATE_EMPTY_TILES", "DELETE_TILES")   # in the enum's order
+WAIT_WORDS = ("WAIT", "DO_NOT_WAIT")                                              # in the enum's order
+
+
+def parse_manage_keywords(raw: dict) -> dict:
+    """scales, mode, workers, wait of Manage Map Server Cache Tiles, from raw values keyed by the arcpy
+    parameter names."""
+    parsers: dict[str, tuple[str, Callable[[object], object]]] = {
+        "scales": ("scales", parse_scales),
+        "mode": ("update_mode", lambda value: parse_choice(value, UPDATE_MODES)),
+        "workers": ("num_of_caching_service_instances", parse_instances),
+        "wait": ("wait_for_job_completion", lambda value: parse_choice(value, WAIT_WORDS)),
+    }
+    return parse_all(raw, parsers)
+
+
+def parse_instances(value) -> int | None:
+    """Like parse_workers, with arcpy's -1 ("every instance") meaning the engine's default too."""
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+        every = not isinstance(value, bool) and number == -1
+    except (TypeError, ValueError):
+        every = False
+    return None if every else parse_workers(value)
+
+
+PACKAGE_SERVICE_TYPES = ("ONLINE", "EXISTING")                               # in the enum's order
+PACKAGE_FORMAT_TYPES = ("PNG", "PNG8", "PNG24", "PNG32", "JPEG", "MIXED")    # in the enum's order
+PACKAGE_TYPES = ("TPK", "TPKX")                                              # in the enum's order
+
+
+def parse_tile_package_keywords(raw: dict) -> dict:
+    """service_type, format_type, package_type and the levels of Create Map Tile Package, from raw values
+    keyed by the arcpy parameter names; the levels default as ArcGIS's do (max 1, min 0)."""
+    parsers: dict[str, tuple[str, Callable[[object], object]]] = {
+        "service_type": ("service_type", lambda value: parse_choice(value, PACKAGE_SERVICE_TYPES)),
+        "format_type": ("format_type", lambda value: parse_choice(value, PACKAGE_FORMAT_TYPES)),
+        "package_type": ("package_type", lambda value: parse_choice(value, PACKAGE_TYPES, "TPKX")),
+        "level_of_detail": ("level_of_detail", lambda value: parse_whole_number(value, 0, 63, 1)),
+        "min_level_of_detail": ("min_level_of_detail", lambda value: parse_whole_number(value, 0, 63, 0)),
+        "compression_quality": ("compression_quality", lambda value: parse_whole_number(value, 0, 100, 75)),
+    }
+    return parse_all(raw, parsers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -63,6 +65,13 @@ def extent_in_crs(rectangle: QgsRectangle, rectangle_crs: QgsCoordinateReference
 def limits(algorithm, parameters, context, feedback, cache_folder, extent_name: str, area_name: str):
     """(extent, area of interest WKB) of an algorithm's extent and polygon parameters, in the CRS of the cache
     in ``cache_folder``; each None when not given (the import's and the export's)."""
+    return limits_in_crs(algorithm, parameters, context, feedback, lambda: target_crs(cache_folder),
+                         extent_name, area_name)
+
+
+def limits_in_crs(algorithm, parameters, context, feedback,
+                  crs_of: Callable[[], QgsCoordinateReferenceSystem], extent_name: str, area_name: str):
+    """limits() into the CRS ``crs_of()`` gives (asked only when an extent or area is given)."""
     from .report import ImportReport
 
     rectangle = None
@@ -72,7 +81,7 @@ def limits(algorithm, parameters, context, feedback, cache_folder, extent_name: 
     source = algorithm.parameterAsSource(parameters, area_name, context)
     if rectangle is None and source is None:
         return None, None
-    crs = target_crs(cache_folder)
+    crs = crs_of()
     extent = area = None
     if rectangle is not None:
         rectangle_crs = algorithm.parameterAsExtentCrs(parameters, extent_name, context)

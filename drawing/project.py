@@ -7,6 +7,7 @@ process owns its project and layers. Every message names the project file and, f
 from __future__ import annotations
 
 import math
+import threading
 from pathlib import Path
 
 from qgis.core import (
@@ -22,6 +23,7 @@ from ..core.scheme import Extent, SpatialReference
 from ..qgiscompat import WKT1_ESRI
 
 PROJECT_SUFFIXES = (".qgz", ".qgs")
+_READ_LOCK = threading.Lock()
 
 
 class DrawingError(CacheError, ValueError):
@@ -39,14 +41,28 @@ def open_project(path: str) -> QgsProject:
     if not file.is_file():
         raise DrawingError(f"{path}: the QGIS project does not exist.")
     project = QgsProject()
-    if not project.read(str(file)):
-        message = project.error() or "unreadable"
-        raise DrawingError(f"{path}: cannot read the QGIS project ({message}).")
-    broken = [layer for layer in project.mapLayers().values() if not layer.isValid()]
-    if broken:
-        names = "; ".join(f"{layer.name()!r} ({layer.publicSource()})" for layer in broken)
-        raise DrawingError(f"{path}: {len(broken)} layer(s) cannot be loaded: {names}.")
+    problem = _read(project, file)
+    if problem:
+        project.clear()
+        del project     # not kept alive by the traceback: QGIS objects must go before QGIS exits
+        raise DrawingError(f"{path}: {problem}")
     return project
+
+
+def _read(project: QgsProject, file: Path) -> str | None:
+    """Read ``file`` into ``project``; what is wrong with it, None when it loaded whole.
+
+    One read at a time in a process: two threads reading projects at once can deadlock in QGIS 3.22.
+    """
+    with _READ_LOCK:
+        read = project.read(str(file))
+    if not read:
+        return f"cannot read the QGIS project ({project.error() or 'unreadable'})."
+    broken = [f"{layer.name()!r} ({layer.publicSource()})"
+              for layer in project.mapLayers().values() if not layer.isValid()]
+    if broken:
+        return f"{len(broken)} layer(s) cannot be loaded: {'; '.join(broken)}."
+    return None
 
 
 def map_themes(project: QgsProject) -> list[str]:

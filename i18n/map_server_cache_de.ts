@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE" sourcelanguage="en">
 <context>
+    <name>CacheScalesWidgetWrapper</name>
+    <message>
+        <location filename="../algorithms/widgets/scales.py" line="250"/>
+        <source>Nothing checked: every level of the cache.</source>
+        <translation>Nichts angehakt: jede Stufe des Caches.</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionsOptionsFactory</name>
     <message>
         <location filename="../provider/options_page.py" line="37"/>
@@ -65,7 +73,7 @@
 <context>
     <name>ConvertMapServerCacheStorageFormatAlgorithm</name>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="164"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="161"/>
         <source>Convert Map Server Cache Storage Format</source>
         <translation>Speicherformat des Map-Server-Caches konvertieren</translation>
     </message>
@@ -153,7 +161,7 @@ Der Cache bleibt die ganze Zeit lesbar: Der konvertierte Cache entsteht in einem
         <translation>Konvertierter Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="166"/>
         <source>Tiles converted</source>
         <translation>Konvertierte Kacheln</translation>
     </message>
@@ -163,52 +171,52 @@ Der Cache bleibt die ganze Zeit lesbar: Der konvertierte Cache entsteht in einem
         <translation>{tiles} Kacheln von {folder} in {seconds:.1f} s von {source} nach {target} konvertiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="166"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="163"/>
         <source>Cache folder</source>
         <translation>Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="167"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="164"/>
         <source>Storage before</source>
         <translation>Format vorher</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="168"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="165"/>
         <source>Storage after</source>
         <translation>Format nachher</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="167"/>
         <source>Damaged tiles not carried over</source>
         <translation>Beschädigte, nicht übernommene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="172"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
         <source>Finished an interrupted conversion first</source>
         <translation>Zuerst eine unterbrochene Konvertierung beendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="175"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="172"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="176"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
@@ -267,6 +275,77 @@ Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wö
         <location filename="../algorithms/create_map_server_cache.py" line="165"/>
         <source>in_map is empty and the project open in QGIS has not been saved to a file: save it, or give in_map (a .qgz or .qgs file)</source>
         <translation>in_map ist leer und das in QGIS geöffnete Projekt wurde nicht in einer Datei gespeichert: speichern Sie es oder geben Sie in_map an (eine .qgz- oder .qgs-Datei)</translation>
+    </message>
+</context>
+<context>
+    <name>CreateMapTilePackageAlgorithm</name>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="52"/>
+        <source>Create Map Tile Package</source>
+        <translation>Kartenkachelpaket erstellen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="55"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="61"/>
+        <source>arcgis,esri,arcpy,tile,package,tpk,tpkx,draw,render,field maps,offline</source>
+        <translation>arcgis,esri,arcpy,Kachel,Paket,tpk,tpkx,zeichnen,rendern,Field Maps,offline</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="70"/>
+        <source>Draws a QGIS project into an ArcGIS tile package (.tpkx or .tpk).</source>
+        <translation>Zeichnet ein QGIS-Projekt in ein ArcGIS-Kachelpaket (.tpkx oder .tpk).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="73"/>
+        <source>Draws the map of a QGIS project into a tile package, as ArcGIS&apos;s tool of the same name does from a map: a .tpkx (Esri&apos;s open compact tile package, read by ArcGIS Pro, Field Maps, ArcGIS Online and GDAL 3.8+) or a .tpk (compact V1, read by ArcMap and ArcGIS Runtime), with the summary, tags, extent and a thumbnail in its item information.
+
+The tiling scheme is ArcGIS Online&apos;s (ONLINE) or that of an existing service (EXISTING: a conf.xml, a cache folder or a tile package). Levels min_level_of_detail to level_of_detail are drawn over the extent (default: the map&apos;s full extent) or the area of interest, by the same renderer as Manage Map Server Cache Tiles: the package&apos;s tiles are the tiles that tool draws into a cache of the same scheme. The tiles are drawn into a hidden folder beside the output, which is removed afterwards; the package appears whole or not at all.
+
+Parameters take arcpy&apos;s words as well: ONLINE / EXISTING, PNG ... MIXED, tpk / tpkx.</source>
+        <translation>Zeichnet die Karte eines QGIS-Projekts in ein Kachelpaket, wie es das gleichnamige ArcGIS-Werkzeug aus einer Karte tut: ein .tpkx (Esris offenes kompaktes Kachelpaket, gelesen von ArcGIS Pro, Field Maps, ArcGIS Online und GDAL 3.8+) oder ein .tpk (Compact V1, gelesen von ArcMap und ArcGIS Runtime), mit Zusammenfassung, Tags, Ausdehnung und einem Vorschaubild in den Elementinformationen.
+
+Das Kachelschema ist das von ArcGIS Online (ONLINE) oder das eines bestehenden Dienstes (EXISTING: eine conf.xml, ein Cache-Ordner oder ein Kachelpaket). Die Ebenen min_level_of_detail bis level_of_detail werden über die Ausdehnung (Vorgabe: die volle Ausdehnung der Karte) oder das Interessengebiet gezeichnet, mit demselben Renderer wie „Kacheln eines Map-Server-Caches verwalten“: Die Kacheln des Pakets sind die Kacheln, die dieses Werkzeug in einen Cache desselben Schemas zeichnet. Die Kacheln werden in einen versteckten Ordner neben der Ausgabe gezeichnet, der danach entfernt wird; das Paket erscheint ganz oder gar nicht.
+
+Die Parameter nehmen auch die Wörter von arcpy an: ONLINE / EXISTING, PNG ... MIXED, tpk / tpkx.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="89"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="96"/>
+        <source>Tiles drawn</source>
+        <translation>Gezeichnete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="96"/>
+        <source>Empty tiles</source>
+        <translation>Leere Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="132"/>
+        <source>Drawing {project} into {output} (scheme {scheme}, levels {low} to {high}, {fmt})</source>
+        <translation>Zeichne {project} in {output} (Schema {scheme}, Ebenen {low} bis {high}, {fmt})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="155"/>
+        <source>{name}: give the tile package to write</source>
+        <translation>{name}: Geben Sie das zu schreibende Kachelpaket an</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="192"/>
+        <source>{name}: no project is open from a file: give the QGIS project, or save the open one first</source>
+        <translation>{name}: Es ist kein Projekt aus einer Datei geöffnet: Geben Sie das QGIS-Projekt an oder speichern Sie zuerst das geöffnete</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/create_map_tile_package.py" line="196"/>
+        <source>{name}: the open project {path} has unsaved changes: save it first (the map is drawn from its file)</source>
+        <translation>{name}: Das geöffnete Projekt {path} hat ungespeicherte Änderungen: Speichern Sie es zuerst (die Karte wird aus seiner Datei gezeichnet)</translation>
     </message>
 </context>
 <context>
@@ -731,27 +810,27 @@ MBTILES, GEOPACKAGE und TILE_FOLDER schreiben die Kacheln für QGIS, GDAL und We
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="73"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="71"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="76"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="82"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="80"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="88"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="86"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="92"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="90"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -764,142 +843,122 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="105"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="103"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="114"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="151"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="149"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="242"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="244"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="216"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="249"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="271"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="243"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="274"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="246"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="254"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="226"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="263"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="235"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="113"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
         <source>Updated target cache</source>
         <translation>Aktualisierter Ziel-Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
-        <source>No layer of the target cache is offered: {error}</source>
-        <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
-        <source>exploded</source>
-        <translation>aufgelöst</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
-        <source>compact V1</source>
-        <translation>kompakt V1</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="219"/>
-        <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
-        <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="243"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="215"/>
         <source>a {z}/{x}/{y} tile folder</source>
         <translation>einen Kachelordner {z}/{x}/{y}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="245"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
         <source>an MBTiles file</source>
         <translation>eine MBTiles-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="246"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
         <source>a GeoPackage file</source>
         <translation>eine GeoPackage-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="258"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="230"/>
         <source>{name}: {path} is a file, not a folder: give it as source_tile_package, with source_cache_type {other}</source>
         <translation>{name}: {path} ist eine Datei, kein Ordner: geben Sie sie als source_tile_package an, mit source_cache_type {other}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="267"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="239"/>
         <source>{name}: {path} is a folder, not a file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET or TILE_FOLDER</source>
         <translation>{name}: {path} ist ein Ordner, keine Datei: geben Sie ihn als source_cache_dataset an, mit source_cache_type CACHE_DATASET oder TILE_FOLDER</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="277"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="249"/>
         <source>{name}: {path} is not a file</source>
         <translation>{name}: {path} ist keine Datei</translation>
     </message>
@@ -1223,22 +1282,22 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>ManageMapServerCacheStatusAlgorithm</name>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="88"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="89"/>
         <source>Manage Map Server Cache Status</source>
         <translation>Status des Map-Server-Caches verwalten</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="91"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="92"/>
         <source>arcgis,esri,arcpy,tile,cache,bundle,status,report,geopackage</source>
         <translation>arcgis,esri,arcpy,kachel,cache,bundle,status,bericht,geopackage</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="94"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="95"/>
         <source>Reports what a service&apos;s cache holds, bundle by bundle, as a GeoPackage and a report.</source>
         <translation>Berichtet Bundle für Bundle, was der Cache eines Dienstes enthält, als GeoPackage und Bericht.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="98"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="99"/>
         <source>Reads every bundle of a map or image service cache on disk (or those of the chosen scales, extent or area of interest) and records its tiles, bytes, dead bytes (space no tile uses any more) and damaged tiles, as ArcGIS Server&apos;s tool of the same name does with Status.gdb.
 
 REPORT_BUNDLE_STATUS writes Status.gpkg, one polygon per bundle, into the report folder and loads it on the map, styled by tile count. REBUILD_CACHE_STATUS writes the same Status.gpkg into the service&apos;s cache folder (where ArcGIS keeps Status.gdb). DELETE_CACHE_STATUS removes that file. ArcGIS&apos;s Status.gdb is never changed. The HTML report has the totals per level and a coverage picture of each level.</source>
@@ -1247,155 +1306,532 @@ REPORT_BUNDLE_STATUS writes Status.gpkg, one polygon per bundle, into the report
 REPORT_BUNDLE_STATUS schreibt Status.gpkg, ein Polygon pro Bundle, in den Berichtsordner und lädt es, nach Kachelanzahl gestaltet, in die Karte. REBUILD_CACHE_STATUS schreibt dieselbe Status.gpkg in den Cache-Ordner des Dienstes (wo ArcGIS Status.gdb ablegt). DELETE_CACHE_STATUS entfernt diese Datei. Die Status.gdb von ArcGIS wird nie verändert. Der HTML-Bericht enthält die Summen je Stufe und ein Abdeckungsbild jeder Stufe.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="109"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="110"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="110"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="111"/>
         <source>The service whose cache is read: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer.</source>
         <translation>Der Dienst, dessen Cache gelesen wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
         <source>Manage mode</source>
         <translation>Verwaltungsmodus</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
         <source>Rebuild cache status (REBUILD_CACHE_STATUS)</source>
         <translation>Cache-Status neu aufbauen (REBUILD_CACHE_STATUS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
         <source>Delete cache status (DELETE_CACHE_STATUS)</source>
         <translation>Cache-Status löschen (DELETE_CACHE_STATUS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
         <source>Report bundle status (REPORT_BUNDLE_STATUS)</source>
         <translation>Bundle-Status berichten (REPORT_BUNDLE_STATUS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
         <source>REPORT_BUNDLE_STATUS (the default): Status.gpkg in the report folder. REBUILD_CACHE_STATUS: Status.gpkg in the service&apos;s cache folder. DELETE_CACHE_STATUS: remove that file.</source>
         <translation>REPORT_BUNDLE_STATUS (Standard): Status.gpkg im Berichtsordner. REBUILD_CACHE_STATUS: Status.gpkg im Cache-Ordner des Dienstes. DELETE_CACHE_STATUS: diese Datei entfernen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="121"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="122"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="122"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="123"/>
         <source>The scales of the levels to read, separated by semicolons. Empty: every level.</source>
         <translation>Die Maßstäbe der zu lesenden Stufen, durch Semikolons getrennt. Leer: alle Stufen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="125"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="126"/>
         <source>Number of parallel readers</source>
         <translation>Anzahl paralleler Leser</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="129"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="130"/>
         <source>How many bundles are read at the same time (threads). Empty: 4.</source>
         <translation>Wie viele Bundles gleichzeitig gelesen werden (Threads). Leer: 4.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="131"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="132"/>
         <source>Report folder</source>
         <translation>Berichtsordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="131"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="132"/>
         <source>Where REPORT_BUNDLE_STATUS writes Status.gpkg (an existing one is replaced).</source>
         <translation>Wohin REPORT_BUNDLE_STATUS Status.gpkg schreibt (eine vorhandene wird ersetzt).</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="134"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="135"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="134"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="135"/>
         <source>Only bundles intersecting these polygons, in any CRS.</source>
         <translation>Nur Bundles, die diese Polygone schneiden, in beliebigem KBS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="137"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="138"/>
         <source>Report extent</source>
         <translation>Berichtsausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="137"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="138"/>
         <source>Only bundles intersecting this rectangle, in any CRS. An area of interest takes precedence.</source>
         <translation>Nur Bundles, die dieses Rechteck schneiden, in beliebigem KBS. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="140"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="141"/>
         <source>Status report</source>
         <translation>Statusbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="140"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="141"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="215"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="217"/>
         <source>Bundle status</source>
         <translation>Bundle-Status</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="145"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="145"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="145"/>
         <source>Damaged tiles</source>
         <translation>Beschädigte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="187"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="188"/>
         <source>Removed {path}</source>
         <translation>{path} entfernt</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="187"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="188"/>
         <source>{path} did not exist: nothing to remove</source>
         <translation>{path} existierte nicht: nichts zu entfernen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="194"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="196"/>
         <source>Wrote {path}: {count} bundles</source>
         <translation>{path} geschrieben: {count} Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="244"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="243"/>
         <source>report_folder: REPORT_BUNDLE_STATUS needs a folder to write Status.gpkg into</source>
         <translation>report_folder: REPORT_BUNDLE_STATUS braucht einen Ordner, in den Status.gpkg geschrieben wird</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="247"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="246"/>
         <source>report_folder: {path} is not a folder</source>
         <translation>report_folder: {path} ist kein Ordner</translation>
     </message>
 </context>
 <context>
+    <name>ManageMapServerCacheTilesAlgorithm</name>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="52"/>
+        <source>Manage Map Server Cache Tiles</source>
+        <translation>Kacheln eines Map-Server-Caches verwalten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="55"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="61"/>
+        <source>arcgis,esri,arcpy,tile,cache,bundle,draw,render,seed,update,delete</source>
+        <translation>arcgis,esri,arcpy,kachel,cache,bundle,zeichnen,rendern,seed,aktualisieren,löschen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="70"/>
+        <source>Draws, fills in or deletes the tiles of an ArcGIS Server service cache from a QGIS project.</source>
+        <translation>Zeichnet, ergänzt oder löscht die Kacheln eines ArcGIS-Server-Dienst-Caches aus einem QGIS-Projekt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="74"/>
+        <source>Draws the tiles of a map service cache on disk with QGIS&apos;s own map renderer, from a QGIS project (the one the cache remembers, or in_map), as ArcGIS Server&apos;s tool of the same name does from a map document. Tiles are drawn in the cache&apos;s spatial reference at each level&apos;s resolution and DPI, several at once (supertiles) so that nothing shows a seam; labels are never cut. Layers hidden at a scale stay hidden.
+
+RECREATE_ALL_TILES replaces the tiles, RECREATE_EMPTY_TILES draws those missing (it finishes an interrupted run), DELETE_TILES removes them; always within the area of interest, else the update extent, else the cache&apos;s full extent. Tiles where nothing is drawn are not stored.
+
+Parameters take arcpy&apos;s words as well: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, scales as &quot;500000;250000&quot;.</source>
+        <translation>Zeichnet die Kacheln eines Kartendienst-Caches auf der Festplatte mit QGIS' eigenem Kartenrenderer aus einem QGIS-Projekt (dem, das sich der Cache merkt, oder in_map), wie das gleichnamige Werkzeug von ArcGIS Server es aus einem Kartendokument tut. Kacheln werden im Raumbezug des Caches mit der Auflösung jeder Stufe und der DPI des Caches gezeichnet, mehrere auf einmal (Superkacheln), sodass keine Naht entsteht; Beschriftungen werden nie abgeschnitten. Layer, die bei einem Maßstab verborgen sind, bleiben verborgen.
+
+RECREATE_ALL_TILES ersetzt die Kacheln, RECREATE_EMPTY_TILES zeichnet die fehlenden (es vollendet einen unterbrochenen Lauf), DELETE_TILES entfernt sie; stets innerhalb des Interessengebiets, sonst der Aktualisierungsausdehnung, sonst der vollen Ausdehnung des Caches. Kacheln, auf denen nichts gezeichnet wird, werden nicht gespeichert.
+
+Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, Maßstäbe als &quot;500000;250000&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="89"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="96"/>
+        <source>Cache folder</source>
+        <translation>Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="97"/>
+        <source>Updated cache</source>
+        <translation>Aktualisierter Cache</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <source>Tiles drawn</source>
+        <translation>Gezeichnete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <source>Empty tiles</source>
+        <translation>Leere Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <source>Tiles skipped</source>
+        <translation>Übersprungene Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <source>Tiles deleted</source>
+        <translation>Gelöschte Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="132"/>
+        <source>wait_for_job_completion is DO_NOT_WAIT: tiles are drawn by this QGIS, so the tool returns when they are done.</source>
+        <translation>wait_for_job_completion ist DO_NOT_WAIT: die Kacheln zeichnet dieses QGIS, daher kehrt das Werkzeug zurück, wenn sie fertig sind.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="134"/>
+        <source>{mode} in {target}, map {project} (theme: {theme})</source>
+        <translation>{mode} in {target}, Karte {project} (Kartenthema: {theme})</translation>
+    </message>
+</context>
+<context>
+    <name>ManageParameters</name>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="48"/>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="48"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="51"/>
+        <source>An HTML page with the counts level by level, a coverage picture per level and a few of the tiles drawn.</source>
+        <translation>Eine HTML-Seite mit den Zahlen Stufe für Stufe, einem Abdeckungsbild je Stufe und einigen der gezeichneten Kacheln.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="57"/>
+        <source>Input service</source>
+        <translation>Eingabedienst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="57"/>
+        <source>The service whose cache is drawn: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer, resolved through the server connections.</source>
+        <translation>Der Dienst, dessen Cache gezeichnet wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer, aufgelöst über die Serververbindungen.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="62"/>
+        <source>Scales</source>
+        <translation>Maßstäbe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="62"/>
+        <source>The scales of the levels to draw or delete, separated by semicolons (e.g. 500000;250000). Every scale must be one the cache has. Empty: every level of the cache.</source>
+        <translation>Die Maßstäbe der zu zeichnenden oder zu löschenden Stufen, durch Semikolons getrennt (z. B. 500000;250000). Jeder Maßstab muss einer des Caches sein. Leer: jede Stufe des Caches.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Update mode</source>
+        <translation>Aktualisierungsmodus</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Recreate all tiles (RECREATE_ALL_TILES)</source>
+        <translation>Alle Kacheln neu erstellen (RECREATE_ALL_TILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Recreate empty tiles (RECREATE_EMPTY_TILES)</source>
+        <translation>Leere Kacheln neu erstellen (RECREATE_EMPTY_TILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>Delete tiles (DELETE_TILES)</source>
+        <translation>Kacheln löschen (DELETE_TILES)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="66"/>
+        <source>RECREATE_ALL_TILES draws every tile of the chosen levels that touches the area of interest (else the extent, else the cache&apos;s full extent) and replaces what was there. RECREATE_EMPTY_TILES draws only the tiles the cache lacks: it finishes an interrupted run. DELETE_TILES removes the tiles that touch the area or extent. Tiles outside stay as they are. A tile where the map draws nothing is not stored.</source>
+        <translation>RECREATE_ALL_TILES zeichnet jede Kachel der gewählten Stufen, die das Interessengebiet berührt (sonst die Ausdehnung, sonst die volle Ausdehnung des Caches), und ersetzt, was dort war. RECREATE_EMPTY_TILES zeichnet nur die Kacheln, die dem Cache fehlen: es vollendet einen unterbrochenen Lauf. DELETE_TILES entfernt die Kacheln, die das Gebiet oder die Ausdehnung berühren. Kacheln außerhalb bleiben, wie sie sind. Eine Kachel, auf der die Karte nichts zeichnet, wird nicht gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="76"/>
+        <source>Number of caching service instances</source>
+        <translation>Anzahl der Caching-Dienstinstanzen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="76"/>
+        <source>How many supertiles are drawn at the same time, each by its own copy of the map&apos;s layers. Empty or -1: one per processor core.</source>
+        <translation>Wie viele Superkacheln gleichzeitig gezeichnet werden, jede von einer eigenen Kopie der Kartenlayer. Leer oder -1: eine je Prozessorkern.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="81"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="81"/>
+        <source>Polygons limiting the tiles drawn or deleted, in any CRS: every tile touching them. Takes precedence over the update extent.</source>
+        <translation>Polygone, die die gezeichneten oder gelöschten Kacheln begrenzen, in beliebigem KBS: jede Kachel, die sie berührt. Hat Vorrang vor der Aktualisierungsausdehnung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="85"/>
+        <source>Update extent</source>
+        <translation>Aktualisierungsausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="85"/>
+        <source>A rectangle, in any CRS, limiting the tiles drawn or deleted. Empty: the cache&apos;s full extent (conf.cdi).</source>
+        <translation>Ein Rechteck in beliebigem KBS, das die gezeichneten oder gelöschten Kacheln begrenzt. Leer: die volle Ausdehnung des Caches (conf.cdi).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Wait for job completion</source>
+        <translation>Auf Abschluss des Auftrags warten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Wait (WAIT)</source>
+        <translation>Warten (WAIT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Do not wait (DO_NOT_WAIT)</source>
+        <translation>Nicht warten (DO_NOT_WAIT)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <source>Accepted for arcpy scripts. Tiles are drawn by this QGIS, not by a server job, so the tool always finishes the work before it returns; DO_NOT_WAIT only says so in the log. To go on working, run the tool in the background (the dialog does) or from qgis_process.</source>
+        <translation>Für arcpy-Skripte angenommen. Die Kacheln zeichnet dieses QGIS, kein Serverauftrag, daher beendet das Werkzeug die Arbeit immer, bevor es zurückkehrt; DO_NOT_WAIT vermerkt das nur im Protokoll. Um weiterzuarbeiten, führen Sie das Werkzeug im Hintergrund aus (der Dialog tut das) oder mit qgis_process.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <source>Map (QGIS project)</source>
+        <translation>Karte (QGIS-Projekt)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
+        <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <source>The QGIS project (.qgz, .qgs) to draw. Empty: the map the cache remembers (Create Map Server Cache records it). The project is read from its file: save it first.</source>
+        <translation>Das zu zeichnende QGIS-Projekt (.qgz, .qgs). Leer: die Karte, die sich der Cache merkt (Create Map Server Cache hält sie fest). Das Projekt wird aus seiner Datei gelesen: speichern Sie es zuerst.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="101"/>
+        <source>Map theme</source>
+        <translation>Kartenthema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_parameters.py" line="101"/>
+        <source>A map theme of the project: its layers and styles are drawn. Empty: the theme the cache remembers, else the layers visible in the saved project.</source>
+        <translation>Ein Kartenthema des Projekts: seine Layer und Stile werden gezeichnet. Leer: das Thema, das sich der Cache merkt, sonst die im gespeicherten Projekt sichtbaren Layer.</translation>
+    </message>
+</context>
+<context>
+    <name>ManageReport</name>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="22"/>
+        <source>Cache folder</source>
+        <translation>Cache-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="31"/>
+        <source>Level {level} (1:{scale:,.0f}): {drawn} drawn, {empty} empty, {skipped} skipped, {deleted} deleted of {tiles} tiles in {seconds:.1f} s ({rate:.1f} tiles/s)</source>
+        <translation>Stufe {level} (1:{scale:,.0f}): {drawn} gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht von {tiles} Kacheln in {seconds:.1f} s ({rate:.1f} Kacheln/s)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="36"/>
+        <source>{mode}: {drawn} tiles drawn, {empty} empty, {skipped} skipped, {deleted} deleted in {target} in {seconds:.1f} s ({megabytes:.1f} MB written)</source>
+        <translation>{mode}: {drawn} Kacheln gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht in {target} in {seconds:.1f} s ({megabytes:.1f} MB geschrieben)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="43"/>
+        <source>Level</source>
+        <translation>Stufe</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="43"/>
+        <source>Scale</source>
+        <translation>Maßstab</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="43"/>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="43"/>
+        <source>Tiles</source>
+        <translation>Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="44"/>
+        <source>Bundles</source>
+        <translation>Bundles</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="53"/>
+        <source>Drawn</source>
+        <translation>Gezeichnet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="54"/>
+        <source>Empty</source>
+        <translation>Leer</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="54"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="55"/>
+        <source>Deleted</source>
+        <translation>Gelöscht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="57"/>
+        <source>Seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="58"/>
+        <source>Tiles/s</source>
+        <translation>Kacheln/s</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="53"/>
+        <source>Mode</source>
+        <translation>Modus</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="56"/>
+        <source>Bytes written</source>
+        <translation>Geschriebene Bytes</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="59"/>
+        <source>Manage Map Server Cache Tiles</source>
+        <translation>Kacheln eines Map-Server-Caches verwalten</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="66"/>
+        <source>Inputs</source>
+        <translation>Eingaben</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="67"/>
+        <source>Totals</source>
+        <translation>Summen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="67"/>
+        <source>Levels</source>
+        <translation>Stufen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="81"/>
+        <source>drawn</source>
+        <translation>gezeichnet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="81"/>
+        <source>drawn, empty (not stored)</source>
+        <translation>gezeichnet, leer (nicht gespeichert)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="82"/>
+        <source>skipped (present)</source>
+        <translation>übersprungen (vorhanden)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="82"/>
+        <source>deleted</source>
+        <translation>gelöscht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="83"/>
+        <source>not chosen</source>
+        <translation>nicht gewählt</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="87"/>
+        <source>Pictures</source>
+        <translation>Bilder</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="87"/>
+        <source>Coverage maps: each tile the run chose, coloured by what happened to it; grey lines are the bundle grid, the magenta line is the area of interest or the extent.</source>
+        <translation>Abdeckungskarten: jede Kachel, die der Lauf gewählt hat, gefärbt nach dem, was mit ihr geschah; graue Linien sind das Bundle-Raster, die magentafarbene Linie ist das Interessengebiet oder die Ausdehnung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="93"/>
+        <source>Level {level} (1:{scale:,.0f})</source>
+        <translation>Stufe {level} (1:{scale:,.0f})</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="100"/>
+        <source>No tiles shown: {error}</source>
+        <translation>Keine Kacheln gezeigt: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="104"/>
+        <source>Tiles drawn</source>
+        <translation>Gezeichnete Kacheln</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="107"/>
+        <source>Level {level}, row {row}, column {col}</source>
+        <translation>Stufe {level}, Zeile {row}, Spalte {col}</translation>
+    </message>
+</context>
+<context>
     <name>MapServerCacheProvider</name>
     <message>
-        <location filename="../provider/provider.py" line="31"/>
+        <location filename="../provider/provider.py" line="33"/>
         <source>Map Server Cache</source>
         <translation>Map Server Cache</translation>
     </message>
     <message>
-        <location filename="../provider/provider.py" line="34"/>
+        <location filename="../provider/provider.py" line="36"/>
         <source>Map Server Cache: Esri tile caches on disk</source>
         <translation>Map Server Cache: Esri-Kachelcaches auf der Festplatte</translation>
     </message>
@@ -1652,17 +2088,17 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>ServiceCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/service_algorithm.py" line="25"/>
+        <location filename="../algorithms/service_algorithm.py" line="24"/>
         <source>Caching</source>
         <translation>Caching</translation>
     </message>
     <message>
-        <location filename="../algorithms/service_algorithm.py" line="36"/>
+        <location filename="../algorithms/service_algorithm.py" line="35"/>
         <source>This algorithm needs these Python libraries, which are missing: {}</source>
         <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
     </message>
     <message>
-        <location filename="../algorithms/service_algorithm.py" line="49"/>
+        <location filename="../algorithms/service_algorithm.py" line="48"/>
         <source>input_service: give the service whose cache to use</source>
         <translation>input_service: den Dienst angeben, dessen Cache verwendet wird</translation>
     </message>
@@ -1769,6 +2205,197 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
     </message>
 </context>
 <context>
+    <name>TilePackageParameters</name>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <source>Input map (QGIS project)</source>
+        <translation>Eingabekarte (QGIS-Projekt)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
+        <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <source>The QGIS project (.qgz, .qgs) whose map is drawn into the package. Empty: the project open in QGIS, which must be saved (the map is read from its file).</source>
+        <translation>Das QGIS-Projekt (.qgz, .qgs), dessen Karte in das Paket gezeichnet wird. Leer: das in QGIS geöffnete Projekt, das gespeichert sein muss (die Karte wird aus seiner Datei gelesen).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>Tiling scheme</source>
+        <translation>Kachelschema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>ArcGIS Online / Bing Maps / Google Maps (ONLINE)</source>
+        <translation>ArcGIS Online / Bing Maps / Google Maps (ONLINE)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>Of an existing service (EXISTING)</source>
+        <translation>Eines bestehenden Dienstes (EXISTING)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <source>ONLINE: the ArcGIS Online / Bing Maps / Google Maps scheme (Web Mercator, levels 0 to 23), whatever the map&apos;s CRS; the map is drawn in Web Mercator. EXISTING: the scheme of the service file (a conf.xml, or a cache folder or tile package), so that the package lines up with that service&apos;s tiles.</source>
+        <translation>ONLINE: das Schema von ArcGIS Online / Bing Maps / Google Maps (Web Mercator, Ebenen 0 bis 23), gleich welches KBS die Karte hat; die Karte wird in Web Mercator gezeichnet. EXISTING: das Schema der Dienstdatei (eine conf.xml, ein Cache-Ordner oder ein Kachelpaket), damit das Paket zu den Kacheln dieses Dienstes passt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <source>Output tile package</source>
+        <translation>Ausgabe-Kachelpaket</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <source>Tile packages (*.tpkx *.tpk)</source>
+        <translation>Kachelpakete (*.tpkx *.tpk)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <source>The package to write: a .tpkx for package type tpkx, a .tpk for tpk. An existing package is replaced in one step once the new one is complete.</source>
+        <translation>Das zu schreibende Paket: ein .tpkx für den Pakettyp tpkx, ein .tpk für tpk. Ein bestehendes Paket wird in einem Schritt ersetzt, sobald das neue vollständig ist.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="72"/>
+        <source>Tiling format</source>
+        <translation>Kachelformat</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="72"/>
+        <source>The tiles&apos; image format: PNG (the smallest of PNG8, PNG24 and PNG32 that keeps each tile&apos;s colours and transparency), PNG8, PNG24, PNG32, JPEG or MIXED (JPEG where a tile is opaque, PNG where it is not).</source>
+        <translation>Das Bildformat der Kacheln: PNG (das kleinste von PNG8, PNG24 und PNG32, das Farben und Transparenz jeder Kachel erhält), PNG8, PNG24, PNG32, JPEG oder MIXED (JPEG, wo eine Kachel deckend ist, sonst PNG).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="77"/>
+        <source>Maximum level of detail</source>
+        <translation>Maximale Detailebene</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="77"/>
+        <source>The finest level drawn, by its number in the tiling scheme (ONLINE: 0 to 23). Every level from the minimum to this one is drawn.</source>
+        <translation>Die feinste gezeichnete Ebene, nach ihrer Nummer im Kachelschema (ONLINE: 0 bis 23). Jede Ebene vom Minimum bis zu dieser wird gezeichnet.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <source>Service file (conf.xml)</source>
+        <translation>Dienstdatei (conf.xml)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <source>Tiling schemes (*.xml *.XML);;Tile packages (*.tpk *.tpkx)</source>
+        <translation>Kachelschemas (*.xml *.XML);;Kachelpakete (*.tpk *.tpkx)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <source>For EXISTING: the tiling scheme to use, a conf.xml file, a tile package, or (typed in) the folder of a cache. Ignored for ONLINE.</source>
+        <translation>Für EXISTING: das zu verwendende Kachelschema, eine conf.xml-Datei, ein Kachelpaket oder (eingetippt) der Ordner eines Caches. Bei ONLINE ohne Wirkung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="87"/>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="87"/>
+        <source>The summary written into the package&apos;s item information.</source>
+        <translation>Die Zusammenfassung, die in die Elementinformationen des Pakets geschrieben wird.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
+        <source>Tags written into the package&apos;s item information, separated by commas or semicolons.</source>
+        <translation>Tags für die Elementinformationen des Pakets, durch Kommas oder Semikolons getrennt.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="92"/>
+        <source>Extent</source>
+        <translation>Ausdehnung</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="92"/>
+        <source>A rectangle, in any CRS, limiting the tiles drawn: every tile touching it. Empty: the full extent of the map&apos;s visible layers.</source>
+        <translation>Ein Rechteck in beliebigem KBS, das die gezeichneten Kacheln begrenzt: jede Kachel, die es berührt. Leer: die volle Ausdehnung der sichtbaren Layer der Karte.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="95"/>
+        <source>Compression quality</source>
+        <translation>Komprimierungsqualität</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="95"/>
+        <source>JPEG quality, 1 to 100, for the JPEG and MIXED formats (0: the default 75); ignored for PNG formats.</source>
+        <translation>JPEG-Qualität, 1 bis 100, für die Formate JPEG und MIXED (0: die Vorgabe 75); bei PNG-Formaten ohne Wirkung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="100"/>
+        <source>Package type</source>
+        <translation>Pakettyp</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="100"/>
+        <source>tpkx: a compact tile package per Esri&apos;s open specification (compact V2 bundles), read by ArcGIS Pro, Field Maps, ArcGIS Online and GDAL 3.8+. tpk: the older tile package (compact V1 bundles), read by ArcMap and ArcGIS Runtime.</source>
+        <translation>tpkx: ein kompaktes Kachelpaket nach Esris offener Spezifikation (Compact-V2-Bundles), gelesen von ArcGIS Pro, Field Maps, ArcGIS Online und GDAL 3.8+. tpk: das ältere Kachelpaket (Compact-V1-Bundles), gelesen von ArcMap und ArcGIS Runtime.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="105"/>
+        <source>Minimum level of detail</source>
+        <translation>Minimale Detailebene</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="105"/>
+        <source>The coarsest level drawn, by its number in the tiling scheme; at most the maximum level.</source>
+        <translation>Die gröbste gezeichnete Ebene, nach ihrer Nummer im Kachelschema; höchstens die maximale Ebene.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="109"/>
+        <source>Area of interest</source>
+        <translation>Interessengebiet</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="109"/>
+        <source>Polygons limiting the tiles drawn, in any CRS: every tile touching them. Takes precedence over the extent.</source>
+        <translation>Polygone in beliebigem KBS, die die gezeichneten Kacheln begrenzen: jede Kachel, die sie berührt. Hat Vorrang vor der Ausdehnung.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="113"/>
+        <source>Map theme</source>
+        <translation>Kartenthema</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="113"/>
+        <source>A map theme of the project: its layers and styles are drawn. Empty: the layers visible in the saved project.</source>
+        <translation>Ein Kartenthema des Projekts: Seine Layer und Stile werden gezeichnet. Leer: die im gespeicherten Projekt sichtbaren Layer.</translation>
+    </message>
+</context>
+<context>
+    <name>cache_layer</name>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="23"/>
+        <source>No layer of the target cache is offered: {error}</source>
+        <translation>Kein Layer des Ziel-Caches angeboten: {error}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="27"/>
+        <source>exploded</source>
+        <translation>aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="27"/>
+        <source>compact V1</source>
+        <translation>kompakt V1</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/cache_layer.py" line="29"/>
+        <source>No layer of the target cache is offered: GDAL reads compact V2 caches only, and this cache is stored {kind}</source>
+        <translation>Kein Layer des Ziel-Caches angeboten: GDAL liest nur kompakte V2-Caches, und dieser Cache ist {kind} gespeichert</translation>
+    </message>
+</context>
+<context>
     <name>create_scheme</name>
     <message>
         <location filename="../algorithms/create_scheme.py" line="57"/>
@@ -1822,22 +2449,22 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>spatial</name>
     <message>
-        <location filename="../algorithms/spatial.py" line="38"/>
+        <location filename="../algorithms/spatial.py" line="40"/>
         <source>{where}: QGIS does not know the cache&apos;s spatial reference (WKID {wkid}, latest WKID {latest}), so the extent or area of interest cannot be transformed to it</source>
         <translation>{where}: QGIS kennt das Koordinatenbezugssystem des Caches nicht (WKID {wkid}, neueste WKID {latest}), daher können Ausdehnung und Interessengebiet nicht dorthin transformiert werden</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="56"/>
+        <location filename="../algorithms/spatial.py" line="58"/>
         <source>The import extent cannot be transformed from {source} to {target}: {error}</source>
         <translation>Die Importausdehnung kann nicht von {source} nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="102"/>
+        <location filename="../algorithms/spatial.py" line="111"/>
         <source>The area of interest {name} cannot be transformed to {target}: {error}</source>
         <translation>Das Interessengebiet {name} kann nicht nach {target} transformiert werden: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/spatial.py" line="107"/>
+        <location filename="../algorithms/spatial.py" line="116"/>
         <source>The area of interest {name} holds no polygon (with “selected features only”, select some polygons first)</source>
         <translation>Das Interessengebiet {name} enthält kein Polygon (bei „Nur gewählte Objekte“ zuerst Polygone auswählen)</translation>
     </message>

@@ -10,9 +10,11 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..algorithms.convert_map_server_cache_storage_format import ConvertMapServerCacheStorageFormatAlgorithm
 from ..algorithms.create_map_server_cache import CreateMapServerCacheAlgorithm
+from ..algorithms.create_map_tile_package import CreateMapTilePackageAlgorithm
 from ..algorithms.export_map_server_cache import ExportMapServerCacheAlgorithm
 from ..algorithms.import_map_server_cache import ImportMapServerCacheAlgorithm
 from ..algorithms.manage_map_server_cache_status import ManageMapServerCacheStatusAlgorithm
+from ..algorithms.manage_map_server_cache_tiles import ManageMapServerCacheTilesAlgorithm
 from ..algorithms.preview_map_server_cache_import import PreviewMapServerCacheImportAlgorithm
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
@@ -46,3 +48,5 @@ class MapServerCacheProvider(QgsProcessingProvider):
         self.addAlgorithm(ExportMapServerCacheAlgorithm())
         self.addAlgorithm(ConvertMapServerCacheStorageFormatAlgorithm())
         self.addAlgorithm(ManageMapServerCacheStatusAlgorithm())
+        self.addAlgorithm(ManageMapServerCacheTilesAlgorithm())
+        self.addAlgorithm(CreateMapTilePackageAlgorithm())

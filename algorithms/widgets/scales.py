@@ -238,3 +238,13 @@ class ScalesWidgetWrapper(StandardDialogWidgetWrapper):
     def _sibling_text(self, name: str) -> str:
         value = self._sibling_value(name)
         return "" if value is None else str(value).strip()
+
+
+class CacheScalesWidgetWrapper(ScalesWidgetWrapper):
+    """`scales` of a tool without a source (Manage Map Server Cache Tiles): the cache's levels alone."""
+
+    def tr(self, text):
+        return QCoreApplication.translate("CacheScalesWidgetWrapper", text)
+
+    def _levels_in_source(self, scheme):
+        return None, self.tr("Nothing checked: every level of the cache."), False

@@ -20,7 +20,7 @@ def test_open_project_describes_the_map(map_path):
     project = projects.open_project(str(map_path))
     crs = projects.map_crs(project)
 
-    assert [layer.name() for layer in projects.visible_layers(project, None)] == ["areas", "roads", "detail"]
+    assert [layer.name() for layer in projects.visible_layers(project, None)] == ["detail", "roads", "areas"]
     assert [layer.name() for layer in projects.visible_layers(project, THEME)] == ["roads"]
     assert projects.full_extent(project, None, crs) == Extent(*MAP_EXTENT)
     assert projects.spatial_reference(crs) == SpatialReference(wkid=102100, latest_wkid=3857)

@@ -22,6 +22,7 @@ PARAMETERS = ["input_service", "source_cache_type", "source_cache_dataset", "sou
               "upload_data_to_server", "scales", "num_of_caching_service_instances", "import_extent",
               "area_of_interest", "overwrite", "tile_row_order"]
 PLUGINS = Path(__file__).resolve().parents[2] / "build" / "plugins"
+MANAGE_ID = "mapservercache:managemapservercachetiles"
 OPTIONAL = {"source_cache_dataset", "source_tile_package", "upload_data_to_server", "scales",
             "num_of_caching_service_instances", "import_extent", "area_of_interest", "overwrite"}
 
@@ -35,7 +36,7 @@ def test_provider_registered(plugin):
     assert sorted(alg.id() for alg in provider.algorithms()) == sorted(
         [ALGORITHM_ID, PREVIEW_ID, "mapservercache:createmapservercache",
          "mapservercache:exportmapservercache", "mapservercache:convertmapservercachestorageformat",
-         "mapservercache:managemapservercachestatus"])
+         "mapservercache:managemapservercachestatus", MANAGE_ID, "mapservercache:createmaptilepackage"])
 
 
 def test_algorithm_names_and_parameters(plugin):
