@@ -31,10 +31,12 @@ def map_path(qgis_app, tmp_path_factory):
 
 @pytest.fixture
 def manage(plugin):
+    """processing.run on the algorithm; one instance unless given (drawn in this process, no worker start-up:
+    test_processes_draw_what_threads_draw and the qgis_process run, with 2 instances, cover the executors)."""
     import processing
 
     def run(parameters, **kwargs):
-        return processing.run(MANAGE_ID, parameters, **kwargs)
+        return processing.run(MANAGE_ID, {"num_of_caching_service_instances": 1, **parameters}, **kwargs)
 
     return run
 
@@ -54,8 +56,7 @@ def test_every_tile_equals_qgis_render_of_its_extent(manage, map_path, tmp_path)
     folder, scheme = make_cache(tmp_path / "cache", levels=[14])
     report = tmp_path / "report.html"
     results = manage({"input_service": str(folder), "scales": f"{SCALE_14}",
-                      "update_mode": "RECREATE_ALL_TILES", "in_map": str(map_path),
-                      "num_of_caching_service_instances": 2, "report": str(report)})
+                      "update_mode": "RECREATE_ALL_TILES", "in_map": str(map_path), "report": str(report)})
     tiles = stored(folder, scheme)
     lod = scheme.lods[0]
     row0, row1, col0, col1 = scheme.tile_range(lod, Extent(*MAP_EXTENT))
