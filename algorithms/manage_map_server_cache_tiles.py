@@ -30,7 +30,7 @@ from .spatial import limits
 PLUGIN_PACKAGE = __package__.rpartition(".")[0]
 DRAWER = f"{PLUGIN_PACKAGE}.drawing.renderer:open_drawer"
 # Threads or processes for num_of_caching_service_instances > 1; measured in README ("Draw a QGIS map").
-EXECUTOR = "threads"
+EXECUTOR = "processes"
 
 
 class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameterNames):

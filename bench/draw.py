@@ -22,16 +22,19 @@ sys.path[:0] = [str(REPO / "build" / "plugins"), str(REPO / "tests" / "core"),
 THREADS = 2
 
 
-def bench_draw(root: Path, zooms: range) -> dict:
-    """Draw the map's tiles on ``zooms`` both ways; returns counts and seconds."""
+def bench_draw(root: Path, zooms: range, executor: str) -> dict:
+    """Draw the map's tiles on ``zooms`` both ways (ours on ``executor``); returns counts and seconds."""
     import processing
     from drawmap import EXTENT, make_realistic_map
     from drawmaps import make_cache
     from processing.core.ProcessingConfig import ProcessingConfig
     from qgis.core import Qgis, QgsProject
 
+    from map_server_cache.algorithms import manage_map_server_cache_tiles
+
     project_path = make_realistic_map(root / "map")
     folder, _scheme = make_cache(root / "ours", "COMPACT_V2", "PNG", levels=zooms, extent=EXTENT)
+    manage_map_server_cache_tiles.EXECUTOR = executor
     started = time.perf_counter()
     ours = processing.run("mapservercache:managemapservercachetiles", {
         "input_service": str(folder), "in_map": str(project_path), "update_mode": "RECREATE_ALL_TILES",
@@ -61,6 +64,8 @@ def bench_draw(root: Path, zooms: range) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--zooms", type=int, nargs=2, default=[14, 16])
+    parser.add_argument("--executor", choices=("threads", "processes"), default=None,
+                        help="ours on threads or processes (default: the algorithm's choice)")
     arguments = parser.parse_args()
     from map_server_cache.drawing.renderer import ensure_qgis
 
@@ -77,13 +82,17 @@ def main() -> None:
     plugin.initProcessing()
     root = Path(tempfile.mkdtemp(prefix="draw-bench-"))
     try:
-        figures = bench_draw(root, range(arguments.zooms[0], arguments.zooms[1] + 1))
+        from map_server_cache.algorithms.manage_map_server_cache_tiles import EXECUTOR
+
+        figures = bench_draw(root, range(arguments.zooms[0], arguments.zooms[1] + 1),
+                             arguments.executor or EXECUTOR)
     finally:
         shutil.rmtree(root, ignore_errors=True)
         plugin.unload()
     ours = figures["our_tiles"] / figures["our_seconds"]
     theirs = figures["their_tiles"] / figures["their_seconds"]
-    print(f"QGIS {figures['qgis']}, zooms {figures['zooms']}, {THREADS} threads each")
+    print(f"QGIS {figures['qgis']}, zooms {figures['zooms']}, {THREADS} workers each "
+          f"(ours on {arguments.executor or 'the default executor'})")
     print(f"ours:   {figures['our_tiles']} tiles ({figures['our_drawn']} stored) in "
           f"{figures['our_seconds']:.1f} s = {ours:.1f} tiles/s")
     print(f"theirs: {figures['their_tiles']} tiles ({figures['algorithm']}) in "

@@ -31,10 +31,12 @@ def map_path(qgis_app, tmp_path_factory):
 
 @pytest.fixture
 def manage(plugin):
+    """processing.run on the algorithm; one instance unless given (drawn in this process, no worker start-up:
+    test_processes_draw_what_threads_draw and the qgis_process run, with 2 instances, cover the executors)."""
     import processing
 
     def run(parameters, **kwargs):
-        return processing.run(MANAGE_ID, parameters, **kwargs)
+        return processing.run(MANAGE_ID, {"num_of_caching_service_instances": 1, **parameters}, **kwargs)
 
     return run
 
@@ -54,8 +56,7 @@ def test_every_tile_equals_qgis_render_of_its_extent(manage, map_path, tmp_path)
     folder, scheme = make_cache(tmp_path / "cache", levels=[14])
     report = tmp_path / "report.html"
     results = manage({"input_service": str(folder), "scales": f"{SCALE_14}",
-                      "update_mode": "RECREATE_ALL_TILES", "in_map": str(map_path),
-                      "num_of_caching_service_instances": 2, "report": str(report)})
+                      "update_mode": "RECREATE_ALL_TILES", "in_map": str(map_path), "report": str(report)})
     tiles = stored(folder, scheme)
     lod = scheme.lods[0]
     row0, row1, col0, col1 = scheme.tile_range(lod, Extent(*MAP_EXTENT))
@@ -273,3 +274,33 @@ def test_dialog_lists_the_cache_levels_and_passes_the_checks(plugin, qgis_iface,
     finally:
         dialog.close()
         dialog.deleteLater()
+
+
+def test_area_of_interest_in_another_crs_limits_the_tiles(manage, map_path, tmp_path):
+    """A polygon given in WGS 84: exactly the level's tiles touching it are drawn (or found empty)."""
+    from qgis.core import (
+        QgsCoordinateReferenceSystem,
+        QgsCoordinateTransform,
+        QgsFeature,
+        QgsGeometry,
+        QgsProject,
+        QgsVectorLayer,
+    )
+
+    folder, scheme = make_cache(tmp_path / "cache", levels=[14])
+    square = QgsGeometry.fromWkt("POLYGON((-3000 -2000, 2500 -2000, 2500 1500, -3000 1500, -3000 -2000))")
+    to_wgs84 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:3857"),
+                                      QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    in_wgs84 = QgsGeometry(square)
+    in_wgs84.transform(to_wgs84)
+    layer = QgsVectorLayer("Polygon?crs=EPSG:4326", "area", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(in_wgs84)
+    layer.dataProvider().addFeatures([feature])
+    results = manage({"input_service": str(folder), "in_map": str(map_path), "area_of_interest": layer})
+    bounds = square.boundingBox()
+    row0, row1, col0, col1 = scheme.tile_range(scheme.lods[0], Extent(
+        bounds.xMinimum(), bounds.yMinimum(), bounds.xMaximum(), bounds.yMaximum()))
+    chosen = {(14, row, col) for row in range(row0, row1 + 1) for col in range(col0, col1 + 1)}
+    assert results["drawn"] + results["empty"] == len(chosen)
+    assert set(stored(folder, scheme)) <= chosen
