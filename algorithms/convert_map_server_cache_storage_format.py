@@ -21,11 +21,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..qgiscompat import NUMBER_INTEGER, PARAMETER_ADVANCED
-from .import_map_server_cache import FeedbackProgress
+from .caching_algorithm import FeedbackProgress, ServiceCacheAlgorithm
 from .keywords import KeywordError, parse_all, parse_choice, parse_workers
 from .parameters import described, raw_values
 from .report import _definitions, _heading
-from .service_algorithm import ServiceCacheAlgorithm
 
 STORAGE_FORMATS = ("COMPACT", "COMPACT_V2", "EXPLODED")   # storage_format, in the enum's order
 

@@ -10,23 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
     QgsProperty,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
-from qgis.PyQt.QtGui import QIcon
 
+from .caching_algorithm import CachingAlgorithm
 from .create_parameters import BUILTIN_SCHEMES, CreateOptions, CreateParameterNames, CreateParameters
-from .dependencies import missing_libraries
 from .keywords import KeywordError
 
-ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 
-
-class CreateMapServerCacheAlgorithm(QgsProcessingAlgorithm, CreateParameterNames):
+class CreateMapServerCacheAlgorithm(CachingAlgorithm, CreateParameterNames):
     """Esri's "Create Map Server Cache" (ArcGIS Server) with arcpy's parameter names and keywords."""
 
     TARGET_CACHE = "target_cache"
@@ -43,17 +39,8 @@ class CreateMapServerCacheAlgorithm(QgsProcessingAlgorithm, CreateParameterNames
     def displayName(self):
         return self.tr("Create Map Server Cache")
 
-    def group(self):
-        return self.tr("Caching")
-
-    def groupId(self):
-        return "caching"
-
     def tags(self):
         return self.tr("arcgis,esri,arcpy,tile,cache,tiling scheme,conf.xml,create,new").split(",")
-
-    def icon(self):
-        return QIcon(str(ICON))
 
     def shortDescription(self):
         return self.tr("Creates the tiling scheme and the empty folders of a map service cache drawn from a "
@@ -72,13 +59,6 @@ class CreateMapServerCacheAlgorithm(QgsProcessingAlgorithm, CreateParameterNames
             "An existing cache is never overwritten. Parameters take arcpy's words as well: NEW / "
             "PREDEFINED, STANDARD / CUSTOM, PNG ... MIXED, COMPACT / COMPACT_V2 / EXPLODED, tile sizes as "
             "\"256 x 256\" and scales as \"500000;250000\".")
-
-    def canExecute(self):
-        missing = missing_libraries()
-        if missing:
-            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
-                                  "{}").format(", ".join(missing))
-        return True, ""
 
     def initAlgorithm(self, config=None):
         for parameter in CreateParameters().definitions():

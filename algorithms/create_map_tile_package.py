@@ -8,18 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProject,
 )
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
 from ..qgiscompat import ALGORITHM_CAN_CANCEL
-from .dependencies import missing_libraries
-from .import_map_server_cache import ICON, FeedbackProgress
+from .caching_algorithm import CachingAlgorithm, FeedbackProgress
 from .keywords import (
     PACKAGE_FORMAT_TYPES,
     PACKAGE_SERVICE_TYPES,
@@ -34,7 +31,7 @@ from .spatial import cache_crs, limits_in_crs
 from .tile_package_parameters import TilePackageParameterNames, TilePackageParameters
 
 
-class CreateMapTilePackageAlgorithm(QgsProcessingAlgorithm, TilePackageParameterNames):
+class CreateMapTilePackageAlgorithm(CachingAlgorithm, TilePackageParameterNames):
     """Esri's "Create Map Tile Package" drawing a QGIS project into a .tpkx or .tpk."""
 
     COUNTS = ("drawn", "empty")
@@ -51,17 +48,8 @@ class CreateMapTilePackageAlgorithm(QgsProcessingAlgorithm, TilePackageParameter
     def displayName(self):
         return self.tr("Create Map Tile Package")
 
-    def group(self):
-        return self.tr("Caching")
-
-    def groupId(self):
-        return "caching"
-
     def tags(self):
         return self.tr("arcgis,esri,arcpy,tile,package,tpk,tpkx,draw,render,field maps,offline").split(",")
-
-    def icon(self):
-        return QIcon(str(ICON))
 
     def flags(self):
         return super().flags() | ALGORITHM_CAN_CANCEL
@@ -82,13 +70,6 @@ class CreateMapTilePackageAlgorithm(QgsProcessingAlgorithm, TilePackageParameter
             "draws into a cache of the same scheme. The tiles are drawn into a hidden folder beside the "
             "output, which is removed afterwards; the package appears whole or not at all.\n\n"
             "Parameters take arcpy's words as well: ONLINE / EXISTING, PNG ... MIXED, tpk / tpkx.")
-
-    def canExecute(self):
-        missing = missing_libraries()
-        if missing:
-            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
-                                  "{}").format(", ".join(missing))
-        return True, ""
 
     def initAlgorithm(self, config=None):
         for parameter in TilePackageParameters().definitions():

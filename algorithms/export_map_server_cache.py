@@ -7,19 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
 )
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
-from .dependencies import missing_libraries
+from .caching_algorithm import CachingAlgorithm, FeedbackProgress
 from .export_parameters import ExportParameterNames, ExportParameters
 from .export_report import ExportReport
-from .import_map_server_cache import ICON, FeedbackProgress
 from .keywords import (
     COPY_WORDS,
     EXPORT_TYPES,
@@ -32,7 +29,7 @@ from .parameters import raw_values
 from .spatial import limits
 
 
-class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames):
+class ExportMapServerCacheAlgorithm(CachingAlgorithm, ExportParameterNames):
     """Esri's "Export Map Server Cache" (ArcGIS Server) with the same parameter names and keywords."""
 
     TARGET_CACHE = "target_cache"
@@ -50,17 +47,8 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
     def displayName(self):
         return self.tr("Export Map Server Cache")
 
-    def group(self):
-        return self.tr("Caching")
-
-    def groupId(self):
-        return "caching"
-
     def tags(self):
         return self.tr("arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package").split(",")
-
-    def icon(self):
-        return QIcon(str(ICON))
 
     def shortDescription(self):
         return self.tr("Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.")
@@ -82,13 +70,6 @@ class ExportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ExportParameterNames
             "file (rows flipped, TMS), a GeoPackage tile table (the cache's own grid as its tile matrix "
             "set) or a {z}/{x}/{y} folder (XYZ or TMS rows). MBTiles and tile folders take the ArcGIS "
             "Online grid (Web Mercator, 256 px): each level goes to the zoom of the same resolution.")
-
-    def canExecute(self):
-        missing = missing_libraries()
-        if missing:
-            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
-                                  "{}").format(", ".join(missing))
-        return True, ""
 
     def initAlgorithm(self, config=None):
         for parameter in ExportParameters().definitions():

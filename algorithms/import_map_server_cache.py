@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
@@ -18,40 +17,19 @@ from qgis.core import (
     QgsProcessingOutputRasterLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
 from .cache_layer import cache_layer
-from .dependencies import missing_libraries
+from .caching_algorithm import CachingAlgorithm, FeedbackProgress
 from .keywords import OVERWRITE_WORDS, SOURCE_TYPES, TILE_ROW_ORDERS, KeywordError, parse_keyword_parameters
 from .parameters import ImportParameters, ParameterNames, raw_values
 from .report import ImportReport
 from .spatial import limits
 
-ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 PACKAGE_SUFFIXES = (".tpk", ".tpkx")
 
 
-class FeedbackProgress:
-    """core.engine's Progress protocol on a QgsProcessingFeedback."""
 
-    def __init__(self, feedback: QgsProcessingFeedback):
-        self.feedback = feedback
-
-    def message(self, text: str) -> None:
-        self.feedback.pushInfo(text)
-
-    def warning(self, text: str) -> None:
-        self.feedback.pushWarning(text)
-
-    def progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.feedback.setProgress(100.0 * done / total)
-
-    def is_cancelled(self) -> bool:
-        return self.feedback.isCanceled()
-
-
-class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
+class ImportMapServerCacheAlgorithm(CachingAlgorithm, ParameterNames):
     """Esri's "Import Map Server Cache" (ArcGIS Server) with the same parameter names and keywords."""
 
     TARGET_CACHE = "target_cache"
@@ -70,17 +48,8 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
     def displayName(self):
         return self.tr("Import Map Server Cache")
 
-    def group(self):
-        return self.tr("Caching")
-
-    def groupId(self):
-        return "caching"
-
     def tags(self):
         return self.tr("arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite").split(",")
-
-    def icon(self):
-        return QIcon(str(ICON))
 
     def shortDescription(self):
         return self.tr("Imports tiles from a cache folder or a tile package into an ArcGIS Server "
@@ -96,13 +65,6 @@ class ImportMapServerCacheAlgorithm(QgsProcessingAlgorithm, ParameterNames):
             "(MERGE, the default) or replace them (OVERWRITE).\n\n"
             "Parameters take arcpy's words as well: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / "
             "DO_NOT_UPLOAD, OVERWRITE / MERGE, and scales as \"500000;250000\".")
-
-    def canExecute(self):
-        missing = missing_libraries()
-        if missing:
-            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
-                                  "{}").format(", ".join(missing))
-        return True, ""
 
     def initAlgorithm(self, config=None):
         self.add_parameters(self.tr("Import report"), self.tr(

@@ -31,11 +31,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..qgiscompat import FILE_BEHAVIOR_FOLDER, NUMBER_INTEGER, PARAMETER_ADVANCED, SOURCE_VECTOR_POLYGON
-from .import_map_server_cache import FeedbackProgress
+from .caching_algorithm import FeedbackProgress, ServiceCacheAlgorithm
 from .keywords import KeywordError, parse_all, parse_choice, parse_scales, parse_workers
 from .parameters import described, raw_values
 from .report import ImportReport
-from .service_algorithm import ServiceCacheAlgorithm
 from .spatial import limits
 from .status_report import StatusReport
 

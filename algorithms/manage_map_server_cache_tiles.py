@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputFolder,
@@ -15,12 +14,10 @@ from qgis.core import (
     QgsProcessingOutputRasterLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtGui import QIcon
 
 from ..qgiscompat import ALGORITHM_CAN_CANCEL
 from .cache_layer import cache_layer
-from .dependencies import missing_libraries
-from .import_map_server_cache import ICON, FeedbackProgress
+from .caching_algorithm import CachingAlgorithm, FeedbackProgress
 from .keywords import UPDATE_MODES, WAIT_WORDS, KeywordError, parse_manage_keywords
 from .manage_parameters import ManageParameterNames, ManageParameters
 from .manage_report import COUNTS, ManageReport
@@ -33,7 +30,7 @@ DRAWER = f"{PLUGIN_PACKAGE}.drawing.renderer:open_drawer"
 EXECUTOR = "processes"
 
 
-class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameterNames):
+class ManageMapServerCacheTilesAlgorithm(CachingAlgorithm, ManageParameterNames):
     """Esri's "Manage Map Server Cache Tiles" drawing the cache from a QGIS project."""
 
     TARGET_CACHE = "target_cache"
@@ -51,17 +48,8 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
     def displayName(self):
         return self.tr("Manage Map Server Cache Tiles")
 
-    def group(self):
-        return self.tr("Caching")
-
-    def groupId(self):
-        return "caching"
-
     def tags(self):
         return self.tr("arcgis,esri,arcpy,tile,cache,bundle,draw,render,seed,update,delete").split(",")
-
-    def icon(self):
-        return QIcon(str(ICON))
 
     def flags(self):
         return super().flags() | ALGORITHM_CAN_CANCEL
@@ -82,13 +70,6 @@ class ManageMapServerCacheTilesAlgorithm(QgsProcessingAlgorithm, ManageParameter
             "update extent, else the cache's full extent. Tiles where nothing is drawn are not stored.\n\n"
             "Parameters take arcpy's words as well: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, scales as "
             "\"500000;250000\".")
-
-    def canExecute(self):
-        missing = missing_libraries()
-        if missing:
-            return False, self.tr("This algorithm needs these Python libraries, which are missing: "
-                                  "{}").format(", ".join(missing))
-        return True, ""
 
     def initAlgorithm(self, config=None):
         for parameter in ManageParameters().definitions():

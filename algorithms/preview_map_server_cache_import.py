@@ -9,7 +9,8 @@ from __future__ import annotations
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsProcessingOutputNumber
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .import_map_server_cache import FeedbackProgress, ImportMapServerCacheAlgorithm
+from .caching_algorithm import FeedbackProgress
+from .import_map_server_cache import ImportMapServerCacheAlgorithm
 from .report import ImportReport
 
 

@@ -10,6 +10,19 @@
     </message>
 </context>
 <context>
+    <name>CachingAlgorithm</name>
+    <message>
+        <location filename="../algorithms/caching_algorithm.py" line="42"/>
+        <source>Caching</source>
+        <translation>Caching</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/caching_algorithm.py" line="53"/>
+        <source>This algorithm needs these Python libraries, which are missing: {}</source>
+        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionsOptionsFactory</name>
     <message>
         <location filename="../provider/options_page.py" line="37"/>
@@ -73,22 +86,22 @@
 <context>
     <name>ConvertMapServerCacheStorageFormatAlgorithm</name>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="161"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="160"/>
         <source>Convert Map Server Cache Storage Format</source>
         <translation>Speicherformat des Map-Server-Caches konvertieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="55"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="54"/>
         <source>arcgis,esri,arcpy,tile,cache,bundle,compact,exploded,storage,convert</source>
         <translation>arcgis,esri,arcpy,kachel,cache,bundle,kompakt,explodiert,speicherformat,konvertieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="58"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="57"/>
         <source>Converts a service&apos;s cache between exploded, compact and compact V2 storage, in place.</source>
         <translation>Konvertiert den Cache eines Dienstes an Ort und Stelle zwischen explodiertem, kompaktem und kompaktem V2-Speicherformat.</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="62"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="61"/>
         <source>Converts the storage of a map or image service cache on disk, as ArcGIS Server&apos;s tool of the same name does: the tiles are repacked with their bytes unchanged, never re-encoded.
 
 Storage format empty: ArcGIS&apos;s rule, exploded and compact (V1) become compact V2, compact V2 becomes exploded. Or choose COMPACT, COMPACT_V2 or EXPLODED.
@@ -101,122 +114,122 @@ Speicherformat leer: die Regel von ArcGIS, explodiert und kompakt (V1) werden ko
 Der Cache bleibt die ganze Zeit lesbar: Der konvertierte Cache entsteht in einem versteckten Ordner neben dem Datenrahmen-Ordner, dann werden beide in einem Schritt getauscht, dann wird der alte entfernt. Leser sehen das alte oder das neue Format, conf.xml passt immer zu den Dateien. Importe in denselben Dienst warten, bis die Konvertierung endet. Freier Speicher etwa in der Größe der Kacheln wird benötigt (vor dem Start geprüft). Wird die Konvertierung unterbrochen, auch durch einen Absturz, beendet ein erneuter Lauf sie.</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="75"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="74"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="76"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="75"/>
         <source>The service whose cache is converted: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer.</source>
         <translation>Der Dienst, dessen Cache konvertiert wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer.</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="79"/>
         <source>Storage format</source>
         <translation>Speicherformat</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="79"/>
         <source>Compact (COMPACT)</source>
         <translation>Kompakt (COMPACT)</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="79"/>
         <source>Compact V2 (COMPACT_V2)</source>
         <translation>Kompakt V2 (COMPACT_V2)</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="80"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="79"/>
         <source>Exploded (EXPLODED)</source>
         <translation>Explodiert (EXPLODED)</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="85"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="84"/>
         <source>The storage to convert to. Empty: ArcGIS&apos;s rule (exploded and compact become compact V2, compact V2 becomes exploded).</source>
         <translation>Das Zielformat. Leer: die Regel von ArcGIS (explodiert und kompakt werden kompakt V2, kompakt V2 wird explodiert).</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="88"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="87"/>
         <source>Number of parallel workers</source>
         <translation>Anzahl paralleler Worker</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="92"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="91"/>
         <source>How many worker processes repack bundles at the same time. Empty: one per processor core.</source>
         <translation>Wie viele Worker-Prozesse gleichzeitig Bundles umpacken. Leer: einer pro Prozessorkern.</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="94"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="93"/>
         <source>Conversion report</source>
         <translation>Konvertierungsbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="94"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="93"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="97"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="96"/>
         <source>Converted cache folder</source>
         <translation>Konvertierter Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="166"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="165"/>
         <source>Tiles converted</source>
         <translation>Konvertierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="134"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="133"/>
         <source>Converted {tiles} tiles of {folder} from {source} to {target} in {seconds:.1f} s</source>
         <translation>{tiles} Kacheln von {folder} in {seconds:.1f} s von {source} nach {target} konvertiert</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="163"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="162"/>
         <source>Cache folder</source>
         <translation>Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="164"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="163"/>
         <source>Storage before</source>
         <translation>Format vorher</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="165"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="164"/>
         <source>Storage after</source>
         <translation>Format nachher</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="167"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="166"/>
         <source>Damaged tiles not carried over</source>
         <translation>Beschädigte, nicht übernommene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="168"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
         <source>Finished an interrupted conversion first</source>
         <translation>Zuerst eine unterbrochene Konvertierung beendet</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="170"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="169"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="172"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="171"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="173"/>
+        <location filename="../algorithms/convert_map_server_cache_storage_format.py" line="172"/>
         <source>Result</source>
         <translation>Ergebnis</translation>
     </message>
@@ -224,27 +237,22 @@ Der Cache bleibt die ganze Zeit lesbar: Der konvertierte Cache entsteht in einem
 <context>
     <name>CreateMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="44"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="40"/>
         <source>Create Map Server Cache</source>
         <translation>Map-Server-Cache erstellen</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="47"/>
-        <source>Caching</source>
-        <translation>Caching</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="53"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="43"/>
         <source>arcgis,esri,arcpy,tile,cache,tiling scheme,conf.xml,create,new</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,kachelschema,conf.xml,erstellen,neu</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="59"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="46"/>
         <source>Creates the tiling scheme and the empty folders of a map service cache drawn from a QGIS project.</source>
         <translation>Erstellt das Kachelschema und die leeren Ordner eines Map-Service-Caches, der aus einem QGIS-Projekt gezeichnet wird.</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="63"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="50"/>
         <source>Creates an empty ArcGIS Server cache for a QGIS project, as ArcGIS Server&apos;s tool of the same name does: &lt;service cache directory&gt;/[&lt;folder&gt;_]&lt;service&gt;/Layers with conf.xml (the tiling scheme), conf.cdi (the map&apos;s full extent) and an empty _alllayers folder. The cache remembers the project and map theme, so Manage Map Server Cache Tiles draws it without being told.
 
 The tiling scheme is NEW (scales STANDARD or CUSTOM, DPI, tile size, origin, image format, storage) or PREDEFINED: a conf.xml file, ARCGISONLINE_SCHEME or WGS84_V2_SCHEME. Resolutions are computed from the scales exactly as ArcGIS computes them, so a cache with the ArcGIS Online scales lines up with ArcGIS Online, Bing and Google tiles.
@@ -257,22 +265,17 @@ Das Kachelschema ist NEW (Maßstäbe STANDARD oder CUSTOM, DPI, Kachelgröße, U
 Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wörter von arcpy an: NEW / PREDEFINED, STANDARD / CUSTOM, PNG ... MIXED, COMPACT / COMPACT_V2 / EXPLODED, Kachelgrößen als &quot;256 x 256&quot; und Maßstäbe als &quot;500000;250000&quot;.</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="79"/>
-        <source>This algorithm needs these Python libraries, which are missing: {}</source>
-        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="86"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="66"/>
         <source>Created cache folder</source>
         <translation>Erstellter Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="115"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="95"/>
         <source>Created {folder}: {levels} levels from 1:{first:,.0f} to 1:{last:,.0f}, {cols} x {rows} px, {format}, origin {x} {y}</source>
         <translation>{folder} erstellt: {levels} Stufen von 1:{first:,.0f} bis 1:{last:,.0f}, {cols} x {rows} px, {format}, Ursprung {x} {y}</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_server_cache.py" line="165"/>
+        <location filename="../algorithms/create_map_server_cache.py" line="145"/>
         <source>in_map is empty and the project open in QGIS has not been saved to a file: save it, or give in_map (a .qgz or .qgs file)</source>
         <translation>in_map ist leer und das in QGIS geöffnete Projekt wurde nicht in einer Datei gespeichert: speichern Sie es oder geben Sie in_map an (eine .qgz- oder .qgs-Datei)</translation>
     </message>
@@ -280,27 +283,22 @@ Ein vorhandener Cache wird nie überschrieben. Die Parameter nehmen auch die Wö
 <context>
     <name>CreateMapTilePackageAlgorithm</name>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="52"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="49"/>
         <source>Create Map Tile Package</source>
         <translation>Kartenkachelpaket erstellen</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="55"/>
-        <source>Caching</source>
-        <translation>Caching</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="61"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="52"/>
         <source>arcgis,esri,arcpy,tile,package,tpk,tpkx,draw,render,field maps,offline</source>
         <translation>arcgis,esri,arcpy,Kachel,Paket,tpk,tpkx,zeichnen,rendern,Field Maps,offline</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="70"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="58"/>
         <source>Draws a QGIS project into an ArcGIS tile package (.tpkx or .tpk).</source>
         <translation>Zeichnet ein QGIS-Projekt in ein ArcGIS-Kachelpaket (.tpkx oder .tpk).</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="73"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="61"/>
         <source>Draws the map of a QGIS project into a tile package, as ArcGIS&apos;s tool of the same name does from a map: a .tpkx (Esri&apos;s open compact tile package, read by ArcGIS Pro, Field Maps, ArcGIS Online and GDAL 3.8+) or a .tpk (compact V1, read by ArcMap and ArcGIS Runtime), with the summary, tags, extent and a thumbnail in its item information.
 
 The tiling scheme is ArcGIS Online&apos;s (ONLINE) or that of an existing service (EXISTING: a conf.xml, a cache folder or a tile package). Levels min_level_of_detail to level_of_detail are drawn over the extent (default: the map&apos;s full extent) or the area of interest, by the same renderer as Manage Map Server Cache Tiles: the package&apos;s tiles are the tiles that tool draws into a cache of the same scheme. The tiles are drawn into a hidden folder beside the output, which is removed afterwards; the package appears whole or not at all.
@@ -313,37 +311,32 @@ Das Kachelschema ist das von ArcGIS Online (ONLINE) oder das eines bestehenden D
 Die Parameter nehmen auch die Wörter von arcpy an: ONLINE / EXISTING, PNG ... MIXED, tpk / tpkx.</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="89"/>
-        <source>This algorithm needs these Python libraries, which are missing: {}</source>
-        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="96"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="77"/>
         <source>Tiles drawn</source>
         <translation>Gezeichnete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="96"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="77"/>
         <source>Empty tiles</source>
         <translation>Leere Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="132"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="113"/>
         <source>Drawing {project} into {output} (scheme {scheme}, levels {low} to {high}, {fmt})</source>
         <translation>Zeichne {project} in {output} (Schema {scheme}, Ebenen {low} bis {high}, {fmt})</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="155"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="136"/>
         <source>{name}: give the tile package to write</source>
         <translation>{name}: Geben Sie das zu schreibende Kachelpaket an</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="192"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="173"/>
         <source>{name}: no project is open from a file: give the QGIS project, or save the open one first</source>
         <translation>{name}: Es ist kein Projekt aus einer Datei geöffnet: Geben Sie das QGIS-Projekt an oder speichern Sie zuerst das geöffnete</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="196"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="177"/>
         <source>{name}: the open project {path} has unsaved changes: save it first (the map is drawn from its file)</source>
         <translation>{name}: Das geöffnete Projekt {path} hat ungespeicherte Änderungen: Speichern Sie es zuerst (die Karte wird aus seiner Datei gezeichnet)</translation>
     </message>
@@ -534,67 +527,57 @@ Die Parameter nehmen auch die Wörter von arcpy an: ONLINE / EXISTING, PNG ... M
 <context>
     <name>ExportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="51"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="48"/>
         <source>Export Map Server Cache</source>
         <translation>Map-Server-Cache exportieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="54"/>
-        <source>Caching</source>
-        <translation>Caching</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="60"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="51"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,export,package</source>
         <translation>arcgis,esri,arcpy,kachel,cache,tpk,tpkx,bundle,export,paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="66"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="54"/>
         <source>Exports tiles of an ArcGIS Server service cache as a cache folder or a tile package.</source>
         <translation>Exportiert Kacheln eines ArcGIS-Server-Dienst-Caches als Cache-Ordner oder Kachelpaket.</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="89"/>
-        <source>This algorithm needs these Python libraries, which are missing: {}</source>
-        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="96"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="77"/>
         <source>Exported cache folder or package</source>
         <translation>Exportierter Cache-Ordner oder exportiertes Paket</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="79"/>
         <source>Tiles exported</source>
         <translation>Exportierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="79"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="79"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="98"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="79"/>
         <source>Damaged tiles</source>
         <translation>Beschädigte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="138"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="119"/>
         <source>Exporting {source} into {target} as {kind} ({storage}, {copy})</source>
         <translation>Exportiere {source} nach {target} als {kind} ({storage}, {copy})</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="166"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="147"/>
         <source>{name}: give the folder to export into</source>
         <translation>{name}: geben Sie den Ordner an, in den exportiert wird</translation>
     </message>
     <message>
-        <location filename="../algorithms/export_map_server_cache.py" line="69"/>
+        <location filename="../algorithms/export_map_server_cache.py" line="57"/>
         <source>Copies tiles of a map or image service cache on disk into a cache folder or a tile package, as ArcGIS Server&apos;s tool of the same name does. The service is only read.
 
 A cache dataset (CACHE_DATASET) goes to &lt;target cache path&gt;/&lt;service cache folder&gt;/&lt;data frame&gt; in the chosen storage format (COMPACT, COMPACT_V2 or EXPLODED): tiles keep their bytes. A tile package (TILE_PACKAGE) is a .tpk for COMPACT and a .tpkx for COMPACT_V2, with item info (summary, tags, extent) and a thumbnail drawn from the tiles; an exploded package is refused.
@@ -810,27 +793,22 @@ MBTILES, GEOPACKAGE und TILE_FOLDER schreiben die Kacheln für QGIS, GDAL und We
 <context>
     <name>ImportMapServerCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="71"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="49"/>
         <source>Import Map Server Cache</source>
         <translation>Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
-        <source>Caching</source>
-        <translation>Caching</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="80"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="52"/>
         <source>arcgis,esri,arcpy,tile,cache,tpk,tpkx,bundle,import,merge,overwrite</source>
         <translation>arcgis,esri,arcpy,kachel,cache,kachelcache,tpk,tpkx,bundle,import,zusammenführen,überschreiben</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="86"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="55"/>
         <source>Imports tiles from a cache folder or a tile package into an ArcGIS Server service cache.</source>
         <translation>Importiert Kacheln aus einem Cache-Ordner oder einem Kachelpaket in den Cache eines ArcGIS-Server-Dienstes.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="90"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="59"/>
         <source>Copies tiles from an exported cache folder or a tile package (.tpk, .tpkx) into the cache of a map or image service on disk, as ArcGIS Server&apos;s tool of the same name does. Source and target must share tiling scheme, storage format and tile format.
 
 Choose the levels by scale, limit the import to an extent or to polygons (tiles on the boundary are clipped pixel by pixel), and either blend the new tiles over the old ones (MERGE, the default) or replace them (OVERWRITE).
@@ -843,122 +821,117 @@ Wählen Sie die Ebenen über ihren Maßstab, beschränken Sie den Import auf ein
 Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TILE_PACKAGE, UPLOAD_DATA / DO_NOT_UPLOAD, OVERWRITE / MERGE sowie Maßstäbe als „500000;250000“.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="103"/>
-        <source>This algorithm needs these Python libraries, which are missing: {}</source>
-        <translation>Dieser Algorithmus braucht diese Python-Bibliotheken, die fehlen: {}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="70"/>
         <source>Import report</source>
         <translation>Importbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="108"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="70"/>
         <source>An HTML page with the counts of the import, level by level.</source>
         <translation>Eine HTML-Seite mit den Zählungen des Imports, Ebene für Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="110"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="72"/>
         <source>Target cache folder</source>
         <translation>Ziel-Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Tiles imported</source>
         <translation>Importierte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Tiles blended</source>
         <translation>Überblendete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Tiles clipped</source>
         <translation>Zugeschnittene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="112"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="74"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="149"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
         <source>Importing {source} into {target} ({mode})</source>
         <translation>Importiere {source} nach {target} ({mode})</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="214"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="176"/>
         <source>a cache folder</source>
         <translation>einen Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="216"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="178"/>
         <source>a tile package (.tpk or .tpkx)</source>
         <translation>ein Kachelpaket (.tpk oder .tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="221"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="183"/>
         <source>source_cache_type is {type}: give {name}, {kind}</source>
         <translation>source_cache_type ist {type}: geben Sie {name} an, {kind}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="243"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="205"/>
         <source>{name}: {path} is not a folder</source>
         <translation>{name}: {path} ist kein Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="246"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="208"/>
         <source>{name}: {path} is not a .tpk or .tpkx file</source>
         <translation>{name}: {path} ist keine .tpk- oder .tpkx-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="226"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="188"/>
         <source>{name}: {path} is a tile package, not a folder: give it as source_tile_package, with source_cache_type TILE_PACKAGE</source>
         <translation>{name}: {path} ist ein Kachelpaket, kein Ordner: als source_tile_package angeben, mit source_cache_type TILE_PACKAGE</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="235"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="197"/>
         <source>{name}: {path} is a folder, not a .tpk or .tpkx file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET</source>
         <translation>{name}: {path} ist ein Ordner, keine .tpk- oder .tpkx-Datei: als source_cache_dataset angeben, mit source_cache_type CACHE_DATASET</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="111"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="73"/>
         <source>Updated target cache</source>
         <translation>Aktualisierter Ziel-Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="215"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="177"/>
         <source>a {z}/{x}/{y} tile folder</source>
         <translation>einen Kachelordner {z}/{x}/{y}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="217"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="179"/>
         <source>an MBTiles file</source>
         <translation>eine MBTiles-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="218"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="180"/>
         <source>a GeoPackage file</source>
         <translation>eine GeoPackage-Datei</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="230"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="192"/>
         <source>{name}: {path} is a file, not a folder: give it as source_tile_package, with source_cache_type {other}</source>
         <translation>{name}: {path} ist eine Datei, kein Ordner: geben Sie sie als source_tile_package an, mit source_cache_type {other}</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="239"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="201"/>
         <source>{name}: {path} is a folder, not a file: give it as source_cache_dataset, with source_cache_type CACHE_DATASET or TILE_FOLDER</source>
         <translation>{name}: {path} ist ein Ordner, keine Datei: geben Sie ihn als source_cache_dataset an, mit source_cache_type CACHE_DATASET oder TILE_FOLDER</translation>
     </message>
     <message>
-        <location filename="../algorithms/import_map_server_cache.py" line="249"/>
+        <location filename="../algorithms/import_map_server_cache.py" line="211"/>
         <source>{name}: {path} is not a file</source>
         <translation>{name}: {path} ist keine Datei</translation>
     </message>
@@ -1282,22 +1255,22 @@ Die Parameter verstehen auch die Schlüsselwörter von arcpy: CACHE_DATASET / TI
 <context>
     <name>ManageMapServerCacheStatusAlgorithm</name>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="89"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="88"/>
         <source>Manage Map Server Cache Status</source>
         <translation>Status des Map-Server-Caches verwalten</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="92"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="91"/>
         <source>arcgis,esri,arcpy,tile,cache,bundle,status,report,geopackage</source>
         <translation>arcgis,esri,arcpy,kachel,cache,bundle,status,bericht,geopackage</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="95"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="94"/>
         <source>Reports what a service&apos;s cache holds, bundle by bundle, as a GeoPackage and a report.</source>
         <translation>Berichtet Bundle für Bundle, was der Cache eines Dienstes enthält, als GeoPackage und Bericht.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="99"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="98"/>
         <source>Reads every bundle of a map or image service cache on disk (or those of the chosen scales, extent or area of interest) and records its tiles, bytes, dead bytes (space no tile uses any more) and damaged tiles, as ArcGIS Server&apos;s tool of the same name does with Status.gdb.
 
 REPORT_BUNDLE_STATUS writes Status.gpkg, one polygon per bundle, into the report folder and loads it on the map, styled by tile count. REBUILD_CACHE_STATUS writes the same Status.gpkg into the service&apos;s cache folder (where ArcGIS keeps Status.gdb). DELETE_CACHE_STATUS removes that file. ArcGIS&apos;s Status.gdb is never changed. The HTML report has the totals per level and a coverage picture of each level.</source>
@@ -1306,142 +1279,142 @@ REPORT_BUNDLE_STATUS writes Status.gpkg, one polygon per bundle, into the report
 REPORT_BUNDLE_STATUS schreibt Status.gpkg, ein Polygon pro Bundle, in den Berichtsordner und lädt es, nach Kachelanzahl gestaltet, in die Karte. REBUILD_CACHE_STATUS schreibt dieselbe Status.gpkg in den Cache-Ordner des Dienstes (wo ArcGIS Status.gdb ablegt). DELETE_CACHE_STATUS entfernt diese Datei. Die Status.gdb von ArcGIS wird nie verändert. Der HTML-Bericht enthält die Summen je Stufe und ein Abdeckungsbild jeder Stufe.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="110"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="109"/>
         <source>Input service</source>
         <translation>Eingabedienst</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="111"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="110"/>
         <source>The service whose cache is read: its cache folder (the data-frame folder holding conf.xml, or the service folder above it) or a string such as GIS Servers/&lt;connection&gt;/[&lt;folder&gt;/]&lt;service&gt;.MapServer.</source>
         <translation>Der Dienst, dessen Cache gelesen wird: sein Cache-Ordner (der Datenrahmen-Ordner mit conf.xml oder der Dienstordner darüber) oder eine Zeichenkette wie GIS Servers/&lt;Verbindung&gt;/[&lt;Ordner&gt;/]&lt;Dienst&gt;.MapServer.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
         <source>Manage mode</source>
         <translation>Verwaltungsmodus</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
         <source>Rebuild cache status (REBUILD_CACHE_STATUS)</source>
         <translation>Cache-Status neu aufbauen (REBUILD_CACHE_STATUS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
         <source>Delete cache status (DELETE_CACHE_STATUS)</source>
         <translation>Cache-Status löschen (DELETE_CACHE_STATUS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
         <source>Report bundle status (REPORT_BUNDLE_STATUS)</source>
         <translation>Bundle-Status berichten (REPORT_BUNDLE_STATUS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="115"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="114"/>
         <source>REPORT_BUNDLE_STATUS (the default): Status.gpkg in the report folder. REBUILD_CACHE_STATUS: Status.gpkg in the service&apos;s cache folder. DELETE_CACHE_STATUS: remove that file.</source>
         <translation>REPORT_BUNDLE_STATUS (Standard): Status.gpkg im Berichtsordner. REBUILD_CACHE_STATUS: Status.gpkg im Cache-Ordner des Dienstes. DELETE_CACHE_STATUS: diese Datei entfernen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="122"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="121"/>
         <source>Scales</source>
         <translation>Maßstäbe</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="123"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="122"/>
         <source>The scales of the levels to read, separated by semicolons. Empty: every level.</source>
         <translation>Die Maßstäbe der zu lesenden Stufen, durch Semikolons getrennt. Leer: alle Stufen.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="126"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="125"/>
         <source>Number of parallel readers</source>
         <translation>Anzahl paralleler Leser</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="130"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="129"/>
         <source>How many bundles are read at the same time (threads). Empty: 4.</source>
         <translation>Wie viele Bundles gleichzeitig gelesen werden (Threads). Leer: 4.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="132"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="131"/>
         <source>Report folder</source>
         <translation>Berichtsordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="132"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="131"/>
         <source>Where REPORT_BUNDLE_STATUS writes Status.gpkg (an existing one is replaced).</source>
         <translation>Wohin REPORT_BUNDLE_STATUS Status.gpkg schreibt (eine vorhandene wird ersetzt).</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="135"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="134"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="135"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="134"/>
         <source>Only bundles intersecting these polygons, in any CRS.</source>
         <translation>Nur Bundles, die diese Polygone schneiden, in beliebigem KBS.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="138"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="137"/>
         <source>Report extent</source>
         <translation>Berichtsausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="138"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="137"/>
         <source>Only bundles intersecting this rectangle, in any CRS. An area of interest takes precedence.</source>
         <translation>Nur Bundles, die dieses Rechteck schneiden, in beliebigem KBS. Ein Interessengebiet hat Vorrang.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="141"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="140"/>
         <source>Status report</source>
         <translation>Statusbericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="141"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="140"/>
         <source>HTML files (*.html)</source>
         <translation>HTML-Dateien (*.html)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="217"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="216"/>
         <source>Bundle status</source>
         <translation>Bundle-Status</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="145"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="145"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="145"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="144"/>
         <source>Damaged tiles</source>
         <translation>Beschädigte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="188"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="187"/>
         <source>Removed {path}</source>
         <translation>{path} entfernt</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="188"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="187"/>
         <source>{path} did not exist: nothing to remove</source>
         <translation>{path} existierte nicht: nichts zu entfernen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="196"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="195"/>
         <source>Wrote {path}: {count} bundles</source>
         <translation>{path} geschrieben: {count} Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="243"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="242"/>
         <source>report_folder: REPORT_BUNDLE_STATUS needs a folder to write Status.gpkg into</source>
         <translation>report_folder: REPORT_BUNDLE_STATUS braucht einen Ordner, in den Status.gpkg geschrieben wird</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_status.py" line="246"/>
+        <location filename="../algorithms/manage_map_server_cache_status.py" line="245"/>
         <source>report_folder: {path} is not a folder</source>
         <translation>report_folder: {path} ist kein Ordner</translation>
     </message>
@@ -1449,27 +1422,22 @@ REPORT_BUNDLE_STATUS schreibt Status.gpkg, ein Polygon pro Bundle, in den Berich
 <context>
     <name>ManageMapServerCacheTilesAlgorithm</name>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="52"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="49"/>
         <source>Manage Map Server Cache Tiles</source>
         <translation>Kacheln eines Map-Server-Caches verwalten</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="55"/>
-        <source>Caching</source>
-        <translation>Caching</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="61"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="52"/>
         <source>arcgis,esri,arcpy,tile,cache,bundle,draw,render,seed,update,delete</source>
         <translation>arcgis,esri,arcpy,kachel,cache,bundle,zeichnen,rendern,seed,aktualisieren,löschen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="70"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="58"/>
         <source>Draws, fills in or deletes the tiles of an ArcGIS Server service cache from a QGIS project.</source>
         <translation>Zeichnet, ergänzt oder löscht die Kacheln eines ArcGIS-Server-Dienst-Caches aus einem QGIS-Projekt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="74"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="62"/>
         <source>Draws the tiles of a map service cache on disk with QGIS&apos;s own map renderer, from a QGIS project (the one the cache remembers, or in_map), as ArcGIS Server&apos;s tool of the same name does from a map document. Tiles are drawn in the cache&apos;s spatial reference at each level&apos;s resolution and DPI, several at once (supertiles) so that nothing shows a seam; labels are never cut. Layers hidden at a scale stay hidden.
 
 RECREATE_ALL_TILES replaces the tiles, RECREATE_EMPTY_TILES draws those missing (it finishes an interrupted run), DELETE_TILES removes them; always within the area of interest, else the update extent, else the cache&apos;s full extent. Tiles where nothing is drawn are not stored.
@@ -1482,47 +1450,42 @@ RECREATE_ALL_TILES ersetzt die Kacheln, RECREATE_EMPTY_TILES zeichnet die fehlen
 Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NOT_WAIT, Maßstäbe als &quot;500000;250000&quot;.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="89"/>
-        <source>This algorithm needs these Python libraries, which are missing: {}</source>
-        <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="96"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="77"/>
         <source>Cache folder</source>
         <translation>Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="97"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="78"/>
         <source>Updated cache</source>
         <translation>Aktualisierter Cache</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="79"/>
         <source>Tiles drawn</source>
         <translation>Gezeichnete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="79"/>
         <source>Empty tiles</source>
         <translation>Leere Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="79"/>
         <source>Tiles skipped</source>
         <translation>Übersprungene Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="98"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="79"/>
         <source>Tiles deleted</source>
         <translation>Gelöschte Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="132"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="113"/>
         <source>wait_for_job_completion is DO_NOT_WAIT: tiles are drawn by this QGIS, so the tool returns when they are done.</source>
         <translation>wait_for_job_completion ist DO_NOT_WAIT: die Kacheln zeichnet dieses QGIS, daher kehrt das Werkzeug zurück, wenn sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="134"/>
+        <location filename="../algorithms/manage_map_server_cache_tiles.py" line="115"/>
         <source>{mode} in {target}, map {project} (theme: {theme})</source>
         <translation>{mode} in {target}, Karte {project} (Kartenthema: {theme})</translation>
     </message>
@@ -1839,22 +1802,22 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
 <context>
     <name>PreviewMapServerCacheImportAlgorithm</name>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="33"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="34"/>
         <source>Preview Map Server Cache Import</source>
         <translation>Vorschau: Map-Server-Cache importieren</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="36"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="37"/>
         <source>arcgis,esri,tile,cache,tpk,tpkx,bundle,import,preview,plan,dry run</source>
         <translation>arcgis,esri,kachel,cache,tpk,tpkx,bundle,import,vorschau,plan,probelauf</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="39"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="40"/>
         <source>Shows what an import of a cache folder or tile package into a service cache would do, without changing anything.</source>
         <translation>Zeigt, was ein Import eines Cache-Ordners oder Kachelpakets in einen Dienst-Cache bewirken würde, ohne etwas zu ändern.</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="43"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="44"/>
         <source>Takes the parameters of Import Map Server Cache and plans that import without writing a tile: the report tells per level how many tiles and bundles would be copied, blended, clipped or skipped and how many bytes would be written, with a map of the planned outcomes.
 
 Copies are counted with the exact size of their source tiles; blends and clips are estimated by the size of their source tiles, since the result depends on pixels. Source tiles that are opaque by their format (JPEG, PNG without alpha) replace the target&apos;s tiles.
@@ -1867,47 +1830,47 @@ Kopien werden mit der genauen Größe ihrer Quellkacheln gezählt; Überblendung
 Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal, keine Sperre und keine Kopie im Upload-Ordner.</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="53"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="54"/>
         <source>Preview report</source>
         <translation>Vorschaubericht</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="53"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="54"/>
         <source>An HTML page with the planned counts, level by level, and a map of the planned outcomes.</source>
         <translation>Eine HTML-Seite mit den geplanten Anzahlen, Ebene für Ebene, und einer Karte der geplanten Ergebnisse.</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
         <source>Tiles to write</source>
         <translation>Zu schreibende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
         <source>Tiles to blend</source>
         <translation>Zu überblendende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
         <source>Tiles to clip</source>
         <translation>Zuzuschneidende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
         <source>Tiles to skip</source>
         <translation>Zu überspringende Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="55"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="56"/>
         <source>Damaged source tiles</source>
         <translation>Beschädigte Quellkacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="59"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="60"/>
         <source>Bytes to write (estimated in part)</source>
         <translation>Zu schreibende Bytes (teils geschätzt)</translation>
     </message>
     <message>
-        <location filename="../algorithms/preview_map_server_cache_import.py" line="67"/>
+        <location filename="../algorithms/preview_map_server_cache_import.py" line="68"/>
         <source>Planning the import of {source} into {target}; nothing is written</source>
         <translation>Plane den Import von {source} in {target}; es wird nichts geschrieben</translation>
     </message>
@@ -2088,17 +2051,7 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>ServiceCacheAlgorithm</name>
     <message>
-        <location filename="../algorithms/service_algorithm.py" line="24"/>
-        <source>Caching</source>
-        <translation>Caching</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/service_algorithm.py" line="35"/>
-        <source>This algorithm needs these Python libraries, which are missing: {}</source>
-        <translation>Dieser Algorithmus benötigt diese Python-Bibliotheken, die fehlen: {}</translation>
-    </message>
-    <message>
-        <location filename="../algorithms/service_algorithm.py" line="48"/>
+        <location filename="../algorithms/caching_algorithm.py" line="72"/>
         <source>input_service: give the service whose cache to use</source>
         <translation>input_service: den Dienst angeben, dessen Cache verwendet wird</translation>
     </message>

@@ -63,13 +63,15 @@ def test_algorithm_names_and_parameters(plugin):
 
 
 def test_can_execute(plugin, monkeypatch):
-    algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
-    assert algorithm.canExecute() == (True, "")
-    from map_server_cache.algorithms import import_map_server_cache
+    """Every algorithm refuses to run without the libraries core needs, naming them."""
+    from map_server_cache.algorithms import caching_algorithm
 
-    monkeypatch.setattr(import_map_server_cache, "missing_libraries", lambda: ["Pillow", "numpy"])
-    ok, message = algorithm.canExecute()
-    assert not ok and "Pillow" in message and "numpy" in message
+    algorithms = plugin.provider.algorithms()
+    assert all(algorithm.canExecute() == (True, "") for algorithm in algorithms)
+    monkeypatch.setattr(caching_algorithm, "missing_libraries", lambda: ["Pillow", "numpy"])
+    for algorithm in algorithms:
+        ok, message = algorithm.canExecute()
+        assert not ok and "Pillow" in message and "numpy" in message, algorithm.id()
 
 
 def test_plugin_loads_without_pillow_and_numpy():

@@ -1,11 +1,12 @@
-"""What the algorithms working on one service's cache in place share: the Toolbox group, the icon, the
-library check and ``input_service`` resolved to the data-frame folder."""
+"""What every algorithm of the plugin shares: the Toolbox group, the icon, the library check and the
+feedback core reports through; and, for the tools working on one service's cache, ``input_service``
+resolved to the data-frame folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QIcon
 
@@ -14,14 +15,31 @@ from .dependencies import missing_libraries
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 INPUT_SERVICE = "input_service"
 
+class FeedbackProgress:
+    """core.engine's Progress protocol on a QgsProcessingFeedback."""
 
-class ServiceCacheAlgorithm(QgsProcessingAlgorithm):
-    """Base of Convert Map Server Cache Storage Format and Manage Map Server Cache Status."""
+    def __init__(self, feedback: QgsProcessingFeedback):
+        self.feedback = feedback
 
-    INPUT_SERVICE = INPUT_SERVICE
+    def message(self, text: str) -> None:
+        self.feedback.pushInfo(text)
+
+    def warning(self, text: str) -> None:
+        self.feedback.pushWarning(text)
+
+    def progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.feedback.setProgress(100.0 * done / total)
+
+    def is_cancelled(self) -> bool:
+        return self.feedback.isCanceled()
+
+
+class CachingAlgorithm(QgsProcessingAlgorithm):
+    """Base of every algorithm: the *Caching* group, the plugin's icon, and no run without the libraries."""
 
     def group(self):
-        return QCoreApplication.translate("ServiceCacheAlgorithm", "Caching")
+        return QCoreApplication.translate("CachingAlgorithm", "Caching")
 
     def groupId(self):
         return "caching"
@@ -33,9 +51,15 @@ class ServiceCacheAlgorithm(QgsProcessingAlgorithm):
         missing = missing_libraries()
         if missing:
             return False, QCoreApplication.translate(
-                "ServiceCacheAlgorithm", "This algorithm needs these Python libraries, which are missing: "
+                "CachingAlgorithm", "This algorithm needs these Python libraries, which are missing: "
                 "{}").format(", ".join(missing))
         return True, ""
+
+
+class ServiceCacheAlgorithm(CachingAlgorithm):
+    """Base of the tools that work on one service's cache in place (Convert, Cache Status)."""
+
+    INPUT_SERVICE = INPUT_SERVICE
 
     def service_folder(self, parameters, context) -> Path:
         """The service's data-frame folder, from a folder or a service string and the server connections."""
