@@ -176,10 +176,7 @@ def _smallest_png(rgba: np.ndarray) -> bytes:
     """Esri's PNG: the lowest depth that keeps the pixels (fully transparent ones compare equal whatever their
     colour): PNG8 when the tile has at most 256 colours, else PNG24 when every pixel is opaque or fully
     transparent, else PNG32 (``_png24`` writes RGBA then). One encoding per tile."""
-    clear_as_zero = np.where(rgba[..., 3:] == 0, 0, rgba).astype(np.uint8)
-    if Image.fromarray(clear_as_zero, "RGBA").getcolors(256) is not None:
-        return _png8(rgba)
-    return _png24(rgba)
+    return _exact_png8(_clear_as_zero(rgba)) or _png24(rgba)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -220,24 +217,46 @@ def _unused_colour(opaque: np.ndarray, preferred: int) -> int:
 
 
 def _png8(rgba: np.ndarray) -> bytes:
-    rgba = np.where(rgba[..., 3:] == 0, 0, rgba).astype(np.uint8)      # one colour for "transparent"
-    image = Image.fromarray(rgba, "RGBA")
-    colours = image.getcolors(256)
-    if colours is not None:
-        palette = np.array([colour for _count, colour in colours], dtype=np.uint8)
-        keys = palette.view(np.uint32).ravel()
-        order = np.argsort(keys)
-        pixels = np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
-        indices = order[np.searchsorted(keys[order], pixels)].astype(np.uint8)
-    else:
-        indices = np.asarray(image.quantize(255, method=_OCTREE)).copy()
-        clear = rgba[..., 3] == 0
-        indices[clear] = 255
-        counts = np.bincount(indices.ravel(), minlength=256)
-        sums = [np.bincount(indices.ravel(), weights=rgba[..., band].ravel(), minlength=256)
-                for band in range(4)]
-        palette = np.stack([np.rint(s / np.maximum(counts, 1)) for s in sums], axis=1).astype(np.uint8)
-        palette[255] = 0
+    rgba = _clear_as_zero(rgba)
+    return _exact_png8(rgba) or _quantised_png8(rgba)
+
+
+def _clear_as_zero(rgba: np.ndarray) -> np.ndarray:
+    """One colour for "transparent": fully transparent pixels become (0, 0, 0, 0)."""
+    rgba = np.ascontiguousarray(rgba, np.uint8)
+    clear = rgba[..., 3] == 0
+    if not clear.any():
+        return rgba
+    rgba = rgba.copy()
+    rgba[clear] = 0
+    return rgba
+
+
+def _exact_png8(rgba: np.ndarray) -> bytes | None:
+    """A palette PNG holding exactly the tile's colours; None when it has more than 256."""
+    colours = Image.fromarray(rgba, "RGBA").getcolors(256)
+    if colours is None:
+        return None
+    palette = np.array([colour for _count, colour in colours], dtype=np.uint8)
+    keys = palette.view(np.uint32).ravel()
+    order = np.argsort(keys)
+    pixels = np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
+    return _paletted(order[np.searchsorted(keys[order], pixels)].astype(np.uint8), palette)
+
+
+def _quantised_png8(rgba: np.ndarray) -> bytes:
+    """Octree-quantised to 255 colours, index 255 kept for fully transparent pixels."""
+    indices = np.asarray(Image.fromarray(rgba, "RGBA").quantize(255, method=_OCTREE)).copy()
+    clear = rgba[..., 3] == 0
+    indices[clear] = 255
+    counts = np.bincount(indices.ravel(), minlength=256)
+    sums = [np.bincount(indices.ravel(), weights=rgba[..., band].ravel(), minlength=256) for band in range(4)]
+    palette = np.stack([np.rint(s / np.maximum(counts, 1)) for s in sums], axis=1).astype(np.uint8)
+    palette[255] = 0
+    return _paletted(indices, palette)
+
+
+def _paletted(indices: np.ndarray, palette: np.ndarray) -> bytes:
     paletted = Image.fromarray(indices, "P")
     paletted.putpalette(palette[:, :3].tobytes())
     alphas = palette[:, 3]

@@ -39,6 +39,8 @@ _ROW = re.compile(r"^R([0-9a-f]{8})$", re.IGNORECASE)
 _COL = re.compile(r"^C([0-9a-f]{8})\.(png|jpe?g|lerc)$", re.IGNORECASE)
 _LEFTOVER = re.compile(r"^\.C([0-9a-f]{8})\.", re.IGNORECASE)
 ODD = 255
+# How often a tile write is tried again when a neighbouring block's writer removes the shared row folder.
+FOLDER_RACE_ATTEMPTS = 10
 
 
 def sniff_extension(data: bytes) -> str:
@@ -269,13 +271,15 @@ class ExplodedWriter(BundleWriter):
         storage = self.storage
         relpath = f"{storage.level_path(self.key.level)}/R{row:08x}/C{col:08x}.{ext}"
         path = storage.real_file(relpath)
-        for attempt in range(2):
-            path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in range(FOLDER_RACE_ATTEMPTS):
             try:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 replace_file(path, data, durable=False)   # one writer at a time: a leftover is overwritten
                 break
-            except FileNotFoundError:
-                if attempt:    # else the writer of a neighbouring block removed the emptied row folder
+            except (FileNotFoundError, FileExistsError):
+                # The writer of a neighbouring block (same row folder, another lock) removed the row folder
+                # it emptied between our mkdir and our write; its rmdir fails once our file is in.
+                if attempt == FOLDER_RACE_ATTEMPTS - 1:
                     raise
         for stale in self._files.get((row, col), []):
             if stale != relpath:

@@ -2,6 +2,7 @@
 
 import os
 import struct
+import threading
 from pathlib import Path
 
 import pytest
@@ -370,3 +371,31 @@ def test_index_read_ahead_asks_for_each_index_and_tolerates_what_is_missing(stor
                       compact_v1_format.BUNDLX_SIZE)
     assert all(requested == length for *_, requested, _ in asked)
     assert [tuple(row) for row in storage.bundle_positions(keys[0])] == [(0, 0)]
+
+
+def test_exploded_neighbours_share_a_row_folder_one_emptying_it(tmp_path):
+    """Writers of two blocks in one row (two locks, one row folder): one deletes its tile, emptying the folder
+    and removing it, while the other writes; neither fails nor loses a tile."""
+    storage = open_storage(DirectoryFS(tmp_path), StorageFormat.EXPLODED)
+    storage.durable = False
+    errors = []
+
+    def churn(col0):
+        try:
+            for version in range(150):
+                with storage.writer(BundleKey(1, 0, col0)) as writer:
+                    writer.put(0, col0 + 1, png(version))
+                with storage.writer(BundleKey(1, 0, col0)) as writer:
+                    writer.delete(0, col0 + 1)
+            with storage.writer(BundleKey(1, 0, col0)) as writer:
+                writer.put(0, col0 + 1, png(col0))
+        except Exception as error:          # noqa: BLE001 - reported below, with the thread's block
+            errors.append((col0, error))
+
+    threads = [threading.Thread(target=churn, args=(col0,)) for col0 in (0, 128)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert everything(storage) == {(1, 0, 1): png(0), (1, 0, 129): png(128)}
