@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from ..sources.dataset import find_dataframe_folder
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock
-from .cluster import load_distributed, run_units_on_cluster
+from .cluster import chosen_scheduler, load_distributed, run_units_on_cluster
 from .journal import import_id, journal_finished, journal_folder, record_whole_copies, remove_journal
 from .pool import run_units
 from .snapshots import choose_pictures, outline_of
@@ -67,13 +66,9 @@ class ImportRequest:
     link_whole_bundles: bool = False              # a staged target, never written again: links, no copies
 
 
-# Names the Dask scheduler for every import, over ImportRequest.scheduler (headless runs, whole sites).
-SCHEDULER_ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_DASK_SCHEDULER"
-
-
 def scheduler_for(request: ImportRequest) -> str | None:
     """The scheduler an import runs on: the environment's, else the request's; None: the local pool."""
-    return os.environ.get(SCHEDULER_ENVIRONMENT_VARIABLE, "").strip() or request.scheduler or None
+    return chosen_scheduler(request.scheduler)
 
 
 def import_cache(request: ImportRequest, progress: Progress | None = None) -> ImportResult:
