@@ -130,12 +130,13 @@ def test_cluster_lost_mid_draw_fails_naming_the_scheduler_and_recreate_empty_til
 
 
 def test_cancel_stops_the_drawing_workers(tmp_path, cluster, maps):
+    whole = draw(tmp_path / "whole", maps["plain"], levels=(13, 14, 15))
     progress = Recorder(cancel_when=lambda recorder: any(done for done, _ in recorder.done))
     with pytest.raises(ImportCancelled):
         draw(tmp_path / "cluster", maps["plain"], scheduler=cluster.address, progress=progress,
              levels=(13, 14, 15))
     assert time.monotonic() - progress.cancelled_at < 20
-    assert_all_readable(tmp_path / "cluster" / "Layers")
+    assert 0 < assert_all_readable(tmp_path / "cluster" / "Layers") < whole.drawn, "queued bundles dropped"
     with cluster.client() as client:
         assert not any(client.processing().values()), "nothing left running on the cluster"
 
