@@ -20,6 +20,7 @@ from test_engine_cancel import Recorder, assert_all_readable
 from test_manage_tiles import SCALE_14, stored
 
 from map_server_cache.core.errors import CacheError, ImportCancelled
+from map_server_cache.core.execution import cluster as cluster_executor
 from map_server_cache.core.execution.manage import DEFAULT_DRAWER, ManageRequest, manage_tiles
 from map_server_cache.core.planning.draw_plan import UpdateMode
 from map_server_cache.core.scheme import Extent
@@ -113,7 +114,9 @@ def test_a_worker_killed_mid_draw_costs_only_its_bundle(tmp_path, cluster, maps)
     assert counts(result) == counts(expected)
 
 
-def test_cluster_lost_mid_draw_fails_naming_the_scheduler_and_recreate_empty_tiles_finishes(tmp_path, maps):
+def test_cluster_lost_mid_draw_fails_naming_the_scheduler_and_recreate_empty_tiles_finishes(tmp_path, maps,
+                                                                                          monkeypatch):
+    monkeypatch.setattr(cluster_executor, "CONNECT_SECONDS", 3)     # how long the client tries to reconnect
     expected = draw(tmp_path / "local", maps["plain"], levels=(14, 15))
     lost = Cluster(tmp_path / "lost", workers=1)
     progress = Recorder()
