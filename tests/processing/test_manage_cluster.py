@@ -4,6 +4,7 @@ killed mid-draw, the cluster lost, cancel, and the pre-flight naming what a work
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -75,6 +76,24 @@ def test_every_mode_draws_the_tiles_the_local_run_draws_byte_for_byte(tmp_path, 
         assert counts(results["cluster"]) == counts(results["local"]), step
         assert tiles(runs["cluster"]) == tiles(runs["local"]), step
     assert results["cluster"].deleted > 0 and len(tiles(runs["local"])) > 10
+
+
+def test_the_tool_draws_on_the_scheduler_of_the_connection_holding_the_cache(tmp_path, cluster, maps, plugin,
+                                                                           monkeypatch):
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    monkeypatch.setenv("MAP_SERVER_CACHE_SERVERS", json.dumps(
+        {"site": {"root": str(tmp_path), "scheduler": cluster.address}}))
+    folder, _scheme = make_cache(tmp_path / "cache", levels=(13,))
+    lines: list[str] = []
+    feedback = QgsProcessingFeedback()
+    feedback.pushInfo = lines.append
+    results = processing.run("mapservercache:managemapservercachetiles", {
+        "input_service": str(folder), "in_map": str(maps["plain"]), "update_mode": "RECREATE_ALL_TILES",
+        "num_of_caching_service_instances": 2}, feedback=feedback)
+    assert any(line.startswith(f"Drawing on the Dask cluster at {cluster.address}") for line in lines), lines
+    assert results["drawn"] > 0
 
 
 class KillMidDraw(Recorder):
