@@ -177,6 +177,26 @@ def test_a_qgis_version_other_than_the_clients_stops_the_run_naming_every_worker
     assert tiles(tmp_path / "cluster") == {}
 
 
+def test_a_worker_without_qgis_is_named(tmp_path, cluster, maps):
+    """A third worker whose Python finds no QGIS: a ``qgis`` package first on its path that fails to load."""
+    fake = tmp_path / "no-qgis" / "qgis"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('no QGIS in this Python')\n")
+    worker = cluster.add_worker("noqgis", env={"PYTHONPATH": str(fake.parent)})
+    try:
+        cluster.wait_for_workers(3)
+        with pytest.raises(CacheError) as raised:
+            draw(tmp_path / "cluster", maps["plain"], scheduler=cluster.address)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+        cluster.processes.remove(worker)
+    message = str(raised.value)
+    assert "1 of 3 Dask workers" in message and "(noqgis)" in message, message
+    assert "no QGIS in this Python" in message
+    assert tiles(tmp_path / "cluster") == {}
+
+
 def test_a_font_the_labels_use_missing_on_the_workers_is_named(tmp_path, cluster, maps):
     """The client has a font (STIX General, added to this process only) the workers lack."""
     from qgis.core import QgsProject
