@@ -135,15 +135,18 @@ class ManageMapServerCacheTilesAlgorithm(CachingAlgorithm, ManageParameterNames)
         """The core ManageRequest the parameters describe."""
         from ..core.execution.manage import ManageRequest
         from ..core.planning.draw_plan import UpdateMode
+        from ..settings import connection_scheduler
 
         target = self._target_folder(parameters, context)
         extent, area = limits(self, parameters, context, feedback, target, self.UPDATE_EXTENT,
                               self.AREA_OF_INTEREST)
         project = self.parameterAsFile(parameters, self.IN_MAP, context) or None
         theme = self.parameterAsString(parameters, self.MAP_THEME, context).strip() or None
+        service = self.parameterAsString(parameters, self.INPUT_SERVICE, context)
         return ManageRequest(target=target, scales=options["scales"], mode=UpdateMode[options["mode"]],
                              workers=options["workers"], extent=extent, area_of_interest=area,
-                             project=project, map_theme=theme, drawer=DRAWER, executor=EXECUTOR)
+                             project=project, map_theme=theme, drawer=DRAWER, executor=EXECUTOR,
+                             scheduler=connection_scheduler(service, target))
 
     @staticmethod
     def _checked(request):

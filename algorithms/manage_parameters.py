@@ -76,8 +76,10 @@ class ManageParameters(ManageParameterNames):
             described(QgsProcessingParameterNumber(
                 self.NUM_OF_CACHING_SERVICE_INSTANCES, self.tr("Number of caching service instances"),
                 NUMBER_INTEGER, optional=True, minValue=-1), self.tr(
-                "How many supertiles are drawn at the same time, each by its own copy of the map's layers. "
-                "Empty or -1: one per processor core."), advanced=True),
+                "How many supertiles are drawn at the same time, each by its own copy of the map's layers; "
+                "on a Dask cluster (a scheduler named for the service's connection), how many bundles its "
+                "workers draw at once. Empty or -1: one per processor core, or every worker thread of the "
+                "cluster."), advanced=True),
             described(QgsProcessingParameterFeatureSource(
                 self.AREA_OF_INTEREST, self.tr("Area of interest"), [SOURCE_VECTOR_POLYGON], optional=True),
                 self.tr("Polygons limiting the tiles drawn or deleted, in any CRS: every tile touching them. "

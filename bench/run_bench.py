@@ -10,6 +10,8 @@
 3. Peak memory (VmHWM of the importing process and of its workers) as the tile count grows: memory.py.
 4. Compaction: tile-by-tile imports rewriting one full bundle, and one compaction of it alone: compaction.py.
 5. The MERGE on the local pool and on a localhost Dask cluster, the cluster's costs: cluster.py.
+   Then the bench map drawn on the local pool and on a localhost Dask cluster of QGIS workers:
+   draw_cluster.py.
 6. Scale (scale.py; left out with ``--quick``): ~130k and ~1M tiles from disk, cold and warm, through
    the engine and processing.run, an area of interest, the fixed cost of an import through qgis_process.
 7. Open formats: 100 000 tiles imported from an MBTiles vs reading the blobs out of SQLite into plain files;
@@ -32,6 +34,7 @@ sys.path[:0] = [str(REPO / "build" / "plugins"), str(REPO / "tests" / "core")]
 from cachebuilders import make_scheme, write_cache  # noqa: E402
 from cluster import bench_cluster  # noqa: E402
 from compaction import bench_compaction  # noqa: E402
+from draw_cluster import bench_draw_cluster  # noqa: E402
 from full import bench_full  # noqa: E402
 from harness import SCALE_ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
 from memory import MEMORY_LEVELS, bench_memory  # noqa: E402
@@ -72,11 +75,13 @@ def main() -> None:
         cluster = bench_cluster(work)
         print(cluster, "\nopen formats", flush=True)
         openformats = bench_openformats(work)
-        print(openformats, flush=True)
+        print(openformats, "\ndrawing on a cluster", flush=True)
+        draw_cluster = bench_draw_cluster(work)
+        print(draw_cluster, flush=True)
         shutil.rmtree(work / "src")
         scale = None if args.quick else bench_scale(work / "scale", SCALE_ROUNDS)
     text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster,
-                  openformats)
+                  openformats, draw_cluster)
     Path(args.output).write_text(text + "\n")
     print(text)
 

@@ -32,6 +32,7 @@ from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
 from ..core.scheme import Extent, TilingScheme
 from ..qgiscompat import LABELS_PARTIAL_CANDIDATES
+from .preflight import client_facts, problems
 from .project import DrawingError, check_map_theme, open_project, visible_layers
 
 MARGIN = 32   # pixels drawn around a supertile and cropped away
@@ -141,3 +142,13 @@ def open_drawer(project: str, map_theme: str | None, scheme: TilingScheme) -> Qg
         del opened      # not kept alive by the traceback: QGIS objects must go before QGIS exits
         raise DrawingError(str(error)) from None
     return QgisDrawer(opened, map_theme, crs, scheme.dpi)
+
+
+def worker_problems(project: str, map_theme: str | None, facts: dict) -> str:
+    """A Dask worker's drawing pre-flight (core calls it by this module's name, with ``client_facts()`` of
+    the client): QGIS started here, then what ``preflight.problems`` finds missing."""
+    ensure_qgis()
+    return problems(project, map_theme, facts)
+
+
+__all__ = ["QgisDrawer", "client_facts", "ensure_qgis", "open_drawer", "worker_problems"]

@@ -1559,8 +1559,8 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
     </message>
     <message>
         <location filename="../algorithms/manage_parameters.py" line="76"/>
-        <source>How many supertiles are drawn at the same time, each by its own copy of the map&apos;s layers. Empty or -1: one per processor core.</source>
-        <translation>Wie viele Superkacheln gleichzeitig gezeichnet werden, jede von einer eigenen Kopie der Kartenlayer. Leer oder -1: eine je Prozessorkern.</translation>
+        <source>How many supertiles are drawn at the same time, each by its own copy of the map&apos;s layers; on a Dask cluster (a scheduler named for the service&apos;s connection), how many bundles its workers draw at once. Empty or -1: one per processor core, or every worker thread of the cluster.</source>
+        <translation>Wie viele Superkacheln gleichzeitig gezeichnet werden, jede von einer eigenen Kopie der Kartenlayer; auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Bundles dessen Worker zugleich zeichnen. Leer oder -1: eine je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
         <location filename="../algorithms/manage_parameters.py" line="81"/>

@@ -73,12 +73,16 @@ def _close_opened(package) -> None:
         workers.close_datasets()
 
 
-def run_unit(settings_blob: bytes, unit_blob: bytes, stop_name: str):
-    """The task of one unit: run it with the client's code; stop when the import's Event is set."""
+def run_unit(run_blob: bytes, unit_blob: bytes, stop_name: str):
+    """The task of one unit: run it with the client's code and its kind (``pool.UnitKind``, pickled with the
+    run's settings); stop when the run's Event is set. The kind's ``open_worker`` runs before every unit in
+    the worker's thread: what it sets up is kept there between units and runs (a drawer keeps its project)."""
     shipped_package()
-    workers = sys.modules[PACKAGE + ".core.execution.workers"]
-    settings, unit = pickle.loads(settings_blob), pickle.loads(unit_blob)
-    return workers.run_unit(settings, unit, _stop_poller(stop_name))
+    kind, settings = pickle.loads(run_blob)
+    unit = pickle.loads(unit_blob)
+    if kind.open_worker is not None:
+        kind.open_worker(settings)
+    return kind.run(settings, unit, _stop_poller(stop_name))
 
 
 def _stop_poller(stop_name: str):
@@ -103,6 +107,16 @@ def close_opened() -> None:
     package = sys.modules.get(PACKAGE)
     if getattr(package, MARK, None) == code_hash():
         _close_opened(package)
+
+
+def probe_kind(kind_blob: bytes, args_blob: bytes) -> str:
+    """A worker's pre-flight for one run: "" when it has what units of the kind need, else what it lacks."""
+    try:
+        shipped_package()
+        kind = pickle.loads(kind_blob)
+        return kind.probe(*pickle.loads(args_blob))
+    except Exception as error:                  # what is missing on this worker (a module, a library)
+        return f"{type(error).__name__}: {error}"
 
 
 def probe(read_paths: list, write_folder: str) -> str:

@@ -10,6 +10,8 @@ every bundle readable with whole supertiles' worth of tiles, and memory holds on
 
 from __future__ import annotations
 
+import os
+import pickle
 import threading
 import time
 from typing import Callable
@@ -35,15 +37,25 @@ _LOCAL = threading.local()
 
 
 def open_drawer(settings: DrawSettings) -> None:
-    """Make this thread's drawer (DELETE_TILES draws nothing and needs none)."""
-    if settings.mode is not UpdateMode.DELETE_TILES:
-        assert settings.project is not None, "a drawing run names its project"
-        _LOCAL.drawer = load_drawer(settings.drawer, settings.project, settings.map_theme, settings.scheme)
+    """Make this thread's drawer (DELETE_TILES draws nothing and needs none). One already made for the same
+    map, unchanged since (path and modification time), drawer and scheme is kept: a Dask worker's thread
+    calls this before every unit and reads the project once per run, not per unit."""
+    if settings.mode is UpdateMode.DELETE_TILES:
+        return
+    assert settings.project is not None, "a drawing run names its project"
+    stat = os.stat(settings.project)
+    key = pickle.dumps((settings.project, stat.st_mtime_ns, stat.st_size, settings.map_theme, settings.drawer,
+                        settings.scheme))
+    if getattr(_LOCAL, "drawer", None) is not None and _LOCAL.key == key:
+        return
+    close_drawer()
+    _LOCAL.drawer = load_drawer(settings.drawer, settings.project, settings.map_theme, settings.scheme)
+    _LOCAL.key = key
 
 
 def close_drawer() -> None:
     drawer = getattr(_LOCAL, "drawer", None)
-    _LOCAL.drawer = None
+    _LOCAL.drawer = _LOCAL.key = None
     if drawer is not None:
         drawer.close()
 

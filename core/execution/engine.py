@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from ..sources.open_formats import is_tile_folder, open_differences
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
 from ..storage.locks import BOOKKEEPING_FOLDER, BundleLock, CacheLock
-from .cluster import load_distributed, run_units_on_cluster
+from .cluster import chosen_scheduler, load_distributed, run_units_on_cluster
 from .journal import import_id, journal_finished, journal_folder, record_whole_copies, remove_journal
 from .pool import run_units
 from .snapshots import choose_pictures, outline_of
@@ -76,13 +75,9 @@ class ImportRequest:
     tile_rows: str = "XYZ"                        # a TILE_FOLDER's row order: XYZ (rows from the top) or TMS
 
 
-# Names the Dask scheduler for every import, over ImportRequest.scheduler (headless runs, whole sites).
-SCHEDULER_ENVIRONMENT_VARIABLE = "MAP_SERVER_CACHE_DASK_SCHEDULER"
-
-
 def scheduler_for(request: ImportRequest) -> str | None:
     """The scheduler an import runs on: the environment's, else the request's; None: the local pool."""
-    return os.environ.get(SCHEDULER_ENVIRONMENT_VARIABLE, "").strip() or request.scheduler or None
+    return chosen_scheduler(request.scheduler)
 
 
 def import_cache(request: ImportRequest, progress: Progress | None = None) -> ImportResult:

@@ -3,9 +3,9 @@
 Order of work: resolve the data-frame folder; check everything before writing (``check_manage``: the cache
 is a writable folder in a format tiles can be encoded to, the scales are the cache's, the area or extent
 meets the grid, a map to draw is named or remembered); plan each level (one unit per bundle holding a
-selected tile); run the units through the import's pool, drawing on threads (one drawer each) or in
-processes (one drawer each); grow conf.cdi by the drawn tiles' bounds, clipped to the area's envelope or
-the extent (never shrunk, also not by DELETE_TILES).
+selected tile); run the units (``draw_run``: on the local pool, drawing on threads or in processes with one
+drawer each, or on the site's Dask cluster); grow conf.cdi by the drawn tiles' bounds, clipped to the area's
+envelope or the extent (never shrunk, also not by DELETE_TILES).
 """
 
 from __future__ import annotations
@@ -34,11 +34,10 @@ from ..sources.dataset import CacheDataset, find_dataframe_folder
 from ..sources.opening import open_cache
 from ..sources.remembered_map import map_file, remembered_map
 from ..storage.locks import CacheLock
-from .draw_worker import close_drawer, open_drawer, run_draw_unit
+from .draw_run import run_draw_units
 from .drawer import drawer_factory
 from .engine import grow_conf_cdi
 from .manage_tally import ManageResult, ManageTally
-from .pool import UnitKind, run_units
 from .snapshots import outline_of
 from .tally import Progress, SilentProgress, clipped
 from .workers import close_datasets
@@ -60,6 +59,7 @@ class ManageRequest:
     drawer: str = DEFAULT_DRAWER                  # "package.module:callable" (execution/drawer.py)
     executor: str = "threads"                     # "threads" | "processes"
     supertile_pixels: int = SUPERTILE_PIXELS      # largest supertile side (draw_plan.supertile_size)
+    scheduler: str | None = None                  # Dask scheduler of the site; None: local (draw_run)
 
 
 @dataclass
@@ -161,10 +161,10 @@ def manage_tiles(request: ManageRequest, progress: Progress | None = None) -> Ma
                                 request.drawer, supertile_size(scheme, request.supertile_pixels))
         tally = ManageTally(scheme, plans, progress, outline_of(checked.area, checked.extent))
         units = [unit for plan in plans for unit in plan.units]
-        kind = UnitKind(run_draw_unit, open_drawer, close_drawer, threads=request.executor == "threads")
         clip = selection_extent(checked.extent, checked.area)
         try:
-            run_units(settings, units, request.workers, progress, tally.finished, kind)
+            run_draw_units(settings, units, request.workers, progress, tally.finished,
+                           threads=request.executor == "threads", scheduler=request.scheduler)
         except BaseException:                 # conf.cdi still grows by what was drawn
             with contextlib.suppress(CacheError, OSError):
                 grow_conf_cdi(checked.folder, target, clipped(tally.bounds, clip))

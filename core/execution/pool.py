@@ -25,8 +25,9 @@ from typing import Any, Callable
 
 from ..errors import CacheError, ImportCancelled
 from ..planning.units import UnitResult
+from .cluster_task import probe
 from .worker_threads import WorkerThreads
-from .workers import close_datasets, run_unit
+from .workers import close_datasets, import_probe_args, run_unit
 
 # How often (seconds) the pool's owner polls for finished units and for a cancel.
 POLL_SECONDS = 0.1
@@ -40,9 +41,18 @@ class UnitKind:
     open_worker: Callable[[Any], None] | None = None      # (settings): set up what this thread keeps
     close_worker: Callable[[], None] | None = None        # undo open_worker, in the same thread
     threads: bool = False                                 # workers are threads of this process
+    # On a Dask cluster (``cluster``): what each worker proves before any tile is written. ``probe_args``
+    # runs on the client, ``probe`` on every worker with those arguments and says what that worker lacks
+    # ("": nothing); ``ships`` names what the workers need of the plugin besides core/.
+    probe_args: Callable[[Any], tuple] | None = None
+    probe: Callable[..., str] | None = None
+    ships: tuple[str, ...] = ()
+    name: str = "import"                                  # what a run of this kind is called in messages
+    doing: str = "Importing"
+    resume: str = "run the same import again to finish it"
 
 
-IMPORT_UNITS = UnitKind(run_unit)
+IMPORT_UNITS = UnitKind(run_unit, probe_args=import_probe_args, probe=probe)
 
 _STOP = None
 _SETTINGS: Any = None

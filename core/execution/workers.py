@@ -12,9 +12,11 @@ again does not blend twice.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -28,6 +30,7 @@ from ..sources.dataset import CacheDataset
 from ..sources.opening import open_cache
 from ..storage.base import BundleKey
 from ..storage.bundlecopy import copy_whole_bundle, same_bundle_files
+from ..storage.locks import BOOKKEEPING_FOLDER
 from .compose import Outcome, compose_tile
 from .journal import listed_whole_copy, open_journal
 
@@ -65,6 +68,17 @@ def close_datasets() -> None:
 
 
 # ------------------------------------------------------------------------------------ one unit
+
+def import_probe_args(settings: ImportSettings) -> tuple[list[str], str]:
+    """What every Dask worker proves before an import (``cluster_task.probe``, on the client): it reads the
+    source's conf files and the target's conf.xml, and writes the target's bookkeeping folder."""
+    source = Path(settings.source)
+    reads = [str(source)] if source.is_file() else [
+        str(child) for child in source.iterdir() if child.name.lower() in ("conf.xml", "conf.cdi")]
+    reads.append(str(next(child for child in Path(settings.target).iterdir()
+                          if child.name.lower() == "conf.xml")))
+    return reads, os.path.join(settings.target, BOOKKEEPING_FOLDER)
+
 
 def run_unit(settings: ImportSettings, unit: WorkUnit,
              should_stop: Callable[[], bool] = lambda: False) -> UnitResult:

@@ -27,12 +27,8 @@ from test_engine_parallel import caches as merge_caches
 
 from map_server_cache.core.errors import CacheError, ImportCancelled
 from map_server_cache.core.execution import cluster as executor
-from map_server_cache.core.execution.engine import (
-    SCHEDULER_ENVIRONMENT_VARIABLE,
-    ImportRequest,
-    SourceType,
-    import_cache,
-)
+from map_server_cache.core.execution.cluster import SCHEDULER_ENVIRONMENT_VARIABLE
+from map_server_cache.core.execution.engine import ImportRequest, SourceType, import_cache
 
 REPO = Path(__file__).resolve().parents[2]
 BUNDLES, TILES_PER_BUNDLE, SIZE = 6, 150, 64
