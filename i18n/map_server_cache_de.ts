@@ -1563,67 +1563,67 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
         <translation>Wie viele Superkacheln gleichzeitig gezeichnet werden, jede von einer eigenen Kopie der Kartenlayer; auf einem Dask-Cluster (ein Scheduler, der für die Verbindung des Dienstes eingetragen ist), wie viele Bundles dessen Worker zugleich zeichnen. Leer oder -1: eine je Prozessorkern bzw. jeder Worker-Thread des Clusters.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="81"/>
+        <location filename="../algorithms/manage_parameters.py" line="83"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="81"/>
+        <location filename="../algorithms/manage_parameters.py" line="83"/>
         <source>Polygons limiting the tiles drawn or deleted, in any CRS: every tile touching them. Takes precedence over the update extent.</source>
         <translation>Polygone, die die gezeichneten oder gelöschten Kacheln begrenzen, in beliebigem KBS: jede Kachel, die sie berührt. Hat Vorrang vor der Aktualisierungsausdehnung.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="85"/>
+        <location filename="../algorithms/manage_parameters.py" line="87"/>
         <source>Update extent</source>
         <translation>Aktualisierungsausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="85"/>
+        <location filename="../algorithms/manage_parameters.py" line="87"/>
         <source>A rectangle, in any CRS, limiting the tiles drawn or deleted. Empty: the cache&apos;s full extent (conf.cdi).</source>
         <translation>Ein Rechteck in beliebigem KBS, das die gezeichneten oder gelöschten Kacheln begrenzt. Leer: die volle Ausdehnung des Caches (conf.cdi).</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <location filename="../algorithms/manage_parameters.py" line="91"/>
         <source>Wait for job completion</source>
         <translation>Auf Abschluss des Auftrags warten</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <location filename="../algorithms/manage_parameters.py" line="91"/>
         <source>Wait (WAIT)</source>
         <translation>Warten (WAIT)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <location filename="../algorithms/manage_parameters.py" line="91"/>
         <source>Do not wait (DO_NOT_WAIT)</source>
         <translation>Nicht warten (DO_NOT_WAIT)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="89"/>
+        <location filename="../algorithms/manage_parameters.py" line="91"/>
         <source>Accepted for arcpy scripts. Tiles are drawn by this QGIS, not by a server job, so the tool always finishes the work before it returns; DO_NOT_WAIT only says so in the log. To go on working, run the tool in the background (the dialog does) or from qgis_process.</source>
         <translation>Für arcpy-Skripte angenommen. Die Kacheln zeichnet dieses QGIS, kein Serverauftrag, daher beendet das Werkzeug die Arbeit immer, bevor es zurückkehrt; DO_NOT_WAIT vermerkt das nur im Protokoll. Um weiterzuarbeiten, führen Sie das Werkzeug im Hintergrund aus (der Dialog tut das) oder mit qgis_process.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <location filename="../algorithms/manage_parameters.py" line="98"/>
         <source>Map (QGIS project)</source>
         <translation>Karte (QGIS-Projekt)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <location filename="../algorithms/manage_parameters.py" line="98"/>
         <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
         <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="96"/>
+        <location filename="../algorithms/manage_parameters.py" line="98"/>
         <source>The QGIS project (.qgz, .qgs) to draw. Empty: the map the cache remembers (Create Map Server Cache records it). The project is read from its file: save it first.</source>
         <translation>Das zu zeichnende QGIS-Projekt (.qgz, .qgs). Leer: die Karte, die sich der Cache merkt (Create Map Server Cache hält sie fest). Das Projekt wird aus seiner Datei gelesen: speichern Sie es zuerst.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="101"/>
+        <location filename="../algorithms/manage_parameters.py" line="103"/>
         <source>Map theme</source>
         <translation>Kartenthema</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_parameters.py" line="101"/>
+        <location filename="../algorithms/manage_parameters.py" line="103"/>
         <source>A map theme of the project: its layers and styles are drawn. Empty: the theme the cache remembers, else the layers visible in the saved project.</source>
         <translation>Ein Kartenthema des Projekts: seine Layer und Stile werden gezeichnet. Leer: das Thema, das sich der Cache merkt, sonst die im gespeicherten Projekt sichtbaren Layer.</translation>
     </message>
