@@ -100,8 +100,7 @@ def map_crs(project: QgsProject) -> QgsCoordinateReferenceSystem:
 
 def full_extent(project: QgsProject, map_theme: str | None, crs: QgsCoordinateReferenceSystem) -> Extent:
     """The union of the visible layers' extents, transformed into ``crs``; DrawingError when it is empty."""
-    total = QgsRectangle()
-    total.setMinimal()
+    total: Extent | None = None    # plain values: QgsRectangle.setMinimal is deprecated from QGIS 3.40 on
     for layer in visible_layers(project, map_theme):
         extent = layer.extent()
         if extent.isNull() or not _finite(extent):
@@ -110,10 +109,12 @@ def full_extent(project: QgsProject, map_theme: str | None, crs: QgsCoordinateRe
             transform = QgsCoordinateTransform(layer.crs(), crs, project.transformContext())
             transform.setBallparkTransformsAreAppropriate(True)
             extent = transform.transformBoundingBox(extent)
-        total.combineExtentWith(extent)
-    if total.isNull() or not _finite(total):
+        if _finite(extent):
+            box = Extent(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+            total = box if total is None else total.union(box)
+    if total is None:
         raise DrawingError(f"{project.fileName()}: the map's visible layers have no extent.")
-    return Extent(total.xMinimum(), total.yMinimum(), total.xMaximum(), total.yMaximum())
+    return total
 
 
 def _finite(rectangle: QgsRectangle) -> bool:
