@@ -14,7 +14,8 @@ DRAW_NOTES = [
     "rendering 3.5 s (2.8 ms a tile, supertiles of 8×8 tiles with a 32-pixel margin, 6 % more pixels than "
     "the tiles); PNG encoding 2.8 s (2.2 ms a tile, zlib 2.1 s of it: `core/formats/pngwrite.py` deflates "
     "the rows unfiltered, Pillow's per-row filter choice took 2.2× as long and made this map's tiles a third "
-    "larger); converting the premultiplied QImage to straight RGBA and copying it out 0.9 s; bundle writes "
+    "larger; zlib level 2 as QGIS's default); converting the premultiplied QImage to straight RGBA and "
+    "copying it out 0.9 s; bundle writes "
     "and commits 0.3 s. Each worker process starts QGIS and reads the project once (about 0.8 s). QGIS's "
     "algorithm renders 4×4-tile metatiles and saves every tile with `QImage.save` (Qt's unpremultiply and "
     "libpng's filter heuristic), one file each; its time moves most with the machine's load.", ""]

@@ -1,10 +1,10 @@
-"""Truecolour PNG (RGB or RGBA, 8 bits) from a numpy array: rows filtered with numpy, deflated by zlib.
+"""Truecolour PNG (RGB or RGBA, 8 bits) from a numpy array, rows unfiltered, deflated by zlib.
 
-Pillow always picks a filter per row by libpng's heuristic (smallest sum of absolute differences), which costs
-a pass per filter type and, on drawn maps (flat fills, thin lines, transparent background), makes the file a
-quarter larger than no filter at all, whose long runs deflate finds. Here each tile is deflated unfiltered
-first; only when that leaves more than FILTER_ABOVE of the raw bytes (photograph-like pixels) is the Sub
-filter (each byte minus the same channel of the pixel to its left) tried as well and the smaller kept.
+Pillow picks a filter per row by libpng's heuristic (smallest sum of absolute differences), which costs a
+pass per filter type and, on drawn maps (flat fills, thin lines, transparent background), makes the file a
+quarter larger than no filter at all, whose long runs deflate finds. Photograph-like pixels are the opposite:
+unfiltered they hardly shrink. So the rows are deflated unfiltered band by band, and as soon as the output
+exceeds FILTER_ABOVE of the raw bytes so far the tile is given up (None): the caller lets Pillow filter it.
 """
 
 from __future__ import annotations
@@ -15,33 +15,35 @@ import zlib
 import numpy as np
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-FILTER_ABOVE = 0.25
-_NONE, _SUB = 0, 1
+FILTER_ABOVE = 0.5
+BAND_ROWS = 32
 _COLOUR_TYPES = {3: 2, 4: 6}           # channels → PNG colour type (RGB, RGBA)
 
 
-def truecolour_png(pixels: np.ndarray, level: int, transparent: tuple[int, int, int] | None = None) -> bytes:
-    """PNG bytes of (height, width, 3 or 4) uint8 pixels; ``transparent``: an RGB key colour (tRNS)."""
+def unfiltered_png(pixels: np.ndarray, level: int,
+                   transparent: tuple[int, int, int] | None = None) -> bytes | None:
+    """PNG bytes of (height, width, 3 or 4) uint8 pixels, or None when they do not deflate well unfiltered;
+    ``transparent``: an RGB image's key colour (tRNS)."""
     height, width, channels = pixels.shape
-    rows = np.ascontiguousarray(pixels, np.uint8).reshape(height, width * channels)
-    data = _deflated(rows, _NONE, level)
-    if len(data) > FILTER_ABOVE * rows.size:
-        sub = rows.copy()
-        sub[:, channels:] -= rows[:, :-channels]          # uint8 arithmetic wraps modulo 256, as PNG's does
-        data = min(data, _deflated(sub, _SUB, level), key=len)
+    lines = np.empty((height, width * channels + 1), np.uint8)
+    lines[:, 0] = 0                                     # filter type None
+    lines[:, 1:] = np.ascontiguousarray(pixels, np.uint8).reshape(height, width * channels)
+    deflater = zlib.compressobj(level)
+    parts: list[bytes] = []
+    size = 0
+    for top in range(0, height, BAND_ROWS):
+        band = lines[top:top + BAND_ROWS]
+        parts.append(deflater.compress(band.data))
+        last = top + BAND_ROWS >= height
+        parts.append(deflater.flush() if last else deflater.flush(zlib.Z_SYNC_FLUSH))  # output so far
+        size += len(parts[-2]) + len(parts[-1])
+        if size > FILTER_ABOVE * (top + len(band)) * lines.shape[1]:
+            return None
     chunks = [_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, _COLOUR_TYPES[channels], 0, 0, 0))]
     if transparent is not None:
         chunks.append(_chunk(b"tRNS", struct.pack(">HHH", *transparent)))
-    chunks += [_chunk(b"IDAT", data), _chunk(b"IEND", b"")]
+    chunks += [_chunk(b"IDAT", b"".join(parts)), _chunk(b"IEND", b"")]
     return PNG_SIGNATURE + b"".join(chunks)
-
-
-def _deflated(filtered: np.ndarray, kind: int, level: int) -> bytes:
-    """The zlib stream of the rows, each preceded by its filter type byte."""
-    lines = np.empty((filtered.shape[0], filtered.shape[1] + 1), np.uint8)
-    lines[:, 0] = kind
-    lines[:, 1:] = filtered
-    return zlib.compress(lines.data, level)
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
