@@ -1,5 +1,5 @@
 """Converting a cache's storage in place, against ``cp -r`` of the result (issue 19's target: each
-direction of V2 → exploded → V2 at most 2× ``cp -r``); not yet part of ``make bench``:
+direction of V2 → exploded → V2 at most 2× ``cp -r``); a section of ``make bench``, or alone:
 
     .venv/bin/python bench/convert.py [--tiles 130000] [--workers 2] [--dir /tmp]
 
@@ -44,7 +44,26 @@ def copy_tree(source: Path, target: Path) -> None:
     subprocess.run(["cp", "-r", str(source), str(target)], check=True)
 
 
+def bench_convert(work: Path, tiles: int = 130_000, workers: int = 2, rounds: int = 2) -> dict:
+    """V2 → exploded → V2 ``rounds`` times in ``work``/convert; each direction's seconds and cp -r's."""
+    work = work / "convert"
+    scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(LEVEL + 1), tile_size=TILE)
+    generated = grid_tiles(LEVEL, tiles, tile_pool(64, False, 0))
+    folder = write_cache(work / "svc" / "Layers", scheme, generated)
+    del generated
+    rows = []
+    for target in ("EXPLODED", "COMPACT_V2") * rounds:
+        seconds, result = synced(convert_storage, ConvertRequest(folder, StorageFormat[target], workers))
+        copying, _ = synced(copy_tree, folder / "_alllayers", work / "copy")
+        rows.append((target, result.imported.written, seconds, copying))
+        print(f"convert → {target}: {seconds:.2f} s, cp -r {copying:.2f} s", flush=True)
+    shutil.rmtree(work)
+    return {"tiles": tiles, "workers": workers, "rows": rows}
+
+
 def main() -> None:
+    from draw_report import convert_section
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiles", type=int, default=130_000)
     parser.add_argument("--workers", type=int, default=2)
@@ -52,18 +71,8 @@ def main() -> None:
     parser.add_argument("--dir", default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="map_server_cache_convert_", dir=args.dir) as temp:
-        work = Path(temp)
-        scheme = make_scheme("COMPACT_V2", "PNG32", levels=range(LEVEL + 1), tile_size=TILE)
-        tiles = grid_tiles(LEVEL, args.tiles, tile_pool(64, False, 0))
-        folder = write_cache(work / "svc" / "Layers", scheme, tiles)
-        del tiles
-        print("| direction | tiles | convert s | cp -r of the result s | ratio |\n|---|---|---|---|---|")
-        for target in ("EXPLODED", "COMPACT_V2") * args.rounds:
-            request = ConvertRequest(folder, StorageFormat[target], args.workers)
-            seconds, result = synced(convert_storage, request)
-            copying, _ = synced(copy_tree, folder / "_alllayers", work / "copy")
-            print(f"| → {target} | {result.imported.written} | {seconds:.2f} | {copying:.2f} | "
-                  f"{seconds / copying:.2f} |", flush=True)
+        figures = bench_convert(Path(temp), args.tiles, args.workers, args.rounds)
+    print("\n".join(convert_section(figures)))
 
 
 if __name__ == "__main__":

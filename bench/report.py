@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 from draw_cluster import draw_cluster_section
+from draw_report import marked
 from harness import ROUNDS, SCALE_ROUNDS
 from scale_report import SCALE_NOTES, scale_report
 
@@ -133,7 +134,7 @@ def openformats_section(figures: dict) -> list[str]:
 
 def report(full: dict, merge: dict, memory: list, compaction: dict, setup_seconds: float, load: tuple,
            scale: dict | None = None, cluster: dict | None = None, openformats: dict | None = None,
-           draw_cluster: dict | None = None) -> str:
+           draw_cluster: dict | None = None, marked_sections: dict[str, list[str]] | None = None) -> str:
     tiles, cp, cp_sync = full["tiles"], full["cp"], full["cp_sync"]
     best = min(full["engine_1"], full["engine_2"])
     flush, mapproxy = full["engine_flush"], full["mapproxy"]
@@ -194,6 +195,8 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
     lines += cluster_section(cluster) if cluster is not None else []
     lines += openformats_section(openformats) if openformats is not None else []
     lines += draw_cluster_section(draw_cluster) if draw_cluster is not None else []
+    for name, section in (marked_sections or {}).items():       # draw_report's, each between its markers
+        lines += marked(name, section)
     if scale is not None:
         lines += scale_report(scale) + [""]
     return "\n".join(lines + [NOTES] + ([SCALE_NOTES] if scale is not None else []))

@@ -1,6 +1,7 @@
 """Benchmark of the import engine against its floors, in one run on generated compact V2 caches.
 
     .venv/bin/python bench/run_bench.py [--tiles 200000] [--dir /tmp] [--output bench/RESULTS.md] [--quick]
+                                        [--only draw convert]
 
 1. Full import into an empty target vs ``cp -r`` of the same bundles vs MapProxy 7's bulk path
    (CompactCacheV2.load_tiles/store_tiles per bundle): full.py.
@@ -16,6 +17,10 @@
    the engine and processing.run, an area of interest, the fixed cost of an import through qgis_process.
 7. Open formats: 100 000 tiles imported from an MBTiles vs reading the blobs out of SQLite into plain files;
    exported to an MBTiles vs inserting plain files into SQLite: openformats.py.
+8. Converting a cache's storage in place (V2 → exploded → V2) vs ``cp -r`` of the result: convert.py.
+9. Drawing a QGIS map: Manage Map Server Cache Tiles vs QGIS's XYZ tiles algorithm (fresh QGIS processes),
+   and our peak memory as the tiles ×4: draw.py.
+``--only`` runs the named sections alone (8 and 9) and replaces just their text in the output file.
 Data lives in a temporary folder that is removed at the end; figures go to bench/RESULTS.md (report.py).
 """
 
@@ -26,6 +31,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,7 +40,10 @@ sys.path[:0] = [str(REPO / "build" / "plugins"), str(REPO / "tests" / "core")]
 from cachebuilders import make_scheme, write_cache  # noqa: E402
 from cluster import bench_cluster  # noqa: E402
 from compaction import bench_compaction  # noqa: E402
+from convert import bench_convert  # noqa: E402
+from draw import bench_draw  # noqa: E402
 from draw_cluster import bench_draw_cluster  # noqa: E402
+from draw_report import convert_section, draw_section, splice  # noqa: E402
 from full import bench_full  # noqa: E402
 from harness import SCALE_ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
 from memory import MEMORY_LEVELS, bench_memory  # noqa: E402
@@ -50,7 +59,11 @@ def main() -> None:
     parser.add_argument("--dir", default=None, help="folder for the generated caches (default: system temp)")
     parser.add_argument("--output", default=str(REPO / "bench" / "RESULTS.md"))
     parser.add_argument("--quick", action="store_true", help="leave out the scale section (1.3 GB, minutes)")
+    parser.add_argument("--only", nargs="+", choices=ALONE, help="these sections alone, into --output")
     args = parser.parse_args()
+    if args.only:
+        run_alone(args.only, Path(args.output), args.dir)
+        return
     counts = {level: args.tiles // 2 ** (len(MEMORY_LEVELS) - 1 - i) for i, level in enumerate(MEMORY_LEVELS)}
     with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=args.dir) as temp:
         work = Path(temp)
@@ -77,13 +90,37 @@ def main() -> None:
         openformats = bench_openformats(work)
         print(openformats, "\ndrawing on a cluster", flush=True)
         draw_cluster = bench_draw_cluster(work)
-        print(draw_cluster, flush=True)
+        print(draw_cluster, "\nconvert", flush=True)
+        convert = bench_convert(work)
+        print(convert, "\ndraw", flush=True)
+        draw = bench_draw()
+        print(draw, flush=True)
         shutil.rmtree(work / "src")
         scale = None if args.quick else bench_scale(work / "scale", SCALE_ROUNDS)
     text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster,
-                  openformats, draw_cluster)
+                  openformats, draw_cluster, {"convert": convert_section(convert),
+                                              "draw": draw_section(draw, "in this `make bench`")})
     Path(args.output).write_text(text + "\n")
     print(text)
+
+
+ALONE = ("convert", "draw")
+
+
+def run_alone(sections: list[str], output: Path, folder: str | None) -> None:
+    """Run ``sections`` only; each replaces its own marked text in ``output`` (the rest is kept)."""
+    text = output.read_text() if output.exists() else "# Benchmark results\n"
+    when = f"alone ({time.strftime('%Y-%m-%d %H:%M')}, `run_bench.py --only {' '.join(sections)}`)"
+    for section in sections:
+        print(section, flush=True)
+        if section == "draw":
+            lines = draw_section(bench_draw(), when)
+        else:
+            with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=folder) as temp:
+                lines = convert_section(bench_convert(Path(temp)))
+        text = splice(text, section, lines)
+        print("\n".join(lines), flush=True)
+    output.write_text(text)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ class QgisDrawer:
             QgsMapRendererCustomPainterJob(settings, painter).renderSynchronously()
         finally:
             painter.end()
-        return _rgba(image.copy(MARGIN, MARGIN, width, height))
+        return _rgba(image, MARGIN, MARGIN, width, height)
 
     def close(self) -> None:
         self._settings.setLayers([])
@@ -117,14 +117,15 @@ def _map_settings(project: QgsProject, map_theme: str | None, crs: QgsCoordinate
     return settings
 
 
-def _rgba(image: QImage) -> np.ndarray:
-    """A QImage as (height, width, 4) uint8 straight-alpha RGBA (a copy, independent of the image)."""
+def _rgba(image: QImage, left: int, top: int, width: int, height: int) -> np.ndarray:
+    """The width×height pixels from (left, top) of a QImage as (height, width, 4) uint8 straight-alpha RGBA (a
+    copy, independent of the image): Qt converts the whole image, numpy crops it (no QImage copy)."""
     converted = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    width, height, stride = converted.width(), converted.height(), converted.bytesPerLine()
+    stride = converted.bytesPerLine()
     bits = converted.constBits()
-    bits.setsize(stride * height)
-    rows = np.frombuffer(bits, np.uint8).reshape(height, stride)
-    return rows[:, :width * 4].reshape(height, width, 4).copy()
+    bits.setsize(stride * converted.height())
+    rows = np.frombuffer(bits, np.uint8).reshape(converted.height(), stride)
+    return rows[top:top + height, left * 4:(left + width) * 4].reshape(height, width, 4).copy()
 
 
 def open_drawer(project: str, map_theme: str | None, scheme: TilingScheme) -> QgisDrawer:

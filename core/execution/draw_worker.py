@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from ..errors import CacheError, StorageError
-from ..formats.tileformats import encode
+from ..formats.tileformats import DRAWN_PNG_COMPRESS_LEVEL, encode
 from ..planning.draw_plan import DrawSettings, DrawUnit, UpdateMode
 from ..planning.selection import BUNDLE_SIZE
 from ..planning.units import OUTCOME_CODES, UnitResult, outcome_grid, pack_outcomes
@@ -122,17 +122,19 @@ def _draw(settings, writer, key: BundleKey, selected, present, should_stop, resu
             image = drawer.draw(supertile_extent(settings, lod, row0, col0), side * width, side * height,
                                 lod.scale)
             _check_image(image, side * width, side * height)
+            drawn = image[..., 3].reshape(side, height, side, width).any(axis=(1, 3))   # one pass a supertile
             for i, j in np.argwhere(block).tolist():
                 row, col = row0 + i, col0 + j
                 tile = image[i * height:(i + 1) * height, j * width:(j + 1) * width]
                 grid[row - key.row0, col - key.col0] = _CODE[EMPTY]
-                if not tile[..., 3].any():       # nothing drawn: not stored, an old tile removed
+                if not drawn[i, j]:              # nothing drawn: not stored, an old tile removed
                     counts[EMPTY] += 1
                     if present[row - key.row0, col - key.col0]:
                         writer.delete(row, col)
                     continue
                 data, ext = encode(np.ascontiguousarray(tile), settings.scheme.tile_format,
-                                   settings.scheme.compression_quality, smallest_png=True)
+                                   settings.scheme.compression_quality, smallest_png=True,
+                                   compress_level=DRAWN_PNG_COMPRESS_LEVEL)
                 writer.put(row, col, data, ext)
                 grid[row - key.row0, col - key.col0] = _CODE[DRAWN]
                 counts[DRAWN] += 1

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, PngImagePlugin
 
 from ..errors import TileFormatError
+from .pngwrite import unfiltered_png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_SIGNATURE = b"\xff\xd8\xff"
@@ -21,6 +22,10 @@ DEFAULT_QUALITY = 75
 # zlib level 6 (zlib's and Pillow's own default): within ~5 % of level 9's size at a fraction of its time;
 # optimize=True is never used (it recompresses at level 9).
 PNG_COMPRESS_LEVEL = 6
+# Drawn tiles: zlib level 2, what QGIS's XYZ tiles algorithm writes at its default quality 75 (Qt turns a PNG
+# quality q into zlib level (100 - q) * 9 // 91). On the bench map's tiles (pngwrite, unfiltered) level 6 is
+# 8 % smaller and takes 1.3–1.8× as long to encode.
+DRAWN_PNG_COMPRESS_LEVEL = 2
 # Formats whose pixels this module can decode and encode; LERC and unknown formats are copied whole only.
 PIXEL_FORMATS = frozenset({"PNG", "PNG8", "PNG24", "PNG32", "JPEG", "MIXED"})
 _PNG_FORMATS = frozenset({"PNG", "PNG8", "PNG24", "PNG32"})
@@ -158,8 +163,8 @@ def alpha_range(image: Image.Image) -> tuple[int, int]:
     return image.getchannel("A").getextrema()
 
 
-def encode(pixels, tile_format: str, quality: int | None = None, *,
-           smallest_png: bool = False) -> tuple[bytes, str]:
+def encode(pixels, tile_format: str, quality: int | None = None, *, smallest_png: bool = False,
+           compress_level: int = PNG_COMPRESS_LEVEL) -> tuple[bytes, str]:
     """Encode an RGBA tile (numpy array or Pillow image) for a CacheTileFormat → (bytes, 'png' | 'jpg').
 
     PNG, PNG32: RGBA PNG. PNG24: RGB PNG; transparency as one tRNS key colour (as ArcGIS's PNG24 does:
@@ -171,40 +176,53 @@ def encode(pixels, tile_format: str, quality: int | None = None, *,
     PNG with ``smallest_png`` (drawn tiles): the lowest of PNG8, PNG24 and PNG32 that keeps every pixel, as
     Esri defines the format; without it (the import's blends) RGBA, which GDAL 3.6's ESRIC reader reads right
     (it takes a paletted tile's indices for grey and ignores an RGB tile's transparent colour).
+    ``compress_level``: zlib's level of every PNG written.
     """
     tile_format = tile_format.upper()
     quality = DEFAULT_QUALITY if quality is None else int(quality)
-    image = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels, "RGBA")
-    if tile_format == "PNG32":
-        return _png(image), "png"
+    level = compress_level
     if tile_format == "PNG" and smallest_png:
-        return _smallest_png(np.asarray(image)), "png"
-    if tile_format == "PNG":
-        return _png(image), "png"
+        return _smallest_png(np.asarray(pixels), level), "png"
+    image = pixels if isinstance(pixels, Image.Image) else Image.fromarray(pixels, "RGBA")
+    if tile_format in ("PNG32", "PNG"):
+        return _png(image, level), "png"
     if tile_format == "PNG24":
-        return _png24(np.asarray(image)), "png"
+        return _png24(np.asarray(image), level), "png"
     if tile_format == "PNG8":
-        return _png8(np.asarray(image)), "png"
+        return _png8(np.asarray(image), level), "png"
     if tile_format == "JPEG":
         return _jpeg(image, quality), "jpg"
     if tile_format == "MIXED":
         if alpha_range(image)[0] == 255:
             return _jpeg(image, quality), "jpg"
-        return _png(image), "png"
+        return _png(image, level), "png"
     raise TileFormatError(f"tiles in format {tile_format} cannot be encoded; they can only be copied whole")
 
 
-def _png(image: Image.Image, **options) -> bytes:
+def _png(image: Image.Image, level: int, **options) -> bytes:
+    """RGB and RGBA unfiltered when they deflate well so (pngwrite), else and paletted ones through Pillow."""
+    if image.mode in ("RGB", "RGBA"):
+        data = unfiltered_png(np.asarray(image), level, options.get("transparency"))
+        if data is not None:
+            return data
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL, **options)
+    image.save(out, format="PNG", compress_level=level, **options)
     return out.getvalue()
 
 
-def _smallest_png(rgba: np.ndarray) -> bytes:
+def _smallest_png(rgba: np.ndarray, level: int) -> bytes:
     """Esri's PNG: the lowest depth that keeps the pixels (fully transparent ones compare equal whatever their
     colour): PNG8 when the tile has at most 256 colours, else PNG24 when every pixel is opaque or fully
-    transparent, else PNG32 (``_png24`` writes RGBA then). One encoding per tile."""
-    return _exact_png8(_clear_as_zero(rgba)) or _png24(rgba)
+    transparent, else PNG32. The depth is decided from the pixels (Pillow's colour count stops at 257);
+    one encoding per tile."""
+    rgba = _clear_as_zero(rgba)
+    paletted = _exact_png8(rgba, level)
+    if paletted is not None:
+        return paletted
+    alpha = rgba[..., 3]
+    if not np.any(alpha - np.uint8(1) < 254):            # no alpha in 1..254 (0 - 1 wraps to 255)
+        return _png24(rgba, level)
+    return _png(Image.fromarray(rgba, "RGBA"), level)
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:
@@ -215,18 +233,18 @@ def _jpeg(image: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
-def _png24(rgba: np.ndarray) -> bytes:
+def _png24(rgba: np.ndarray, level: int) -> bytes:
     alpha = rgba[..., 3]
     if alpha.min() == 255:
-        return _png(Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB"))
+        return _png(Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB"), level)
     if np.any((alpha != 0) & (alpha != 255)):
-        return _png(Image.fromarray(rgba, "RGBA"))
+        return _png(Image.fromarray(rgba, "RGBA"), level)
     clear = alpha == 0
     packed = _pack_rgb(rgba)
     key = _unused_colour(packed[~clear], packed[clear][0])
     rgb = np.ascontiguousarray(rgba[..., :3])
     rgb[clear] = ((key >> 16) & 255, (key >> 8) & 255, key & 255)
-    return _png(Image.fromarray(rgb, "RGB"), transparency=tuple(int(v) for v in rgb[clear][0]))
+    return _png(Image.fromarray(rgb, "RGB"), level, transparency=tuple(int(v) for v in rgb[clear][0]))
 
 
 def _pack_rgb(rgba: np.ndarray) -> np.ndarray:
@@ -244,9 +262,9 @@ def _unused_colour(opaque: np.ndarray, preferred: int) -> int:
     return int(np.argmin(used))
 
 
-def _png8(rgba: np.ndarray) -> bytes:
+def _png8(rgba: np.ndarray, level: int) -> bytes:
     rgba = _clear_as_zero(rgba)
-    return _exact_png8(rgba) or _quantised_png8(rgba)
+    return _exact_png8(rgba, level) or _quantised_png8(rgba, level)
 
 
 def _clear_as_zero(rgba: np.ndarray) -> np.ndarray:
@@ -255,12 +273,11 @@ def _clear_as_zero(rgba: np.ndarray) -> np.ndarray:
     clear = rgba[..., 3] == 0
     if not clear.any():
         return rgba
-    rgba = rgba.copy()
-    rgba[clear] = 0
-    return rgba
+    words = np.where(clear, np.uint32(0), rgba.view(np.uint32)[..., 0])   # one word a pixel: no fancy index
+    return words.view(np.uint8).reshape(rgba.shape)
 
 
-def _exact_png8(rgba: np.ndarray) -> bytes | None:
+def _exact_png8(rgba: np.ndarray, level: int) -> bytes | None:
     """A palette PNG holding exactly the tile's colours; None when it has more than 256."""
     colours = Image.fromarray(rgba, "RGBA").getcolors(256)
     if colours is None:
@@ -269,10 +286,10 @@ def _exact_png8(rgba: np.ndarray) -> bytes | None:
     keys = palette.view(np.uint32).ravel()
     order = np.argsort(keys)
     pixels = np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
-    return _paletted(order[np.searchsorted(keys[order], pixels)].astype(np.uint8), palette)
+    return _paletted(order[np.searchsorted(keys[order], pixels)].astype(np.uint8), palette, level)
 
 
-def _quantised_png8(rgba: np.ndarray) -> bytes:
+def _quantised_png8(rgba: np.ndarray, level: int) -> bytes:
     """Octree-quantised to 255 colours, index 255 kept for fully transparent pixels."""
     indices = np.asarray(Image.fromarray(rgba, "RGBA").quantize(255, method=_OCTREE)).copy()
     clear = rgba[..., 3] == 0
@@ -281,13 +298,13 @@ def _quantised_png8(rgba: np.ndarray) -> bytes:
     sums = [np.bincount(indices.ravel(), weights=rgba[..., band].ravel(), minlength=256) for band in range(4)]
     palette = np.stack([np.rint(s / np.maximum(counts, 1)) for s in sums], axis=1).astype(np.uint8)
     palette[255] = 0
-    return _paletted(indices, palette)
+    return _paletted(indices, palette, level)
 
 
-def _paletted(indices: np.ndarray, palette: np.ndarray) -> bytes:
+def _paletted(indices: np.ndarray, palette: np.ndarray, level: int) -> bytes:
     paletted = Image.fromarray(indices, "P")
     paletted.putpalette(palette[:, :3].tobytes())
     alphas = palette[:, 3]
     if alphas.min() == 255:
-        return _png(paletted)
-    return _png(paletted, transparency=alphas.tobytes())
+        return _png(paletted, level)
+    return _png(paletted, level, transparency=alphas.tobytes())

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from cachebuilders import WEB_MERCATOR_ORIGIN, WEB_MERCATOR_RESOLUTION_0, make_scheme, write_cache
 
-from map_server_cache.core.formats.tileformats import encode
+from map_server_cache.core.formats.tileformats import DRAWN_PNG_COMPRESS_LEVEL, encode
 from map_server_cache.core.scheme import Extent, TilingScheme
 from map_server_cache.core.sources.remembered_map import remember_map
 
@@ -122,7 +122,8 @@ def expected_tile(scheme: TilingScheme, level: int, row: int, col: int, shift: f
     pixels = expected_pixels(scheme, level, row, col, shift)
     if not pixels[..., 3].any():
         return None
-    return encode(pixels, scheme.tile_format, scheme.compression_quality, smallest_png=True)[0]
+    return encode(pixels, scheme.tile_format, scheme.compression_quality, smallest_png=True,
+                  compress_level=DRAWN_PNG_COMPRESS_LEVEL)[0]
 
 
 def make_drawn_cache(tmp: Path, storage: str = "COMPACT_V2", fmt: str = "PNG", quality: int | None = None,

@@ -7,7 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from map_server_cache.core.formats.tileformats import decode, encode
+from map_server_cache.core.formats.tileformats import (
+    DRAWN_PNG_COMPRESS_LEVEL,
+    PNG_COMPRESS_LEVEL,
+    decode,
+    encode,
+)
 
 
 def image(seed: int, alpha: str, colours: int | None = None) -> np.ndarray:
@@ -70,17 +75,40 @@ def test_mixed_is_jpeg_where_opaque_and_png_elsewhere():
     assert ext == "png" and np.array_equal(decode(data, 256, 256), image(8, "partial"))
 
 
+@pytest.mark.parametrize("level", [PNG_COMPRESS_LEVEL, DRAWN_PNG_COMPRESS_LEVEL])
 @pytest.mark.parametrize(("alpha", "colours", "mode"), [
     ("opaque", 30, "P"), ("partial", 30, "P"), ("opaque", None, "RGB"), ("binary", None, "RGB"),
     ("partial", None, "RGBA")])
-def test_png_is_the_lowest_depth_that_keeps_the_pixels(alpha, colours, mode):
+def test_png_is_the_lowest_depth_that_keeps_the_pixels(alpha, colours, mode, level):
     pixels = image(9, alpha, colours)
-    data, ext = encode(pixels, "PNG", smallest_png=True)
+    data, ext = encode(pixels, "PNG", smallest_png=True, compress_level=level)
     assert ext == "png" and opened(data).mode == mode
     assert np.array_equal(decode(data, 256, 256), pixels)
     exact = [fmt for fmt in ("PNG8", "PNG24", "PNG32")
              if np.array_equal(decode(encode(pixels, fmt)[0], 256, 256), pixels)]
-    assert data == encode(pixels, exact[0])[0]
+    assert data == encode(pixels, exact[0], compress_level=level)[0]
+
+
+def test_transparent_pixels_of_any_colour_count_as_one():
+    """Fully transparent pixels keep no colour: 30 colours plus clear pixels of random colours is PNG8."""
+    pixels = image(11, "opaque", colours=30)
+    clear = np.random.default_rng(12).random((256, 256)) < 0.3
+    pixels[clear, :3] = np.random.default_rng(13).integers(0, 256, (int(clear.sum()), 3), np.uint8)
+    pixels[clear, 3] = 0
+    data = encode(pixels, "PNG", smallest_png=True)[0]
+    assert opened(data).mode == "P"
+    decoded = decode(data, 256, 256)
+    assert np.array_equal(decoded[~clear], pixels[~clear]) and not decoded[clear, 3].any()
+
+
+def test_the_compress_level_is_zlibs():
+    """The drawn tiles' lower level is honoured: faster, bigger, the same pixels."""
+    pixels = image(14, "partial", colours=None)
+    pixels[..., :3] //= 16                                     # compressible: levels differ in size
+    low, high = (encode(pixels, "PNG", smallest_png=True, compress_level=level)[0]
+                 for level in (DRAWN_PNG_COMPRESS_LEVEL, PNG_COMPRESS_LEVEL))
+    assert len(low) > len(high)
+    assert np.array_equal(decode(low, 256, 256), decode(high, 256, 256))
 
 
 def test_png_without_smallest_stays_rgba_for_the_import():
