@@ -36,6 +36,11 @@ def splice(existing: str, name: str, lines: list[str]) -> str:
     return existing.rstrip("\n") + "\n\n" + block
 
 
+def draw_section_name(figures: dict) -> str:
+    """One marked section per QGIS major.minor, so that a run in the Debian 13 lane keeps 3.22's figures."""
+    return "draw-qgis-" + ".".join(str(figures["rounds"][0]["qgis"]).split(".")[:2])
+
+
 def draw_section(figures: dict, when: str) -> list[str]:
     """Rounds of ours vs QGIS's XYZ tiles (ratio, spread, load), then our peak memory at N and 4N tiles."""
     rounds, memory = figures["rounds"], figures["memory"]

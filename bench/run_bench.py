@@ -43,7 +43,7 @@ from compaction import bench_compaction  # noqa: E402
 from convert import bench_convert  # noqa: E402
 from draw import bench_draw  # noqa: E402
 from draw_cluster import bench_draw_cluster  # noqa: E402
-from draw_report import convert_section, draw_section, splice  # noqa: E402
+from draw_report import convert_section, draw_section, draw_section_name, splice  # noqa: E402
 from full import bench_full  # noqa: E402
 from harness import SCALE_ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
 from memory import MEMORY_LEVELS, bench_memory  # noqa: E402
@@ -97,9 +97,10 @@ def main() -> None:
         print(draw, flush=True)
         shutil.rmtree(work / "src")
         scale = None if args.quick else bench_scale(work / "scale", SCALE_ROUNDS)
+    marked_sections = {"convert": convert_section(convert),
+                       draw_section_name(draw): draw_section(draw, "in this `make bench`")}
     text = report(full, merge, memory, compaction, setup, (load_before, os.getloadavg()[0]), scale, cluster,
-                  openformats, draw_cluster, {"convert": convert_section(convert),
-                                              "draw": draw_section(draw, "in this `make bench`")})
+                  openformats, draw_cluster, marked_sections)
     Path(args.output).write_text(text + "\n")
     print(text)
 
@@ -114,11 +115,12 @@ def run_alone(sections: list[str], output: Path, folder: str | None) -> None:
     for section in sections:
         print(section, flush=True)
         if section == "draw":
-            lines = draw_section(bench_draw(), when)
+            figures = bench_draw()
+            name, lines = draw_section_name(figures), draw_section(figures, when)
         else:
             with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=folder) as temp:
-                lines = convert_section(bench_convert(Path(temp)))
-        text = splice(text, section, lines)
+                name, lines = section, convert_section(bench_convert(Path(temp)))
+        text = splice(text, name, lines)
         print("\n".join(lines), flush=True)
     output.write_text(text)
 
