@@ -25,7 +25,7 @@ from .keywords import (
     parse_tile_package_keywords,
 )
 from .manage_map_server_cache_tiles import DRAWER, EXECUTOR
-from .manage_report import ManageReport
+from .manage_report import TilePackageReport
 from .parameters import raw_values
 from .spatial import cache_crs, limits_in_crs
 from .tile_package_parameters import TilePackageParameterNames, TilePackageParameters
@@ -118,10 +118,16 @@ class CreateMapTilePackageAlgorithm(CachingAlgorithm, TilePackageParameterNames)
             result = create_tile_package(request, FeedbackProgress(feedback))
         except (CacheError, OSError) as error:
             raise QgsProcessingException(str(error)) from None
-        for line in ManageReport(result.drawn, {}).summary_lines():
+        report = TilePackageReport(result, {name: parameters.get(name) for name in self.INPUTS})
+        for line in report.summary_lines():
             feedback.pushInfo(line)
-        return {self.OUTPUT_FILE: str(result.output), "drawn": result.drawn.drawn,
-                "empty": result.drawn.empty}
+        outputs = {self.OUTPUT_FILE: str(result.output), "drawn": result.drawn.drawn,
+                   "empty": result.drawn.empty}
+        report_path = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if report_path:
+            report.write_html(report_path)
+            outputs[self.REPORT] = report_path
+        return outputs
 
     def _request(self, parameters, context, options: dict, feedback):
         """The core TilePackageRequest the parameters describe; the map's project opened and checked."""

@@ -19,10 +19,18 @@ class ManageReport:
     def __init__(self, result, inputs: dict):
         self.result = result
         self.inputs = {name: ImportReport.describe(value) for name, value in inputs.items()}
-        self.inputs[self.tr("Cache folder")] = str(result.target)
+        label, self.tiles_from = self.where()
+        self.inputs[label] = str(self.tiles_from)
 
     def tr(self, text):
         return QCoreApplication.translate("ManageReport", text)
+
+    def title(self) -> str:
+        return self.tr("Manage Map Server Cache Tiles")
+
+    def where(self) -> tuple[str, Path]:
+        """What holds the drawn tiles, named for the inputs table; the sample tiles are read from it."""
+        return self.tr("Cache folder"), Path(self.result.target)
 
     def counts(self) -> dict[str, int]:
         return {name: getattr(self.result, name) for name in COUNTS}
@@ -56,7 +64,7 @@ class ManageReport:
                   (self.tr("Bytes written"), self.result.bytes_written),
                   (self.tr("Seconds"), f"{self.result.seconds:.1f}"),
                   (self.tr("Tiles/s"), f"{self.result.tiles_per_second:.1f}")]
-        title = html.escape(self.tr("Manage Map Server Cache Tiles"))
+        title = html.escape(self.title())
         parts = [
             "<!DOCTYPE html>", '<html><head><meta charset="utf-8">', f"<title>{title}</title>",
             "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
@@ -94,7 +102,7 @@ class ManageReport:
                                                                             scale=level.lod.scale)
                 parts.append(_figure(data_uri(image), caption, image.size))
         try:
-            with open_cache(self.result.target) as cache:
+            with open_cache(self.tiles_from) as cache:
                 samples = [(address, tile_pixels(cache, *address)) for address in self.result.samples]
         except (CacheError, OSError) as error:
             note = self.tr("No tiles shown: {error}").format(error=error)
@@ -108,3 +116,17 @@ class ManageReport:
                                                                                 col=col)
             parts.append(_figure(data_uri(picture, "JPEG"), caption, picture.size))
         return parts
+
+
+class TilePackageReport(ManageReport):
+    """Create Map Tile Package's report: the drawing's counts, the tiles shown read back from the package
+    (core names it as the drawing's target: the staged cache they were drawn into is gone by then)."""
+
+    def __init__(self, result, inputs: dict):
+        super().__init__(result.drawn, inputs)
+
+    def title(self) -> str:
+        return QCoreApplication.translate("TilePackageReport", "Create Map Tile Package")
+
+    def where(self) -> tuple[str, Path]:
+        return QCoreApplication.translate("TilePackageReport", "Tile package"), Path(self.result.target)

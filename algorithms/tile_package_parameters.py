@@ -4,6 +4,7 @@ plus map_theme; definitions and help texts, translated in TilePackageParameters'
 from __future__ import annotations
 
 from qgis.core import (
+    QgsProcessing,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -37,6 +38,7 @@ class TilePackageParameterNames:
     MIN_LEVEL_OF_DETAIL = "min_level_of_detail"
     AREA_OF_INTEREST = "area_of_interest"
     MAP_THEME = "map_theme"
+    REPORT = "report"
     INPUTS = (IN_MAP, SERVICE_TYPE, OUTPUT_FILE, FORMAT_TYPE, LEVEL_OF_DETAIL, SERVICE_FILE, SUMMARY, TAGS,
               EXTENT, COMPRESSION_QUALITY, PACKAGE_TYPE, MIN_LEVEL_OF_DETAIL, AREA_OF_INTEREST, MAP_THEME)
     KEYWORDS = (SERVICE_TYPE, FORMAT_TYPE, PACKAGE_TYPE, LEVEL_OF_DETAIL, MIN_LEVEL_OF_DETAIL,
@@ -113,4 +115,9 @@ class TilePackageParameters(TilePackageParameterNames):
             described(QgsProcessingParameterString(self.MAP_THEME, self.tr("Map theme"), optional=True),
                       self.tr("A map theme of the project: its layers and styles are drawn. Empty: the "
                               "layers visible in the saved project."), advanced=True),
+            described(QgsProcessingParameterFileDestination(
+                self.REPORT, self.tr("Report"), self.tr("HTML files (*.html)"),
+                defaultValue=QgsProcessing.TEMPORARY_OUTPUT, optional=True, createByDefault=True), self.tr(
+                "An HTML page with the counts level by level, a coverage picture per level and a few of the "
+                "tiles, read back from the package.")),
         ]

@@ -326,17 +326,17 @@ Die Parameter nehmen auch die Wörter von arcpy an: ONLINE / EXISTING, PNG ... M
         <translation>Zeichne {project} in {output} (Schema {scheme}, Ebenen {low} bis {high}, {fmt})</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="136"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="142"/>
         <source>{name}: give the tile package to write</source>
         <translation>{name}: Geben Sie das zu schreibende Kachelpaket an</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="173"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="179"/>
         <source>{name}: no project is open from a file: give the QGIS project, or save the open one first</source>
         <translation>{name}: Es ist kein Projekt aus einer Datei geöffnet: Geben Sie das QGIS-Projekt an oder speichern Sie zuerst das geöffnete</translation>
     </message>
     <message>
-        <location filename="../algorithms/create_map_tile_package.py" line="177"/>
+        <location filename="../algorithms/create_map_tile_package.py" line="183"/>
         <source>{name}: the open project {path} has unsaved changes: save it first (the map is drawn from its file)</source>
         <translation>{name}: Das geöffnete Projekt {path} hat ungespeicherte Änderungen: Speichern Sie es zuerst (die Karte wird aus seiner Datei gezeichnet)</translation>
     </message>
@@ -1631,157 +1631,157 @@ Parameter nehmen auch die Wörter von arcpy an: RECREATE_ALL_TILES, WAIT / DO_NO
 <context>
     <name>ManageReport</name>
     <message>
-        <location filename="../algorithms/manage_report.py" line="22"/>
+        <location filename="../algorithms/manage_report.py" line="33"/>
         <source>Cache folder</source>
         <translation>Cache-Ordner</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="31"/>
+        <location filename="../algorithms/manage_report.py" line="39"/>
         <source>Level {level} (1:{scale:,.0f}): {drawn} drawn, {empty} empty, {skipped} skipped, {deleted} deleted of {tiles} tiles in {seconds:.1f} s ({rate:.1f} tiles/s)</source>
         <translation>Stufe {level} (1:{scale:,.0f}): {drawn} gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht von {tiles} Kacheln in {seconds:.1f} s ({rate:.1f} Kacheln/s)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="36"/>
+        <location filename="../algorithms/manage_report.py" line="44"/>
         <source>{mode}: {drawn} tiles drawn, {empty} empty, {skipped} skipped, {deleted} deleted in {target} in {seconds:.1f} s ({megabytes:.1f} MB written)</source>
         <translation>{mode}: {drawn} Kacheln gezeichnet, {empty} leer, {skipped} übersprungen, {deleted} gelöscht in {target} in {seconds:.1f} s ({megabytes:.1f} MB geschrieben)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="43"/>
+        <location filename="../algorithms/manage_report.py" line="51"/>
         <source>Level</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="43"/>
+        <location filename="../algorithms/manage_report.py" line="51"/>
         <source>Scale</source>
         <translation>Maßstab</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="43"/>
+        <location filename="../algorithms/manage_report.py" line="51"/>
         <source>Resolution</source>
         <translation>Auflösung</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="43"/>
+        <location filename="../algorithms/manage_report.py" line="51"/>
         <source>Tiles</source>
         <translation>Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="44"/>
+        <location filename="../algorithms/manage_report.py" line="52"/>
         <source>Bundles</source>
         <translation>Bundles</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="53"/>
+        <location filename="../algorithms/manage_report.py" line="61"/>
         <source>Drawn</source>
         <translation>Gezeichnet</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="54"/>
+        <location filename="../algorithms/manage_report.py" line="62"/>
         <source>Empty</source>
         <translation>Leer</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="54"/>
+        <location filename="../algorithms/manage_report.py" line="62"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="55"/>
+        <location filename="../algorithms/manage_report.py" line="63"/>
         <source>Deleted</source>
         <translation>Gelöscht</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="57"/>
+        <location filename="../algorithms/manage_report.py" line="65"/>
         <source>Seconds</source>
         <translation>Sekunden</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="58"/>
+        <location filename="../algorithms/manage_report.py" line="66"/>
         <source>Tiles/s</source>
         <translation>Kacheln/s</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="53"/>
+        <location filename="../algorithms/manage_report.py" line="61"/>
         <source>Mode</source>
         <translation>Modus</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="56"/>
+        <location filename="../algorithms/manage_report.py" line="64"/>
         <source>Bytes written</source>
         <translation>Geschriebene Bytes</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="59"/>
+        <location filename="../algorithms/manage_report.py" line="29"/>
         <source>Manage Map Server Cache Tiles</source>
         <translation>Kacheln eines Map-Server-Caches verwalten</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="66"/>
+        <location filename="../algorithms/manage_report.py" line="74"/>
         <source>Inputs</source>
         <translation>Eingaben</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="67"/>
+        <location filename="../algorithms/manage_report.py" line="75"/>
         <source>Totals</source>
         <translation>Summen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="67"/>
+        <location filename="../algorithms/manage_report.py" line="75"/>
         <source>Levels</source>
         <translation>Stufen</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="81"/>
+        <location filename="../algorithms/manage_report.py" line="89"/>
         <source>drawn</source>
         <translation>gezeichnet</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="81"/>
+        <location filename="../algorithms/manage_report.py" line="89"/>
         <source>drawn, empty (not stored)</source>
         <translation>gezeichnet, leer (nicht gespeichert)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="82"/>
+        <location filename="../algorithms/manage_report.py" line="90"/>
         <source>skipped (present)</source>
         <translation>übersprungen (vorhanden)</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="82"/>
+        <location filename="../algorithms/manage_report.py" line="90"/>
         <source>deleted</source>
         <translation>gelöscht</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="83"/>
+        <location filename="../algorithms/manage_report.py" line="91"/>
         <source>not chosen</source>
         <translation>nicht gewählt</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="87"/>
+        <location filename="../algorithms/manage_report.py" line="95"/>
         <source>Pictures</source>
         <translation>Bilder</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="87"/>
+        <location filename="../algorithms/manage_report.py" line="95"/>
         <source>Coverage maps: each tile the run chose, coloured by what happened to it; grey lines are the bundle grid, the magenta line is the area of interest or the extent.</source>
         <translation>Abdeckungskarten: jede Kachel, die der Lauf gewählt hat, gefärbt nach dem, was mit ihr geschah; graue Linien sind das Bundle-Raster, die magentafarbene Linie ist das Interessengebiet oder die Ausdehnung.</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="93"/>
+        <location filename="../algorithms/manage_report.py" line="101"/>
         <source>Level {level} (1:{scale:,.0f})</source>
         <translation>Stufe {level} (1:{scale:,.0f})</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="100"/>
+        <location filename="../algorithms/manage_report.py" line="108"/>
         <source>No tiles shown: {error}</source>
         <translation>Keine Kacheln gezeigt: {error}</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="104"/>
+        <location filename="../algorithms/manage_report.py" line="112"/>
         <source>Tiles drawn</source>
         <translation>Gezeichnete Kacheln</translation>
     </message>
     <message>
-        <location filename="../algorithms/manage_report.py" line="107"/>
+        <location filename="../algorithms/manage_report.py" line="115"/>
         <source>Level {level}, row {row}, column {col}</source>
         <translation>Stufe {level}, Zeile {row}, Spalte {col}</translation>
     </message>
@@ -2160,169 +2160,197 @@ Weder der Ziel-Cache noch die Quelle wird verändert: Es entstehen kein Journal,
 <context>
     <name>TilePackageParameters</name>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="56"/>
         <source>Input map (QGIS project)</source>
         <translation>Eingabekarte (QGIS-Projekt)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="56"/>
         <source>QGIS projects (*.qgz *.qgs *.QGZ *.QGS)</source>
         <translation>QGIS-Projekte (*.qgz *.qgs *.QGZ *.QGS)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="54"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="56"/>
         <source>The QGIS project (.qgz, .qgs) whose map is drawn into the package. Empty: the project open in QGIS, which must be saved (the map is read from its file).</source>
         <translation>Das QGIS-Projekt (.qgz, .qgs), dessen Karte in das Paket gezeichnet wird. Leer: das in QGIS geöffnete Projekt, das gespeichert sein muss (die Karte wird aus seiner Datei gelesen).</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="61"/>
         <source>Tiling scheme</source>
         <translation>Kachelschema</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="61"/>
         <source>ArcGIS Online / Bing Maps / Google Maps (ONLINE)</source>
         <translation>ArcGIS Online / Bing Maps / Google Maps (ONLINE)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="61"/>
         <source>Of an existing service (EXISTING)</source>
         <translation>Eines bestehenden Dienstes (EXISTING)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="59"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="61"/>
         <source>ONLINE: the ArcGIS Online / Bing Maps / Google Maps scheme (Web Mercator, levels 0 to 23), whatever the map&apos;s CRS; the map is drawn in Web Mercator. EXISTING: the scheme of the service file (a conf.xml, or a cache folder or tile package), so that the package lines up with that service&apos;s tiles.</source>
         <translation>ONLINE: das Schema von ArcGIS Online / Bing Maps / Google Maps (Web Mercator, Ebenen 0 bis 23), gleich welches KBS die Karte hat; die Karte wird in Web Mercator gezeichnet. EXISTING: das Schema der Dienstdatei (eine conf.xml, ein Cache-Ordner oder ein Kachelpaket), damit das Paket zu den Kacheln dieses Dienstes passt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="69"/>
         <source>Output tile package</source>
         <translation>Ausgabe-Kachelpaket</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="69"/>
         <source>Tile packages (*.tpkx *.tpk)</source>
         <translation>Kachelpakete (*.tpkx *.tpk)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="67"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="69"/>
         <source>The package to write: a .tpkx for package type tpkx, a .tpk for tpk. An existing package is replaced in one step once the new one is complete.</source>
         <translation>Das zu schreibende Paket: ein .tpkx für den Pakettyp tpkx, ein .tpk für tpk. Ein bestehendes Paket wird in einem Schritt ersetzt, sobald das neue vollständig ist.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="72"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="74"/>
         <source>Tiling format</source>
         <translation>Kachelformat</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="72"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="74"/>
         <source>The tiles&apos; image format: PNG (the smallest of PNG8, PNG24 and PNG32 that keeps each tile&apos;s colours and transparency), PNG8, PNG24, PNG32, JPEG or MIXED (JPEG where a tile is opaque, PNG where it is not).</source>
         <translation>Das Bildformat der Kacheln: PNG (das kleinste von PNG8, PNG24 und PNG32, das Farben und Transparenz jeder Kachel erhält), PNG8, PNG24, PNG32, JPEG oder MIXED (JPEG, wo eine Kachel deckend ist, sonst PNG).</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="77"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="79"/>
         <source>Maximum level of detail</source>
         <translation>Maximale Detailebene</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="77"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="79"/>
         <source>The finest level drawn, by its number in the tiling scheme (ONLINE: 0 to 23). Every level from the minimum to this one is drawn.</source>
         <translation>Die feinste gezeichnete Ebene, nach ihrer Nummer im Kachelschema (ONLINE: 0 bis 23). Jede Ebene vom Minimum bis zu dieser wird gezeichnet.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="84"/>
         <source>Service file (conf.xml)</source>
         <translation>Dienstdatei (conf.xml)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="84"/>
         <source>Tiling schemes (*.xml *.XML);;Tile packages (*.tpk *.tpkx)</source>
         <translation>Kachelschemas (*.xml *.XML);;Kachelpakete (*.tpk *.tpkx)</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="82"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="84"/>
         <source>For EXISTING: the tiling scheme to use, a conf.xml file, a tile package, or (typed in) the folder of a cache. Ignored for ONLINE.</source>
         <translation>Für EXISTING: das zu verwendende Kachelschema, eine conf.xml-Datei, ein Kachelpaket oder (eingetippt) der Ordner eines Caches. Bei ONLINE ohne Wirkung.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="87"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="87"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
         <source>The summary written into the package&apos;s item information.</source>
         <translation>Die Zusammenfassung, die in die Elementinformationen des Pakets geschrieben wird.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="91"/>
         <source>Tags</source>
         <translation>Tags</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="89"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="91"/>
         <source>Tags written into the package&apos;s item information, separated by commas or semicolons.</source>
         <translation>Tags für die Elementinformationen des Pakets, durch Kommas oder Semikolons getrennt.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="92"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="94"/>
         <source>Extent</source>
         <translation>Ausdehnung</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="92"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="94"/>
         <source>A rectangle, in any CRS, limiting the tiles drawn: every tile touching it. Empty: the full extent of the map&apos;s visible layers.</source>
         <translation>Ein Rechteck in beliebigem KBS, das die gezeichneten Kacheln begrenzt: jede Kachel, die es berührt. Leer: die volle Ausdehnung der sichtbaren Layer der Karte.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="95"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="97"/>
         <source>Compression quality</source>
         <translation>Komprimierungsqualität</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="95"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="97"/>
         <source>JPEG quality, 1 to 100, for the JPEG and MIXED formats (0: the default 75); ignored for PNG formats.</source>
         <translation>JPEG-Qualität, 1 bis 100, für die Formate JPEG und MIXED (0: die Vorgabe 75); bei PNG-Formaten ohne Wirkung.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="100"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="102"/>
         <source>Package type</source>
         <translation>Pakettyp</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="100"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="102"/>
         <source>tpkx: a compact tile package per Esri&apos;s open specification (compact V2 bundles), read by ArcGIS Pro, Field Maps, ArcGIS Online and GDAL 3.8+. tpk: the older tile package (compact V1 bundles), read by ArcMap and ArcGIS Runtime.</source>
         <translation>tpkx: ein kompaktes Kachelpaket nach Esris offener Spezifikation (Compact-V2-Bundles), gelesen von ArcGIS Pro, Field Maps, ArcGIS Online und GDAL 3.8+. tpk: das ältere Kachelpaket (Compact-V1-Bundles), gelesen von ArcMap und ArcGIS Runtime.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="105"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="107"/>
         <source>Minimum level of detail</source>
         <translation>Minimale Detailebene</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="105"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="107"/>
         <source>The coarsest level drawn, by its number in the tiling scheme; at most the maximum level.</source>
         <translation>Die gröbste gezeichnete Ebene, nach ihrer Nummer im Kachelschema; höchstens die maximale Ebene.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="109"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="111"/>
         <source>Area of interest</source>
         <translation>Interessengebiet</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="109"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="111"/>
         <source>Polygons limiting the tiles drawn, in any CRS: every tile touching them. Takes precedence over the extent.</source>
         <translation>Polygone in beliebigem KBS, die die gezeichneten Kacheln begrenzen: jede Kachel, die sie berührt. Hat Vorrang vor der Ausdehnung.</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="113"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="115"/>
         <source>Map theme</source>
         <translation>Kartenthema</translation>
     </message>
     <message>
-        <location filename="../algorithms/tile_package_parameters.py" line="113"/>
+        <location filename="../algorithms/tile_package_parameters.py" line="115"/>
         <source>A map theme of the project: its layers and styles are drawn. Empty: the layers visible in the saved project.</source>
         <translation>Ein Kartenthema des Projekts: Seine Layer und Stile werden gezeichnet. Leer: die im gespeicherten Projekt sichtbaren Layer.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="118"/>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="118"/>
+        <source>HTML files (*.html)</source>
+        <translation>HTML-Dateien (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/tile_package_parameters.py" line="118"/>
+        <source>An HTML page with the counts level by level, a coverage picture per level and a few of the tiles, read back from the package.</source>
+        <translation>Eine HTML-Seite mit den Zahlen Stufe für Stufe, einem Abdeckungsbild je Stufe und einigen Kacheln, aus dem Paket zurückgelesen.</translation>
+    </message>
+</context>
+<context>
+    <name>TilePackageReport</name>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="129"/>
+        <source>Create Map Tile Package</source>
+        <translation>Kartenkachelpaket erstellen</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/manage_report.py" line="132"/>
+        <source>Tile package</source>
+        <translation>Kachelpaket</translation>
     </message>
 </context>
 <context>

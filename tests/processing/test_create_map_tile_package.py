@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from drawmaps import make_map
@@ -93,6 +94,10 @@ def test_tiles_equal_what_manage_draws(run, plugin, map_path, tmp_path, package_
     assert tiles_of(package) == drawn
     assert results["output_file"] == str(package) and results["drawn"] == len(drawn)
     assert everything_in(tmp_path) == sorted([package.name, "svc"])       # the staging folder removed
+    report = Path(results["report"]).read_text()
+    assert "<h1>Create Map Tile Package</h1>" in report and str(package) in report
+    assert all(f"<tr><td>{level}</td>" in report for level in LEVELS)
+    assert "Tiles drawn" in report and "data:image/jpeg" in report, "the package's tiles shown"
     imported, _ = online_cache(tmp_path / "imported" / "Layers", tile_format, storage)
     import_cache(ImportRequest(imported, package, SourceType.TILE_PACKAGE, workers=1,
                                uploads_dir=tmp_path / "uploads"))
