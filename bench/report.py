@@ -193,8 +193,8 @@ def report(full: dict, merge: dict, memory: list, compaction: dict, setup_second
               f"{compaction['compaction']:.2f} | {compaction['live_mb']:.0f} → {compaction['live_mb']:.0f} |",
               ""]
     lines += cluster_section(cluster) if cluster is not None else []
-    lines += openformats_section(openformats) if openformats is not None else []
-    lines += draw_cluster_section(draw_cluster) if draw_cluster is not None else []
+    lines += marked("openformats", openformats_section(openformats)) if openformats is not None else []
+    lines += marked("draw-cluster", draw_cluster_section(draw_cluster)) if draw_cluster is not None else []
     for name, section in (marked_sections or {}).items():       # draw_report's, each between its markers
         lines += marked(name, section)
     if scale is not None:

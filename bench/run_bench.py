@@ -42,14 +42,14 @@ from cluster import bench_cluster  # noqa: E402
 from compaction import bench_compaction  # noqa: E402
 from convert import bench_convert  # noqa: E402
 from draw import bench_draw  # noqa: E402
-from draw_cluster import bench_draw_cluster  # noqa: E402
+from draw_cluster import bench_draw_cluster, draw_cluster_section  # noqa: E402
 from draw_report import convert_section, draw_section, draw_section_name, splice  # noqa: E402
 from full import bench_full  # noqa: E402
 from harness import SCALE_ROUNDS, TILE, grid_tiles, tile_pool, timed  # noqa: E402
 from memory import MEMORY_LEVELS, bench_memory  # noqa: E402
 from merge import bench_merge  # noqa: E402
 from openformats import bench_openformats  # noqa: E402
-from report import report  # noqa: E402
+from report import openformats_section, report  # noqa: E402
 from scale import bench_scale  # noqa: E402
 
 
@@ -105,7 +105,12 @@ def main() -> None:
     print(text)
 
 
-ALONE = ("convert", "draw")
+ALONE = ("convert", "draw", "openformats", "draw-cluster")
+
+
+ALONE_SECTIONS = {"convert": lambda work: convert_section(bench_convert(work)),
+                  "openformats": lambda work: openformats_section(bench_openformats(work)),
+                  "draw-cluster": lambda work: draw_cluster_section(bench_draw_cluster(work))}
 
 
 def run_alone(sections: list[str], output: Path, folder: str | None) -> None:
@@ -119,7 +124,7 @@ def run_alone(sections: list[str], output: Path, folder: str | None) -> None:
             name, lines = draw_section_name(figures), draw_section(figures, when)
         else:
             with tempfile.TemporaryDirectory(prefix="map_server_cache_bench_", dir=folder) as temp:
-                name, lines = section, convert_section(bench_convert(Path(temp)))
+                name, lines = section, ALONE_SECTIONS[section](Path(temp))
         text = splice(text, name, lines)
         print("\n".join(lines), flush=True)
     output.write_text(text)
