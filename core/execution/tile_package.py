@@ -73,6 +73,8 @@ class TilePackageRequest:
     workers: int | None = None
     drawer: str = DEFAULT_DRAWER
     executor: str = "threads"
+    scheduler: str | None = None                  # Dask scheduler drawing the units (MAP_SERVER_CACHE_DASK_
+                                                  # SCHEDULER wins); None: the local pool
 
 
 @dataclass
@@ -179,7 +181,7 @@ def create_tile_package(request: TilePackageRequest, progress: Progress | None =
             target=dataframe, scales=[lod.scale for lod in plan.lods], mode=UpdateMode.RECREATE_ALL_TILES,
             workers=request.workers, extent=request.extent, area_of_interest=request.area_of_interest,
             project=request.project, map_theme=request.map_theme, drawer=request.drawer,
-            executor=request.executor), progress)
+            executor=request.executor, scheduler=request.scheduler), progress)
         if drawn.drawn == 0:
             progress.warning(f"{request.project} draws nothing within the extent or area on levels "
                              f"{plan.lods[0].level} to {plan.lods[-1].level}: the package holds no tiles")

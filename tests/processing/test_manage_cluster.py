@@ -96,6 +96,28 @@ def test_the_tool_draws_on_the_scheduler_of_the_connection_holding_the_cache(tmp
     assert results["drawn"] > 0
 
 
+def test_a_tile_package_is_drawn_on_the_scheduler_as_locally(tmp_path, cluster, maps):
+    """Create Map Tile Package hands its drawing to the same engine: on the cluster (its staging folder beside
+    the output, which the workers reach) the package holds the local run's tiles, byte for byte."""
+    from map_server_cache.core.execution.tile_package import TilePackageRequest, create_tile_package
+    from map_server_cache.core.sources.opening import open_cache
+
+    packages = {}
+    for where, scheduler in (("local", None), ("cluster", cluster.address)):
+        (tmp_path / where).mkdir()
+        progress = Recorder()
+        result = create_tile_package(TilePackageRequest(
+            str(maps["plain"]), tmp_path / where / "map.tpkx", Extent(-9000, -7000, 9000, 7000),
+            level_of_detail=13, min_level_of_detail=12, workers=2, scheduler=scheduler), progress)
+        on_cluster = any(f"Dask cluster at {cluster.address}" in line for line in progress.messages)
+        assert on_cluster == (scheduler is not None), progress.messages
+        with open_cache(result.output) as package:
+            packages[where] = {(level, *tile): data for level in package.storage.levels()
+                               for key in package.storage.bundles(level)
+                               for tile, data in package.storage.read_bundle(key).items()}
+    assert packages["cluster"] == packages["local"] and len(packages["local"]) == 20
+
+
 class KillMidDraw(Recorder):
     """Progress that starts a thread SIGKILLing the process of a worker drawing a bundle, once its first
     supertile is on disk (the nanny starts a new worker)."""
