@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .report import ImportReport, _definitions, _figure, _heading
+from .report import ImportReport, _definitions, _figure, _heading, _page_start
 
 COUNTS = ("drawn", "empty", "skipped", "deleted")
 
@@ -66,12 +66,7 @@ class ManageReport:
                   (self.tr("Tiles/s"), f"{self.result.tiles_per_second:.1f}")]
         title = html.escape(self.title())
         parts = [
-            "<!DOCTYPE html>", '<html><head><meta charset="utf-8">', f"<title>{title}</title>",
-            "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-            "td{text-align:right}th{background:#eee}figure{display:inline-block;margin:4px 12px 4px 0}"
-            "img{border:1px solid #999;image-rendering:pixelated}.key{display:inline-block;width:12px;"
-            "height:12px;border:1px solid #666;margin:0 4px 0 10px}</style></head><body>",
-            f"<h1>{title}</h1>", _heading(self.tr("Inputs")), _definitions(self.inputs.items()),
+            *_page_start(title), _heading(self.tr("Inputs")), _definitions(self.inputs.items()),
             _heading(self.tr("Totals")), _definitions(totals), _heading(self.tr("Levels")),
             "<table><tr>" + "".join(f"<th>{html.escape(heading)}</th>" for heading in headings) + "</tr>",
             *rows, "</table>", *self._pictures(), "</body></html>"]

@@ -108,12 +108,7 @@ class ImportReport:
                 "replace the target's tiles instead of being blended.").format(
                 estimated=self.result.estimated_bytes))
         parts = [
-            "<!DOCTYPE html>", '<html><head><meta charset="utf-8">', f"<title>{title}</title>",
-            "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-            "td{text-align:right}th{background:#eee}figure{display:inline-block;margin:4px 12px 4px 0}"
-            "img{border:1px solid #999;image-rendering:pixelated}.key{display:inline-block;width:12px;"
-            "height:12px;border:1px solid #666;margin:0 4px 0 10px}</style></head><body>",
-            f"<h1>{title}</h1>", *(f"<p>{html.escape(note)}</p>" for note in notes),
+            *_page_start(title), *(f"<p>{html.escape(note)}</p>" for note in notes),
             _heading(self.tr("Inputs")), _definitions(self.inputs.items()),
             _heading(self.tr("Totals")), _definitions(totals),
             _heading(self.tr("Levels")),
@@ -121,6 +116,18 @@ class ImportReport:
             *rows, "</table>", *ReportPictures(self.result.pictures, self.preview).html(), "</body></html>",
         ]
         Path(path).write_text("\n".join(parts), encoding="utf-8")
+
+
+def _page_start(title: str, heading: str | None = None) -> list[str]:
+    """How every report page begins: its (escaped) title, the style the reports share, the heading (the
+    title unless given)."""
+    return [
+        "<!DOCTYPE html>", '<html><head><meta charset="utf-8">', f"<title>{title}</title>",
+        "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
+        "td{text-align:right}th{background:#eee}figure{display:inline-block;margin:4px 12px 4px 0}"
+        "img{border:1px solid #999;image-rendering:pixelated}.key{display:inline-block;width:12px;"
+        "height:12px;border:1px solid #666;margin:0 4px 0 10px}</style></head><body>",
+        f"<h1>{heading or title}</h1>"]
 
 
 def _heading(text: str) -> str:

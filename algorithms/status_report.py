@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from .report import _definitions, _figure, _heading
+from .report import _definitions, _figure, _heading, _page_start
 
 MAX_PICTURES = 8   # levels with a coverage picture (those with the most tiles); a report stays small
 
@@ -27,12 +27,7 @@ class StatusReport:
         from ..core.reporting.pictures import COLOURS, data_uri
 
         title = html.escape(self.tr("Manage Map Server Cache Status"))
-        parts = ["<!DOCTYPE html>", '<html><head><meta charset="utf-8">', f"<title>{title}</title>",
-                 "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 6px}"
-                 "td{text-align:right}th{background:#eee}figure{display:inline-block;margin:4px 12px 4px 0}"
-                 "img{border:1px solid #999;image-rendering:pixelated}.key{display:inline-block;width:12px;"
-                 "height:12px;border:1px solid #666;margin:0 4px 0 10px}</style></head><body>",
-                 f"<h1>{title}: {html.escape(self.mode)}</h1>",
+        parts = [*_page_start(title, f"{title}: {html.escape(self.mode)}"),
                  *(f"<p>{html.escape(note)}</p>" for note in self.notes),
                  _heading(self.tr("Inputs")), _definitions(self.inputs.items())]
         if self.result is not None:

@@ -11,7 +11,7 @@ from ..planning.units import UnitResult
 from ..scheme import Extent
 from .draw_worker import DELETED, DRAWN, EMPTY, SKIPPED_PRESENT
 from .snapshots import MAX_PICTURE_LEVELS, LevelPictures, Pictures
-from .tally import Progress, clipped, range_bounds
+from .tally import Progress, clipped, range_bounds, summed_over_levels
 
 SAMPLES = 6
 
@@ -36,11 +36,6 @@ class ManageLevel:
         return (self.drawn + self.empty + self.deleted) / self.seconds if self.seconds > 0 else 0.0
 
 
-def _total(name: str) -> property:
-    return property(lambda self: sum(getattr(level, name) for level in self.levels),
-                    doc=f"{name} summed over the levels")
-
-
 @dataclass
 class ManageResult:
     target: Path
@@ -53,11 +48,11 @@ class ManageResult:
     pictures: Pictures | None = None                # per-tile outcomes of the busiest levels, for
                                                     # reporting.pictures.coverage_map (no before/after)
 
-    tiles = _total("tiles")
-    drawn = _total("drawn")
-    empty = _total("empty")
-    skipped = _total("skipped")
-    deleted = _total("deleted")
+    tiles = summed_over_levels("tiles")
+    drawn = summed_over_levels("drawn")
+    empty = summed_over_levels("empty")
+    skipped = summed_over_levels("skipped")
+    deleted = summed_over_levels("deleted")
 
     @property
     def tiles_per_second(self) -> float:

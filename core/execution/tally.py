@@ -58,7 +58,8 @@ class LevelResult:
     written: int = 0
 
 
-def _total(name: str) -> property:
+def summed_over_levels(name: str) -> property:
+    """A result property: the levels' ``name`` counts summed (ImportResult, ManageResult)."""
     return property(lambda self: sum(getattr(level, name) for level in self.levels),
                     doc=f"{name} summed over the levels")
 
@@ -74,15 +75,15 @@ class ImportResult:
     extent: Extent | None = None    # bounds of the written tiles, clipped as conf.cdi grows by them
     notes: list = field(default_factory=list)   # what the report must say (an open format re-encoded)
 
-    tiles = _total("tiles")
-    bundles = _total("bundles")
-    copied_raw = _total("copied_raw")
-    blended = _total("blended")
-    clipped = _total("clipped")
-    skipped_outside = _total("skipped_outside")
-    skipped_empty = _total("skipped_empty")
-    damaged = _total("damaged")
-    written = _total("written")
+    tiles = summed_over_levels("tiles")
+    bundles = summed_over_levels("bundles")
+    copied_raw = summed_over_levels("copied_raw")
+    blended = summed_over_levels("blended")
+    clipped = summed_over_levels("clipped")
+    skipped_outside = summed_over_levels("skipped_outside")
+    skipped_empty = summed_over_levels("skipped_empty")
+    damaged = summed_over_levels("damaged")
+    written = summed_over_levels("written")
 
 
 def _level_result(plan) -> LevelResult:
